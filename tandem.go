@@ -1,0 +1,188 @@
+package tandem
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// DefaultInstallation is the installation every row belongs to while the
+// single installation comes from the configuration file.
+const DefaultInstallation = "default"
+
+// Object names one side of an object pair.
+type Object string
+
+// The object pairs tandem keeps in sync. The Intercom side of a lead or user
+// is a contact with that role; the Salesforce side is named by its sObject.
+const (
+	ObjectLead    Object = "lead"    // Intercom lead ↔ Salesforce Lead
+	ObjectContact Object = "contact" // Intercom user ↔ Salesforce Contact
+	ObjectAccount Object = "account" // Intercom company ↔ Salesforce Account
+)
+
+// SObject returns the Salesforce sObject name of the pair.
+func (o Object) SObject() string {
+	switch o {
+	case ObjectLead:
+		return "Lead"
+	case ObjectContact:
+		return "Contact"
+	case ObjectAccount:
+		return "Account"
+	}
+	return ""
+}
+
+// IntercomKind returns what the Intercom side of the pair is called.
+func (o Object) IntercomKind() string {
+	switch o {
+	case ObjectLead:
+		return "lead"
+	case ObjectContact:
+		return "user"
+	case ObjectAccount:
+		return "company"
+	}
+	return ""
+}
+
+// Valid reports whether o is one of the known pairs.
+func (o Object) Valid() bool { return o.SObject() != "" }
+
+// ObjectForSObject maps a Salesforce sObject name back to its pair.
+func ObjectForSObject(name string) (Object, bool) {
+	for _, o := range []Object{ObjectLead, ObjectContact, ObjectAccount} {
+		if o.SObject() == name {
+			return o, true
+		}
+	}
+	return "", false
+}
+
+// Direction says which system owns a mapped attribute: the owner is the only
+// writer, the other side receives its value.
+type Direction string
+
+const (
+	ToSalesforce Direction = "to_salesforce" // Intercom owns the value
+	ToIntercom   Direction = "to_intercom"   // Salesforce owns the value
+)
+
+// Valid reports whether d is a known direction.
+func (d Direction) Valid() bool { return d == ToSalesforce || d == ToIntercom }
+
+// Link is a persisted 1:1 identity link between an Intercom record and a
+// Salesforce record of the same pair.
+type Link struct {
+	ID             int64
+	InstallationID string
+	Object         Object
+	IntercomID     string
+	SalesforceID   string
+	MatchedBy      string // "email", "external_id", "company_id", "created", "converted", …
+	MatchKey       string // the key value the match was made on
+	Note           string // e.g. "3 candidates, most recently modified chosen"
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Cause says why a field was written.
+type Cause string
+
+const (
+	CauseWebhook   Cause = "webhook"
+	CausePoll      Cause = "poll"
+	CauseBulk      Cause = "bulk"
+	CauseAction    Cause = "action"
+	CauseReconcile Cause = "reconcile"
+)
+
+// AuditEntry records one field write.
+type AuditEntry struct {
+	ID             int64
+	InstallationID string
+	Direction      Direction
+	Object         Object
+	IntercomID     string
+	SalesforceID   string
+	Field          string
+	OldValue       string
+	NewValue       string
+	Cause          Cause
+	At             time.Time
+}
+
+// SyncError is a failure that outlived its retries. Errors with the same
+// installation, object, record ids, field and code are one entry with a
+// count.
+type SyncError struct {
+	ID             int64
+	InstallationID string
+	Object         Object
+	Operation      string // "update_salesforce", "update_intercom", "create_lead", …
+	IntercomID     string
+	SalesforceID   string
+	Field          string
+	System         string // "salesforce" or "intercom"
+	Code           string // the vendor's error code, e.g. REQUIRED_FIELD_MISSING
+	Message        string // the vendor's message
+	Reason         string // plain-language reason for a human
+	Payload        string // what is needed to retry, as JSON
+	Count          int
+	FirstSeen      time.Time
+	LastSeen       time.Time
+	ResolvedAt     *time.Time
+}
+
+// Error codes shared by every layer; web maps them to HTTP statuses in one
+// table.
+const (
+	ECONFLICT      = "conflict"
+	EINTERNAL      = "internal"
+	EINVALID       = "invalid"
+	ENOTFOUND      = "not_found"
+	EUNAUTHORIZED  = "unauthorized"
+	EUNPROCESSABLE = "unprocessable"
+	EUNAVAILABLE   = "unavailable"
+)
+
+// Error is a domain error: a code from the list above and a message fit to
+// show a user.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("tandem error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other non-nil error and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the message of the first *Error in err's chain, or a
+// generic message for any other error.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}
