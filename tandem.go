@@ -186,3 +186,32 @@ func ErrorMessage(err error) string {
 	}
 	return "Internal error."
 }
+
+// Mapping maps one Intercom attribute to one Salesforce field of an object
+// pair, in one direction.
+//
+// Intercom names a standard attribute by its API name ("phone", "name",
+// "owner_id", "monthly_spend") and a custom one as "custom_attributes.NAME"
+// (a bare name that is not standard is taken as custom). Salesforce names a
+// field by its API name ("Phone", "Plan__c"); the pseudo-field "Name" on a
+// Lead or Contact stands for FirstName + LastName.
+type Mapping struct {
+	Object     Object    `yaml:"object" json:"object"`
+	Intercom   string    `yaml:"intercom" json:"intercom"`
+	Salesforce string    `yaml:"salesforce" json:"salesforce"`
+	Direction  Direction `yaml:"direction" json:"direction"`
+	// Transform optionally names a conversion; empty means "by type" (the
+	// Salesforce field's describe type and the Intercom attribute's data
+	// type decide).
+	Transform string `yaml:"transform,omitempty" json:"transform,omitempty"`
+}
+
+// String describes the mapping for messages and logs.
+func (m Mapping) String() string {
+	arrow := "→"
+	from, to := "Intercom "+m.Intercom, m.Object.SObject()+"."+m.Salesforce
+	if m.Direction == ToIntercom {
+		from, to = to, from
+	}
+	return fmt.Sprintf("%s %s %s", from, arrow, to)
+}
