@@ -1,0 +1,32 @@
+package mapping
+
+import "github.com/tandemhq/tandem"
+
+// Defaults returns the mappings tandem uses when the configuration has no
+// mappings section, expanded per object pair:
+//
+//   - people (Intercom leads ↔ Leads and users ↔ Contacts): phone →
+//     Phone and custom attribute plan → Plan__c towards Salesforce; Title →
+//     custom attribute job_title towards Intercom; for leads only, Status →
+//     custom attribute sf_lead_status towards Intercom;
+//   - companies ↔ Accounts: monthly_spend → AnnualRevenue towards
+//     Salesforce; Industry → custom attribute industry towards Intercom.
+//
+// Each call returns a fresh slice the caller may modify.
+func Defaults() []tandem.Mapping {
+	var ms []tandem.Mapping
+	for _, o := range []tandem.Object{tandem.ObjectLead, tandem.ObjectContact} {
+		ms = append(ms,
+			tandem.Mapping{Object: o, Intercom: "phone", Salesforce: "Phone", Direction: tandem.ToSalesforce},
+			tandem.Mapping{Object: o, Intercom: "custom_attributes.plan", Salesforce: "Plan__c", Direction: tandem.ToSalesforce},
+			tandem.Mapping{Object: o, Intercom: "custom_attributes.job_title", Salesforce: "Title", Direction: tandem.ToIntercom},
+		)
+		if o == tandem.ObjectLead {
+			ms = append(ms, tandem.Mapping{Object: o, Intercom: "custom_attributes.sf_lead_status", Salesforce: "Status", Direction: tandem.ToIntercom})
+		}
+	}
+	return append(ms,
+		tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "monthly_spend", Salesforce: "AnnualRevenue", Direction: tandem.ToSalesforce},
+		tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "custom_attributes.industry", Salesforce: "Industry", Direction: tandem.ToIntercom},
+	)
+}
