@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/tandemhq/tandem"
+)
+
+// ListLinksParams selects a page of links, ordered by id.
+type ListLinksParams struct {
+	Installation string
+	Object       tandem.Object // empty means every object
+	AfterID      int64         // only links with a larger id
+	Limit        int           // DefaultLimit when not positive
+}
+
+const linkColumns = `id, installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at`
+
+func scanLink(row interface{ Scan(...any) error }) (tandem.Link, error) {
+	var (
+		l                    tandem.Link
+		obj                  string
+		createdAt, updatedAt int64
+	)
+	if err := row.Scan(&l.ID, &l.InstallationID, &obj, &l.IntercomID, &l.SalesforceID,
+		&l.MatchedBy, &l.MatchKey, &l.Note, &createdAt, &updatedAt); err != nil {
+		return tandem.Link{}, err
+	}
+	l.Object = tandem.Object(obj)
+	l.CreatedAt, l.UpdatedAt = fromMicros(createdAt), fromMicros(updatedAt)
+	return l, nil
+}
+
+// UpsertLink stores l, keyed by (installation, object, Intercom id) and by
+// (installation, object, Salesforce id); l.ID and the timestamps are
+// ignored. Upserting the pair of an existing link updates its match
+// details in place, keeping its id and shadows. Otherwise any link that
+// holds either id is deleted with its shadows (a re-link) and a new link
+// is inserted. The stored link is returned.
+func (q *queries) UpsertLink(ctx context.Context, l tandem.Link) (tandem.Link, error) {
+	switch {
+	case l.InstallationID == "":
+		return tandem.Link{}, tandem.Errorf(tandem.EINVALID, "link: installation is required")
+	case !l.Object.Valid():
+		return tandem.Link{}, tandem.Errorf(tandem.EINVALID, "link: unknown object %q", l.Object)
+	case l.IntercomID == "" || l.SalesforceID == "":
+		return tandem.Link{}, tandem.Errorf(tandem.EINVALID, "link: both the Intercom and the Salesforce id are required")
+	}
+	var out tandem.Link
+	err := q.atomic(ctx, func(q *queries) error {
+		// Drop links that hold one of the two ids but not the pair.
+		if _, err := q.x.ExecContext(ctx, `DELETE FROM tandem_links
+			WHERE installation_id = $1 AND object = $2
+			  AND (intercom_id = $3 OR salesforce_id = $4)
+			  AND NOT (intercom_id = $3 AND salesforce_id = $4)`,
+			l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID); err != nil {
+			return fmt.Errorf("re-link: %w", err)
+		}
+		now := q.nowMicros()
+		row := q.x.QueryRowContext(ctx, `INSERT INTO tandem_links
+			(installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+			ON CONFLICT (installation_id, object, intercom_id) DO UPDATE SET
+				matched_by = excluded.matched_by,
+				match_key = excluded.match_key,
+				note = excluded.note,
+				updated_at = excluded.updated_at
+			RETURNING `+linkColumns,
+			l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID, l.MatchedBy, l.MatchKey, l.Note, now)
+		var err error
+		out, err = scanLink(row)
+		if err != nil {
+			return fmt.Errorf("upsert link: %w", err)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (q *queries) linkWhere(ctx context.Context, what, where string, args ...any) (tandem.Link, error) {
+	l, err := scanLink(q.x.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM tandem_links WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return tandem.Link{}, notFound("no link for %s", what)
+	} else if err != nil {
+		return tandem.Link{}, fmt.Errorf("load link for %s: %w", what, err)
+	}
+	return l, nil
+}
+
+// LinkByIntercomID returns the link of an Intercom record.
+func (q *queries) LinkByIntercomID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error) {
+	return q.linkWhere(ctx, fmt.Sprintf("Intercom %s %s", obj.IntercomKind(), id),
+		`installation_id = $1 AND object = $2 AND intercom_id = $3`, inst, string(obj), id)
+}
+
+// LinkBySalesforceID returns the link of a Salesforce record.
+func (q *queries) LinkBySalesforceID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error) {
+	return q.linkWhere(ctx, fmt.Sprintf("Salesforce %s %s", obj.SObject(), id),
+		`installation_id = $1 AND object = $2 AND salesforce_id = $3`, inst, string(obj), id)
+}
+
+// LinkByID returns a link by its id.
+func (q *queries) LinkByID(ctx context.Context, id int64) (tandem.Link, error) {
+	return q.linkWhere(ctx, fmt.Sprintf("id %d", id), `id = $1`, id)
+}
+
+// DeleteLink deletes a link and its shadow values.
+func (q *queries) DeleteLink(ctx context.Context, id int64) error {
+	res, err := q.x.ExecContext(ctx, `DELETE FROM tandem_links WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete link %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("delete link %d: %w", id, err)
+	} else if n == 0 {
+		return notFound("no link for id %d", id)
+	}
+	return nil
+}
+
+// ListLinks returns a page of links ordered by id.
+func (q *queries) ListLinks(ctx context.Context, p ListLinksParams) ([]tandem.Link, error) {
+	rows, err := q.x.QueryContext(ctx, `SELECT `+linkColumns+` FROM tandem_links
+		WHERE installation_id = $1 AND (CAST($2 AS TEXT) = '' OR object = $2) AND id > $3
+		ORDER BY id LIMIT $4`,
+		p.Installation, string(p.Object), p.AfterID, limit(p.Limit))
+	if err != nil {
+		return nil, fmt.Errorf("list links: %w", err)
+	}
+	defer rows.Close()
+	links := []tandem.Link{}
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list links: %w", err)
+		}
+		links = append(links, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list links: %w", err)
+	}
+	return links, nil
+}
+
+// CountLinks counts the links of an installation; an empty obj counts
+// every object.
+func (q *queries) CountLinks(ctx context.Context, inst string, obj tandem.Object) (int, error) {
+	var n int
+	err := q.x.QueryRowContext(ctx, `SELECT count(*) FROM tandem_links
+		WHERE installation_id = $1 AND (CAST($2 AS TEXT) = '' OR object = $2)`, inst, string(obj)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count links: %w", err)
+	}
+	return n, nil
+}

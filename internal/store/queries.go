@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/tandemhq/tandem"
+)
+
+// Queries is the set of query methods shared by [DB] and [Tx]; code that
+// should work inside or outside a transaction takes a Queries.
+type Queries interface {
+	UpsertLink(ctx context.Context, l tandem.Link) (tandem.Link, error)
+	LinkByIntercomID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error)
+	LinkBySalesforceID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error)
+	LinkByID(ctx context.Context, id int64) (tandem.Link, error)
+	DeleteLink(ctx context.Context, id int64) error
+	ListLinks(ctx context.Context, p ListLinksParams) ([]tandem.Link, error)
+	CountLinks(ctx context.Context, inst string, obj tandem.Object) (int, error)
+
+	Shadows(ctx context.Context, linkID int64) (map[string]string, error)
+	SetShadows(ctx context.Context, linkID int64, values map[string]string) error
+
+	GetState(ctx context.Context, inst, key string) (string, bool, error)
+	SetState(ctx context.Context, inst, key, value string) error
+	DeleteState(ctx context.Context, inst, key string) error
+	PutStateIfAbsent(ctx context.Context, inst, key, value string) (string, bool, error)
+
+	MarkDelivery(ctx context.Context, inst, notificationID string, at time.Time) (bool, error)
+	PruneDeliveries(ctx context.Context, before time.Time) (int, error)
+
+	RecordSyncError(ctx context.Context, e tandem.SyncError) (tandem.SyncError, error)
+	ResolveSyncErrors(ctx context.Context, p ResolveParams) (int, error)
+	ResolveSyncError(ctx context.Context, id int64) error
+	GetSyncError(ctx context.Context, id int64) (tandem.SyncError, error)
+	ListSyncErrors(ctx context.Context, p ListSyncErrorsParams) ([]tandem.SyncError, error)
+	SyncErrorGroups(ctx context.Context, inst string) ([]SyncErrorGroup, error)
+
+	InsertAudit(ctx context.Context, entries ...tandem.AuditEntry) error
+	ListAudit(ctx context.Context, p ListAuditParams) ([]tandem.AuditEntry, error)
+
+	CreateBulkSync(ctx context.Context, inst string) (BulkSync, error)
+	GetBulkSync(ctx context.Context, id int64) (BulkSync, error)
+	UpdateBulkSync(ctx context.Context, b BulkSync) error
+	LatestBulkSync(ctx context.Context, inst string) (BulkSync, error)
+}
+
+var (
+	_ Queries = (*DB)(nil)
+	_ Queries = (*Tx)(nil)
+)
+
+// dbtx is what *sql.DB and *sql.Tx have in common.
+type dbtx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// queries implements Queries once over a dbtx; DB and Tx embed it.
+type queries struct {
+	x   dbtx
+	now func() time.Time
+	// atomic runs fn so that its statements commit or fail together: a new
+	// transaction on a DB, the current one on a Tx.
+	atomic func(ctx context.Context, fn func(q *queries) error) error
+}
+
+// DefaultLimit is the page size of the List methods when Limit is not
+// positive; MaxLimit caps it.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+func limit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	}
+	return n
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func fromNullMicros(us sql.NullInt64) *time.Time {
+	if !us.Valid {
+		return nil
+	}
+	t := fromMicros(us.Int64)
+	return &t
+}
+
+func nullMicros(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: micros(*t), Valid: true}
+}
+
+// nowMicros is the current time truncated to the microsecond.
+func (q *queries) nowMicros() int64 { return micros(q.now()) }
+
+func notFound(format string, args ...any) error {
+	return tandem.Errorf(tandem.ENOTFOUND, format, args...)
+}

@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/tandemhq/tandem"
+)
+
+// Dialects returned by [DB.Dialect].
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// SQLiteFile is the name of the SQLite database file inside Config.DataDir.
+const SQLiteFile = "tandem.db"
+
+// sqliteBusyTimeout is how long a SQLite statement waits for a lock held by
+// another process (for example `tandem migrate` next to a running server)
+// before failing with SQLITE_BUSY.
+const sqliteBusyTimeout = 10 * time.Second
+
+// Config says which database to open.
+type Config struct {
+	// DatabaseURL selects Postgres when set ("postgres://…" or
+	// "postgresql://…"). Empty means SQLite in DataDir.
+	DatabaseURL string
+	// DataDir holds the SQLite file (SQLiteFile); it is created if missing.
+	DataDir string
+	// Now is the clock used for timestamps; nil means time.Now.
+	Now func() time.Time
+	// Logger receives migration progress; nil discards it.
+	Logger *slog.Logger
+}
+
+// DB is an open tandem database. Its query methods run outside any
+// transaction; use [DB.InTx] to group them.
+type DB struct {
+	queries
+	db      *sql.DB
+	dialect string
+	driver  riverdriver.Driver[*sql.Tx]
+	logger  *slog.Logger
+}
+
+// Open opens (but does not migrate) the database described by cfg.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	var (
+		sqlDB   *sql.DB
+		dialect string
+		err     error
+	)
+	switch {
+	case cfg.DatabaseURL == "":
+		sqlDB, err = openSQLite(cfg.DataDir)
+		dialect = DialectSQLite
+	case strings.HasPrefix(cfg.DatabaseURL, "postgres://"), strings.HasPrefix(cfg.DatabaseURL, "postgresql://"):
+		sqlDB, err = sql.Open("pgx", cfg.DatabaseURL)
+		dialect = DialectPostgres
+	default:
+		return nil, tandem.Errorf(tandem.EINVALID, "database URL must start with postgres:// or postgresql://")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	db := newDB(sqlDB, dialect, now)
+	db.logger = logger
+	return db, nil
+}
+
+func openSQLite(dir string) (*sql.DB, error) {
+	if dir == "" {
+		return nil, tandem.Errorf(tandem.EINVALID, "a data directory is required for SQLite")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	dsn := filepath.Join(dir, SQLiteFile) + "?" + strings.Join([]string{
+		"_pragma=journal_mode(WAL)",
+		fmt.Sprintf("_pragma=busy_timeout(%d)", sqliteBusyTimeout.Milliseconds()),
+		"_pragma=foreign_keys(1)",
+		"_pragma=synchronous(NORMAL)",
+		"_txlock=immediate",
+	}, "&")
+	sqlDB, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	// River's SQLite driver needs a single connection to avoid SQLITE_BUSY
+	// between its own concurrent operations; see docs/storage.md.
+	sqlDB.SetMaxOpenConns(RiverTuning(DialectSQLite).MaxOpenConns)
+	sqlDB.SetConnMaxIdleTime(0)
+	sqlDB.SetConnMaxLifetime(0)
+	return sqlDB, nil
+}
+
+func newDB(sqlDB *sql.DB, dialect string, now func() time.Time) *DB {
+	db := &DB{db: sqlDB, dialect: dialect}
+	if dialect == DialectSQLite {
+		db.driver = riversqlite.New(sqlDB)
+	} else {
+		db.driver = riverdatabasesql.New(sqlDB)
+	}
+	db.queries = queries{x: sqlDB, now: now, atomic: db.atomic}
+	return db
+}
+
+// SQL returns the underlying pool.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// Dialect returns DialectSQLite or DialectPostgres.
+func (db *DB) Dialect() string { return db.dialect }
+
+// RiverDriver returns the River driver over the same pool, so River's
+// InsertTx accepts a [Tx.SQLTx].
+func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] { return db.driver }
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.db.Close() }
+
+// IsNotFound reports whether err is (or wraps) a tandem ENOTFOUND error.
+func IsNotFound(err error) bool {
+	var e *tandem.Error
+	return errors.As(err, &e) && e.Code == tandem.ENOTFOUND
+}

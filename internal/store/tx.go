@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Tx is a transaction with the same query methods as [DB].
+type Tx struct {
+	queries
+	tx *sql.Tx
+}
+
+// SQLTx returns the underlying transaction, for River's InsertTx.
+func (tx *Tx) SQLTx() *sql.Tx { return tx.tx }
+
+// InTx runs fn in a transaction: committed when fn returns nil, rolled back
+// otherwise (also when fn panics). fn must use tx, not db.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) && err != nil {
+				err = errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+			}
+		}
+	}()
+	tx := &Tx{tx: sqlTx}
+	tx.queries = queries{x: sqlTx, now: db.now, atomic: tx.atomic}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	committed = true
+	return nil
+}
+
+// atomic runs fn in a new transaction for a multi-statement method called
+// on the DB.
+func (db *DB) atomic(ctx context.Context, fn func(q *queries) error) error {
+	return db.InTx(ctx, func(tx *Tx) error { return fn(&tx.queries) })
+}
+
+// atomic runs fn inside the already open transaction.
+func (tx *Tx) atomic(_ context.Context, fn func(q *queries) error) error {
+	return fn(&tx.queries)
+}
