@@ -92,7 +92,7 @@ func (c Config) Validate() error {
 	}
 	if c.Budget.EventShare <= 0 || c.Budget.EventShare > 1 {
 		add("budget.event_share", "must be above 0 and at most 1, got %g", c.Budget.EventShare)
-	} else if c.Budget.BulkShare > c.Budget.EventShare {
+	} else if c.Budget.BulkShare > 0 && c.Budget.BulkShare <= 1 && c.Budget.BulkShare > c.Budget.EventShare {
 		add("budget.bulk_share", "must not exceed event_share (%g): bulk work pauses first", c.Budget.EventShare)
 	}
 
