@@ -1,0 +1,260 @@
+// Package app wires tandem together: configuration → store, River, the
+// vendor clients, the sync engine and the HTTP server. It is the only
+// package besides cli that knows about every other one.
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/config"
+	"github.com/tandemhq/tandem/internal/jobs"
+	"github.com/tandemhq/tandem/internal/mapping"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/web"
+	"github.com/tandemhq/tandem/salesforce"
+)
+
+// Options adjust an App beyond its configuration.
+type Options struct {
+	// Hooks are called in addition to the metrics hooks (the demo prints a
+	// line per change through them).
+	Hooks syncer.Hooks
+	// HTTPClient is used for both vendors (nil: a client with a timeout).
+	HTTPClient *http.Client
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+	// NoWorkers starts River as an insert-only client (commands that enqueue
+	// jobs but do not run them).
+	NoWorkers bool
+}
+
+// App is one running tandem installation.
+type App struct {
+	Config     config.Config
+	Log        *slog.Logger
+	Store      *store.DB
+	Intercom   *intercom.Client
+	Salesforce *salesforce.Client
+	Syncer     *syncer.Syncer
+	River      *river.Client[*sql.Tx]
+	Metrics    *Metrics
+	Web        *web.Server
+
+	server   *http.Server
+	listener net.Listener
+	serveErr chan error
+}
+
+// New opens the store (migrating it), connects the clients, validates the
+// mappings against both systems and builds the engine, the job queue and
+// the HTTP handler. Nothing runs until Start.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	a := &App{Config: cfg, Log: log, Metrics: newMetrics()}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+	var err error
+	a.Store, err = store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL.Reveal(), DataDir: cfg.DataDir, Now: opts.Now})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := a.Store.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 60 * time.Second}
+	}
+	a.Intercom = intercom.NewClient(cfg.Intercom.Token.Reveal(),
+		intercom.WithBaseURL(cfg.Intercom.URL), intercom.WithVersion(cfg.Intercom.Version), intercom.WithHTTPClient(hc),
+		intercom.WithResponseHook(func(r *intercom.Response) {
+			a.Metrics.observeCall("intercom", r.Request.Method, r.StatusCode)
+		}))
+	a.Salesforce, err = newSalesforce(cfg.Salesforce, hc, a.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	schema, err := loadSchema(ctx, a.Salesforce, a.Intercom)
+	if err != nil {
+		return nil, err
+	}
+	if err := mapping.Validate(cfg.Mappings, schema); err != nil {
+		return nil, fmt.Errorf("invalid mappings:\n%w", err)
+	}
+
+	hooks := opts.Hooks
+	a.Syncer = syncer.New(syncer.Config{
+		Installation:          tandem.DefaultInstallation,
+		Mappings:              cfg.Mappings,
+		Schema:                schema,
+		PeopleMatch:           cfg.Sync.PeopleMatch,
+		PeopleExternalIDField: cfg.Sync.PeopleExternalIDField,
+		CompanyMatchField:     cfg.Sync.CompanyMatchField,
+		PollOverlap:           cfg.Sync.PollOverlap,
+		Placeholder:           cfg.Sync.Placeholder,
+		Ownership: syncer.Ownership{Enabled: cfg.Ownership.Enabled, Direction: cfg.Ownership.Direction,
+			Fallback: cfg.Ownership.Fallback},
+	}, a.Store, a.Intercom, a.Salesforce, log, opts.Now, syncer.Hooks{
+		OnWrite: func(e tandem.AuditEntry) {
+			a.Metrics.observeWrite(e)
+			if hooks.OnWrite != nil {
+				hooks.OnWrite(e)
+			}
+		},
+		OnSyncError: func(e tandem.SyncError) {
+			a.Metrics.SyncErrors.WithLabelValues(e.System, e.Code).Inc()
+			if hooks.OnSyncError != nil {
+				hooks.OnSyncError(e)
+			}
+		},
+		OnLink: func(action string, l tandem.Link) {
+			a.Metrics.Links.WithLabelValues(action, string(l.Object)).Inc()
+			if hooks.OnLink != nil {
+				hooks.OnLink(action, l)
+			}
+		},
+		OnLag: a.Metrics.observeLag,
+	})
+
+	rcfg := &river.Config{Logger: log.With(slog.String("component", "river"))}
+	store.RiverTuning(a.Store.Dialect()).Apply(rcfg)
+	if !opts.NoWorkers {
+		workers := river.NewWorkers()
+		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, OnLag: func(d time.Duration) { a.Metrics.observeLag(tandem.ToSalesforce, d) }})
+		rcfg.Workers = workers
+		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
+		rcfg.PeriodicJobs = jobs.Periodic(cfg.Sync.PollInterval)
+	}
+	a.River, err = river.NewClient(a.Store.RiverDriver(), rcfg)
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	a.Web = &web.Server{
+		Installation:   tandem.DefaultInstallation,
+		Store:          a.Store,
+		River:          a.River,
+		Syncer:         a.Syncer,
+		AdminToken:     cfg.AdminToken.Reveal(),
+		IntercomSecret: cfg.Intercom.ClientSecret.Reveal(),
+		Metrics:        a.Metrics.Handler(),
+		Log:            log,
+		Now:            opts.Now,
+	}
+	ok = true
+	return a, nil
+}
+
+// newSalesforce builds the Salesforce client for the configured auth mode.
+func newSalesforce(c config.Salesforce, hc *http.Client, m *Metrics) (*salesforce.Client, error) {
+	oc := salesforce.OAuthConfig{LoginURL: c.URL, ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(), HTTPClient: hc}
+	var ts salesforce.TokenSource
+	switch c.AuthMode() {
+	case config.AuthToken:
+		ts = salesforce.StaticTokenSource(c.Token.Reveal(), c.URL)
+	case config.AuthClientCredentials:
+		ts = oc.ClientCredentials()
+	case config.AuthRefreshToken:
+		ts = oc.RefreshToken(c.RefreshToken.Reveal())
+	case config.AuthJWT:
+		key, err := os.ReadFile(c.PrivateKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("salesforce.private_key_file: %w", err)
+		}
+		if ts, err = oc.JWT(c.Username, key); err != nil {
+			return nil, fmt.Errorf("salesforce.private_key_file: %w", err)
+		}
+	default:
+		return nil, errors.New("salesforce: no complete authentication settings")
+	}
+	return salesforce.NewClient(
+		salesforce.WithTokenSource(ts),
+		salesforce.WithInstanceURL(c.URL),
+		salesforce.WithHTTPClient(hc),
+		salesforce.WithAPIVersion(c.APIVersion),
+		salesforce.WithAutoAssign(c.AutoAssign),
+		salesforce.WithResponseHook(func(r *salesforce.Response) {
+			m.observeCall("salesforce", r.Request.Method, r.StatusCode)
+			if r.Limit.Max > 0 {
+				m.APIUsage.WithLabelValues("used").Set(float64(r.Limit.Used))
+				m.APIUsage.WithLabelValues("max").Set(float64(r.Limit.Max))
+			}
+		}),
+	)
+}
+
+// Handler is the bridge's HTTP handler.
+func (a *App) Handler() http.Handler { return a.Web.Handler() }
+
+// Start starts the job queue and, when listen is not empty, the HTTP
+// server on it. It returns the server's base URL.
+func (a *App) Start(ctx context.Context, listen string) (string, error) {
+	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
+		return "", fmt.Errorf("start job queue: %w", err)
+	}
+	if listen == "" {
+		return "", nil
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return "", fmt.Errorf("listen on %s: %w", listen, err)
+	}
+	a.listener = ln
+	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	a.serveErr = make(chan error, 1)
+	go func() { a.serveErr <- a.server.Serve(ln) }()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Wait blocks until ctx ends or the HTTP server fails.
+func (a *App) Wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-a.serveErr:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	}
+}
+
+// Close stops the HTTP server and the job queue (letting running jobs
+// finish for a few seconds) and closes the database. Safe to call twice.
+func (a *App) Close() error {
+	var errs []error
+	if a.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		errs = append(errs, a.server.Shutdown(ctx))
+		cancel()
+		a.server = nil
+	}
+	if a.River != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := a.River.Stop(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			errs = append(errs, err)
+		}
+		cancel()
+		a.River = nil
+	}
+	if a.Store != nil {
+		errs = append(errs, a.Store.Close())
+		a.Store = nil
+	}
+	return errors.Join(errs...)
+}

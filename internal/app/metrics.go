@@ -1,0 +1,77 @@
+package app
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/tandemhq/tandem"
+)
+
+// Metrics are the Prometheus collectors tandem exports on /metrics.
+type Metrics struct {
+	reg        *prometheus.Registry
+	Writes     *prometheus.CounterVec
+	Lag        *prometheus.HistogramVec
+	APICalls   *prometheus.CounterVec
+	SyncErrors *prometheus.CounterVec
+	Links      *prometheus.CounterVec
+	APIUsage   *prometheus.GaugeVec
+}
+
+func newMetrics() *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		reg: reg,
+		Writes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tandem_field_writes_total", Help: "Field writes applied, by direction and object.",
+		}, []string{"direction", "object"}),
+		Lag: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "tandem_sync_lag_seconds", Help: "Time from a change in one system to its write in the other.",
+			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300},
+		}, []string{"direction"}),
+		APICalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tandem_api_calls_total", Help: "HTTP calls made to Intercom and Salesforce, by system, method and status class.",
+		}, []string{"system", "method", "status"}),
+		SyncErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tandem_sync_errors_total", Help: "Sync errors recorded, by system and code.",
+		}, []string{"system", "code"}),
+		Links: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tandem_link_events_total", Help: "Identity links made, moved and dropped.",
+		}, []string{"action", "object"}),
+		APIUsage: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "tandem_salesforce_api_usage", Help: "Salesforce API usage of the last 24 hours as reported by Sforce-Limit-Info.",
+		}, []string{"kind"}),
+	}
+	reg.MustRegister(m.Writes, m.Lag, m.APICalls, m.SyncErrors, m.Links, m.APIUsage,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the registry.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+func (m *Metrics) observeWrite(e tandem.AuditEntry) {
+	m.Writes.WithLabelValues(string(e.Direction), string(e.Object)).Inc()
+}
+
+func (m *Metrics) observeLag(d tandem.Direction, lag time.Duration) {
+	m.Lag.WithLabelValues(string(d)).Observe(lag.Seconds())
+}
+
+func (m *Metrics) observeCall(system, method string, status int) {
+	m.APICalls.WithLabelValues(system, method, statusClass(status)).Inc()
+}
+
+func statusClass(code int) string {
+	if code == 0 {
+		return "error"
+	}
+	return strconv.Itoa(code/100) + "xx"
+}

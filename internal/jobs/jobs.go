@@ -1,0 +1,203 @@
+// Package jobs holds tandem's durable River jobs: their arguments (with
+// stable Kind strings), their workers, and the one function that turns an
+// engine error into a job outcome.
+//
+// Kinds:
+//
+//	tandem.intercom_change   an Intercom contact or company changed (webhook or reconciliation)
+//	tandem.poll_salesforce   poll one Salesforce object for changes (periodic, leader only)
+package jobs
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/salesforce"
+)
+
+// IntercomChangeArgs asks for one Intercom record to be synced to
+// Salesforce. The worker reads the record as it is when the job runs, so
+// several jobs for one record converge on its latest state.
+type IntercomChangeArgs struct {
+	// Object is tandem.ObjectContact for leads and users (the contact's role
+	// decides the pair) and tandem.ObjectAccount for companies.
+	Object     tandem.Object `json:"object"`
+	IntercomID string        `json:"intercom_id"`
+	Deleted    bool          `json:"deleted,omitempty"`
+	Topic      string        `json:"topic,omitempty"`
+	Cause      tandem.Cause  `json:"cause,omitempty"`
+	// At is when the change happened in Intercom (unix seconds), for the
+	// sync-lag metric.
+	At int64 `json:"at,omitempty"`
+}
+
+// Kind implements river.JobArgs.
+func (IntercomChangeArgs) Kind() string { return "tandem.intercom_change" }
+
+// PollArgs asks for one poll of a Salesforce object.
+type PollArgs struct {
+	Object tandem.Object `json:"object"`
+}
+
+// Kind implements river.JobArgs.
+func (PollArgs) Kind() string { return "tandem.poll_salesforce" }
+
+// InsertOpts keeps at most one poll per object waiting or running.
+func (PollArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{
+		MaxAttempts: 5,
+		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+			rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+		}},
+	}
+}
+
+// Deps is what the workers need.
+type Deps struct {
+	Syncer *syncer.Syncer
+	// OnLag observes how long a change took from Intercom to Salesforce.
+	OnLag func(time.Duration)
+}
+
+// Register adds every worker to workers.
+func Register(workers *river.Workers, d Deps) {
+	river.AddWorker(workers, &intercomChangeWorker{deps: d})
+	river.AddWorker(workers, &pollWorker{deps: d})
+	river.AddWorker(workers, &salesforceChangeWorker{deps: d})
+}
+
+// Periodic returns the periodic jobs: one Salesforce poll per object every
+// interval. River runs periodic jobs on the elected leader only, so several
+// replicas never poll twice.
+func Periodic(interval time.Duration) []*river.PeriodicJob {
+	var out []*river.PeriodicJob
+	for _, obj := range []tandem.Object{tandem.ObjectLead, tandem.ObjectContact, tandem.ObjectAccount} {
+		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(interval),
+			func() (river.JobArgs, *river.InsertOpts) { return PollArgs{Object: obj}, nil },
+			&river.PeriodicJobOpts{ID: "poll_" + string(obj), RunOnStart: true}))
+	}
+	return out
+}
+
+type intercomChangeWorker struct {
+	river.WorkerDefaults[IntercomChangeArgs]
+	deps Deps
+}
+
+func (w *intercomChangeWorker) Work(ctx context.Context, job *river.Job[IntercomChangeArgs]) error {
+	a := job.Args
+	cause := a.Cause
+	if cause == "" {
+		cause = tandem.CauseWebhook
+	}
+	var err error
+	switch {
+	case a.Deleted:
+		err = w.deps.Syncer.IntercomDeleted(ctx, a.Object, a.IntercomID)
+	case a.Object == tandem.ObjectAccount:
+		err = w.deps.Syncer.SyncIntercomCompany(ctx, a.IntercomID, cause)
+	default:
+		err = w.deps.Syncer.SyncIntercomContact(ctx, a.IntercomID, cause)
+	}
+	if err == nil && a.At > 0 && w.deps.OnLag != nil {
+		w.deps.OnLag(time.Since(time.Unix(a.At, 0)))
+	}
+	return Outcome(err, job.Attempt, job.MaxAttempts, func() {
+		l := tandem.Link{Object: a.Object, IntercomID: a.IntercomID}
+		_, _ = w.deps.Syncer.RecordFailure(context.WithoutCancel(ctx), l, "sync_from_intercom", systemOf(err), "", a, err)
+	})
+}
+
+type pollWorker struct {
+	river.WorkerDefaults[PollArgs]
+	deps Deps
+}
+
+func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
+	_, err := w.deps.Syncer.Poll(ctx, job.Args.Object)
+	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
+}
+
+// Timeout gives a poll longer than River's default minute: a first poll
+// reads every record of the object.
+func (w *pollWorker) Timeout(*river.Job[PollArgs]) time.Duration { return time.Hour }
+
+// Outcome maps an engine error to a River outcome: nil succeeds; a
+// permanent error (already recorded as a sync error) cancels the job; a rate
+// or request limit snoozes it without using an attempt; anything else is
+// retried with River's backoff, and on the last attempt recorded by final.
+func Outcome(err error, attempt, maxAttempts int, final func()) error {
+	if err == nil {
+		return nil
+	}
+	if syncer.IsPermanent(err) {
+		return river.JobCancel(err)
+	}
+	var rl *intercom.RateLimitError
+	if errors.As(err, &rl) {
+		if d := time.Until(rl.Rate.Reset); d > 0 {
+			return river.JobSnooze(d + time.Second)
+		}
+		return river.JobSnooze(10 * time.Second)
+	}
+	if errors.Is(err, salesforce.ErrRequestLimitExceeded) {
+		return river.JobSnooze(15 * time.Minute)
+	}
+	if attempt >= maxAttempts && final != nil {
+		final()
+	}
+	return err
+}
+
+func systemOf(err error) string {
+	var sfe *salesforce.ErrorResponse
+	if errors.As(err, &sfe) {
+		return "salesforce"
+	}
+	return "intercom"
+}
+
+// SalesforceChangeArgs asks for one Salesforce record to be synced to
+// Intercom (used to retry a failed Intercom write).
+type SalesforceChangeArgs struct {
+	Object       tandem.Object `json:"object"`
+	SalesforceID string        `json:"salesforce_id"`
+}
+
+// Kind implements river.JobArgs.
+func (SalesforceChangeArgs) Kind() string { return "tandem.salesforce_change" }
+
+type salesforceChangeWorker struct {
+	river.WorkerDefaults[SalesforceChangeArgs]
+	deps Deps
+}
+
+func (w *salesforceChangeWorker) Work(ctx context.Context, job *river.Job[SalesforceChangeArgs]) error {
+	err := w.deps.Syncer.SyncSalesforceID(ctx, job.Args.Object, job.Args.SalesforceID, tandem.CauseAction)
+	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
+}
+
+// RetryArgs returns the job that retries the operation of a sync error.
+func RetryArgs(e tandem.SyncError) (river.JobArgs, error) {
+	switch {
+	case e.Operation == "update_intercom" && e.SalesforceID != "":
+		return SalesforceChangeArgs{Object: e.Object, SalesforceID: e.SalesforceID}, nil
+	case e.IntercomID != "":
+		obj := tandem.ObjectContact
+		if e.Object == tandem.ObjectAccount {
+			obj = tandem.ObjectAccount
+		}
+		return IntercomChangeArgs{Object: obj, IntercomID: e.IntercomID, Cause: tandem.CauseAction}, nil
+	case e.SalesforceID != "":
+		return SalesforceChangeArgs{Object: e.Object, SalesforceID: e.SalesforceID}, nil
+	}
+	return nil, tandem.Errorf(tandem.EUNPROCESSABLE, "Sync error %d names no record to retry.", e.ID)
+}

@@ -1,0 +1,163 @@
+package syncer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/salesforce"
+)
+
+// failure describes what was being done when a remote call failed.
+type failure struct {
+	link    tandem.Link
+	op      string
+	system  string
+	fields  string
+	payload any
+}
+
+// Transient reports whether err is worth retrying later: network trouble,
+// 5xx, row locks, rate and request limits.
+func Transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	if errors.Is(err, salesforce.ErrRowLock) || errors.Is(err, salesforce.ErrRequestLimitExceeded) ||
+		errors.Is(err, salesforce.ErrSessionExpired) || errors.Is(err, intercom.ErrRateLimited) {
+		return true
+	}
+	var sfe *salesforce.ErrorResponse
+	if errors.As(err, &sfe) {
+		return sfe.StatusCode >= 500
+	}
+	var ice *intercom.ErrorResponse
+	if errors.As(err, &ice) {
+		return ice.StatusCode >= 500 || ice.StatusCode == 429
+	}
+	// An error that is neither a vendor answer nor a known permanent kind
+	// (a broken connection wrapped by the transport) is retried.
+	return true
+}
+
+// fail decides what a failed remote write becomes: transient errors are
+// returned for the job queue to retry; anything else is recorded as a sync
+// error and returned as a *PermanentError.
+func (s *Syncer) fail(ctx context.Context, f failure, err error) error {
+	if Transient(err) {
+		return err
+	}
+	if _, rerr := s.RecordFailure(ctx, f.link, f.op, f.system, f.fields, f.payload, err); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return &PermanentError{Err: err}
+}
+
+// RecordFailure stores a sync error for a failed operation on a link, with a
+// plain-language reason. The job layer also calls it when a transient error
+// has used up its retries.
+func (s *Syncer) RecordFailure(ctx context.Context, l tandem.Link, op, system, fields string, payload any, err error) (tandem.SyncError, error) {
+	code, msg := errorCode(err)
+	e := tandem.SyncError{
+		InstallationID: s.cfg.Installation,
+		Object:         l.Object,
+		Operation:      op,
+		IntercomID:     l.IntercomID,
+		SalesforceID:   l.SalesforceID,
+		Field:          fields,
+		System:         system,
+		Code:           code,
+		Message:        msg,
+		Reason:         Reason(system, code, msg, l.Object, fields),
+	}
+	if payload != nil {
+		if b, jerr := json.Marshal(payload); jerr == nil {
+			e.Payload = string(b)
+		}
+	}
+	saved, rerr := s.store.RecordSyncError(ctx, e)
+	if rerr != nil {
+		return e, rerr
+	}
+	s.log.Warn("sync error", "object", string(l.Object), "operation", op, "code", code, "reason", e.Reason,
+		"intercom_id", l.IntercomID, "salesforce_id", l.SalesforceID)
+	if s.hooks.OnSyncError != nil {
+		s.hooks.OnSyncError(saved)
+	}
+	return saved, nil
+}
+
+// recordConversion records a value that cannot be converted for its target
+// field (too long, not in a restricted picklist, wrong type).
+func (s *Syncer) recordConversion(ctx context.Context, l tandem.Link, m tandem.Mapping, op string, err error) {
+	system, field := "salesforce", m.Salesforce
+	if m.Direction == tandem.ToIntercom {
+		system, field = "intercom", mustResolve(m)
+	}
+	e := tandem.SyncError{
+		InstallationID: s.cfg.Installation, Object: l.Object, Operation: op,
+		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: field, System: system,
+		Code: "VALUE_NOT_CONVERTIBLE", Message: err.Error(),
+		Reason: fmt.Sprintf("The value of %s cannot be written to %s %s: %v.", m.String(), systemName(system), field, err),
+	}
+	saved, rerr := s.store.RecordSyncError(ctx, e)
+	if rerr != nil {
+		s.log.Error("record sync error", "err", rerr)
+		return
+	}
+	if s.hooks.OnSyncError != nil {
+		s.hooks.OnSyncError(saved)
+	}
+}
+
+// resolve marks the record's open sync errors of op as resolved: a later
+// write succeeded.
+func (s *Syncer) resolve(ctx context.Context, l tandem.Link, op string) error {
+	_, err := s.store.ResolveSyncErrors(ctx, store.ResolveParams{
+		Installation: s.cfg.Installation, Object: l.Object, Operation: op,
+		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID,
+	})
+	return err
+}
+
+// errorCode extracts the vendor's error code and message.
+func errorCode(err error) (code, msg string) {
+	var sfe *salesforce.ErrorResponse
+	if errors.As(err, &sfe) && len(sfe.Errors) > 0 {
+		return sfe.Errors[0].ErrorCode, sfe.Errors[0].Message
+	}
+	var ice *intercom.ErrorResponse
+	if errors.As(err, &ice) && len(ice.Errors) > 0 {
+		return ice.Errors[0].Code, ice.Errors[0].Message
+	}
+	if ice != nil {
+		return fmt.Sprintf("http_%d", ice.StatusCode), err.Error()
+	}
+	if sfe != nil {
+		return fmt.Sprintf("HTTP_%d", sfe.StatusCode), err.Error()
+	}
+	return "ERROR", err.Error()
+}
+
+func isIntercomGone(err error) bool {
+	return errors.Is(err, intercom.ErrNotFound) || errors.Is(err, intercom.ErrMerged)
+}
+
+func systemName(system string) string {
+	if system == "intercom" {
+		return "Intercom"
+	}
+	return "Salesforce"
+}

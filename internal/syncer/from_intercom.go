@@ -1,0 +1,150 @@
+package syncer
+
+import (
+	"context"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/salesforce"
+)
+
+// SyncIntercomContact brings the Salesforce side of an Intercom lead or user
+// up to date: it reads the contact as it is now (so duplicated or reordered
+// notifications are harmless), finds or makes its link, and writes the
+// to_salesforce attributes that changed.
+func (s *Syncer) SyncIntercomContact(ctx context.Context, id string, cause tandem.Cause) error {
+	defer s.locks.lock("ic:" + id)()
+	icObj, err := s.icGetContact(ctx, id)
+	if isIntercomGone(err) {
+		return s.IntercomDeleted(ctx, tandem.ObjectContact, id)
+	} else if err != nil {
+		return err
+	}
+	obj := personObject(str(icObj["role"]))
+	l, found, err := s.linkForIntercom(ctx, obj, id)
+	if err != nil {
+		return err
+	}
+	var rec salesforce.Record
+	fresh := false
+	if found {
+		if l, rec, found, err = s.checkIntercomKey(ctx, l, obj, icObj); err != nil {
+			return err
+		}
+	}
+	if !found {
+		if l, rec, found, err = s.linkFromIntercom(ctx, obj, icObj); err != nil || !found {
+			return err
+		}
+		fresh = true
+	}
+	if err := s.pushToSalesforce(ctx, l, icObj, rec, cause); err != nil {
+		return err
+	}
+	if fresh {
+		// A new link is aligned in both directions at once.
+		return s.pushToIntercom(ctx, l, rec, icObj, cause)
+	}
+	return nil
+}
+
+// SyncIntercomCompany is SyncIntercomContact for companies.
+func (s *Syncer) SyncIntercomCompany(ctx context.Context, id string, cause tandem.Cause) error {
+	defer s.locks.lock("ic:" + id)()
+	icObj, err := s.icGetCompany(ctx, id)
+	if isIntercomGone(err) {
+		return s.IntercomDeleted(ctx, tandem.ObjectAccount, id)
+	} else if err != nil {
+		return err
+	}
+	l, found, err := s.linkForIntercom(ctx, tandem.ObjectAccount, id)
+	if err != nil {
+		return err
+	}
+	var rec salesforce.Record
+	fresh := false
+	if !found {
+		if l, rec, found, err = s.linkFromIntercom(ctx, tandem.ObjectAccount, icObj); err != nil || !found {
+			return err
+		}
+		fresh = true
+	}
+	if err := s.pushToSalesforce(ctx, l, icObj, rec, cause); err != nil {
+		return err
+	}
+	if fresh {
+		return s.pushToIntercom(ctx, l, rec, icObj, cause)
+	}
+	return nil
+}
+
+// IntercomDeleted drops the links of a deleted (or merged-away) Intercom
+// record. The Salesforce record stays as it is.
+func (s *Syncer) IntercomDeleted(ctx context.Context, obj tandem.Object, id string) error {
+	for {
+		l, found, err := s.linkForIntercom(ctx, obj, id)
+		if err != nil || !found {
+			return err
+		}
+		if err := s.dropLink(ctx, l, "Intercom record deleted"); err != nil {
+			return err
+		}
+	}
+}
+
+// checkIntercomKey re-links a person whose matching key changed in
+// Intercom, and moves a lead that became a user to a matching Contact. It
+// returns found=false when the link was dropped and no new one made.
+func (s *Syncer) checkIntercomKey(ctx context.Context, l tandem.Link, obj tandem.Object, icObj map[string]any) (tandem.Link, salesforce.Record, bool, error) {
+	field := s.icKeyField(l.Object)
+	key := normKey(field, str(icObj[field]))
+	roleMoved := obj == tandem.ObjectContact && l.Object == tandem.ObjectLead
+	if (l.MatchKey == "" || key == l.MatchKey) && !roleMoved {
+		return l, nil, true, nil
+	}
+	if roleMoved {
+		// The lead signed up: prefer a Contact with the same key.
+		cands, err := s.findSalesforce(ctx, tandem.ObjectContact, key)
+		if err != nil {
+			return l, nil, false, err
+		}
+		if len(cands) == 0 {
+			return l, nil, true, nil // keep syncing with the Lead
+		}
+		if err := s.dropLink(ctx, l, "Intercom lead became a user"); err != nil {
+			return l, nil, false, err
+		}
+		return s.linkFromIntercom(ctx, tandem.ObjectContact, icObj)
+	}
+	// The key changed. If the linked record carries the new key too (both
+	// sides were edited, or the key itself is synced), keep the link.
+	rec, err := s.sfGet(ctx, l.Object, l.SalesforceID)
+	if err != nil {
+		if isSalesforceGone(err) {
+			if err := s.dropLink(ctx, l, "Salesforce record deleted"); err != nil {
+				return l, nil, false, err
+			}
+			return s.linkFromIntercom(ctx, l.Object, icObj)
+		}
+		return l, nil, false, err
+	}
+	if normKey(s.sfKeyField(l.Object), rec.String(s.sfKeyField(l.Object))) == key || s.keyIsSynced(l.Object) {
+		l.MatchKey = key
+		l, err = s.store.UpsertLink(ctx, l)
+		return l, rec, err == nil, err
+	}
+	if err := s.dropLink(ctx, l, "matching key changed in Intercom"); err != nil {
+		return l, nil, false, err
+	}
+	return s.linkFromIntercom(ctx, l.Object, icObj)
+}
+
+// keyIsSynced reports whether the Intercom matching key is itself mapped
+// to Salesforce, in which case a key change is an edit, not a new identity.
+func (s *Syncer) keyIsSynced(obj tandem.Object) bool {
+	for _, m := range s.mappings(obj, tandem.ToSalesforce) {
+		if mustResolve(m) == s.icKeyField(obj) && m.Salesforce == s.sfKeyField(obj) {
+			return true
+		}
+	}
+	return false
+}

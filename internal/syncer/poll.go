@@ -1,0 +1,149 @@
+package syncer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/salesforce"
+)
+
+// PollResult reports one poll of one object.
+type PollResult struct {
+	Object    tandem.Object
+	Seen      int       // records returned by the query
+	Handled   int       // records compared (not skipped as already handled)
+	Watermark time.Time // SystemModstamp reached
+}
+
+func watermarkKey(obj tandem.Object) string { return "poll_watermark:" + obj.SObject() }
+
+// Poll reads the Salesforce records of obj modified since the watermark
+// (minus the overlap window), in SystemModstamp order, and brings their
+// Intercom side up to date. Records already handled at the same
+// SystemModstamp are skipped. The watermark only advances past records that
+// were handled, so a failure part-way resumes where it stopped.
+func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error) {
+	res := PollResult{Object: obj}
+	wm, err := s.watermark(ctx, obj)
+	if err != nil {
+		return res, err
+	}
+	res.Watermark = wm
+	where := ""
+	if !wm.IsZero() {
+		where = " WHERE SystemModstamp >= " + salesforce.FormatDateTime(wm.Add(-s.cfg.PollOverlap))
+	}
+	soql := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY SystemModstamp ASC, Id ASC",
+		strings.Join(s.sfFields(obj), ", "), obj.SObject(), where)
+	handledSince := 0
+	err = s.sfQuery(ctx, soql, func(rec salesforce.Record) error {
+		res.Seen++
+		stamp, _ := rec.Time("SystemModstamp")
+		if s.handled(rec.ID(), rec.String("SystemModstamp")) {
+			return nil
+		}
+		res.Handled++
+		if err := s.SyncSalesforceRecord(ctx, obj, rec, tandem.CausePoll); err != nil && !IsPermanent(err) {
+			return err
+		}
+		s.markHandled(rec.ID(), rec.String("SystemModstamp"))
+		if stamp.After(res.Watermark) {
+			res.Watermark = stamp
+		}
+		if handledSince++; handledSince >= 200 {
+			handledSince = 0
+			return s.setWatermark(ctx, obj, res.Watermark)
+		}
+		return nil
+	})
+	if !res.Watermark.Equal(wm) {
+		if werr := s.setWatermark(ctx, obj, res.Watermark); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	s.pruneHandled(res.Watermark.Add(-2 * s.cfg.PollOverlap))
+	return res, err
+}
+
+// SyncSalesforceRecord brings the Intercom side of one Salesforce record up
+// to date, linking it first when it is not linked yet.
+func (s *Syncer) SyncSalesforceRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record, cause tandem.Cause) error {
+	defer s.locks.lock("sf:" + rec.ID())()
+	if obj == tandem.ObjectLead && rec.String("IsConverted") == "true" {
+		return s.leadConverted(ctx, rec, cause)
+	}
+	l, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, obj, rec.ID())
+	if store.IsNotFound(err) {
+		l, icObj, found, err := s.linkFromSalesforce(ctx, obj, rec)
+		if err != nil || !found {
+			return err
+		}
+		if err := s.pushToIntercom(ctx, l, rec, icObj, cause); err != nil {
+			return err
+		}
+		return s.pushToSalesforce(ctx, l, icObj, rec, cause)
+	} else if err != nil {
+		return err
+	}
+	return s.pushToIntercom(ctx, l, rec, nil, cause)
+}
+
+func (s *Syncer) watermark(ctx context.Context, obj tandem.Object) (time.Time, error) {
+	v, ok, err := s.store.GetState(ctx, s.cfg.Installation, watermarkKey(obj))
+	if err != nil || !ok {
+		return time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("watermark of %s: %w", obj.SObject(), err)
+	}
+	return t, nil
+}
+
+func (s *Syncer) setWatermark(ctx context.Context, obj tandem.Object, t time.Time) error {
+	return s.store.SetState(ctx, s.cfg.Installation, watermarkKey(obj), t.UTC().Format(time.RFC3339Nano))
+}
+
+func (s *Syncer) handled(id, stamp string) bool {
+	s.seenMu.Lock()
+	defer s.seenMu.Unlock()
+	return s.seen[id] == stamp
+}
+
+func (s *Syncer) markHandled(id, stamp string) {
+	s.seenMu.Lock()
+	s.seen[id] = stamp
+	s.seenMu.Unlock()
+}
+
+// pruneHandled forgets de-duplication entries older than before: the
+// overlap window no longer reaches them.
+func (s *Syncer) pruneHandled(before time.Time) {
+	s.seenMu.Lock()
+	defer s.seenMu.Unlock()
+	for id, stamp := range s.seen {
+		if t, err := salesforce.ParseDateTime(stamp); err == nil && t.Before(before) {
+			delete(s.seen, id)
+		}
+	}
+}
+
+// SyncSalesforceID reads one Salesforce record and syncs it like a poll
+// would.
+func (s *Syncer) SyncSalesforceID(ctx context.Context, obj tandem.Object, id string, cause tandem.Cause) error {
+	rec, err := s.sfGet(ctx, obj, id)
+	if isSalesforceGone(err) {
+		l, lerr := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, obj, id)
+		if lerr != nil {
+			return nil
+		}
+		return s.dropLink(ctx, l, "Salesforce record deleted")
+	} else if err != nil {
+		return err
+	}
+	return s.SyncSalesforceRecord(ctx, obj, rec, cause)
+}

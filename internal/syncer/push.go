@@ -1,0 +1,262 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"strings"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/mapping"
+	"github.com/tandemhq/tandem/salesforce"
+)
+
+// change is one field that differs from what tandem last synced.
+type change struct {
+	m         tandem.Mapping
+	value     any    // converted for the target system
+	canonical string // shadow form of value
+	old       string // previous shadow or target value, for the audit
+}
+
+// shadow keys name the target side, so the two directions never share one.
+func sfShadowKey(m tandem.Mapping) string { return "sf:" + m.Salesforce }
+func icShadowKey(m tandem.Mapping) string {
+	name, _ := mapping.Resolve(m)
+	return "ic:" + name
+}
+
+// pushToSalesforce writes the to_salesforce attributes of icObj that differ
+// from their shadows to the linked Salesforce record. rec is the current
+// Salesforce record when the caller has it (nil otherwise; it is read only
+// if a field has no shadow yet).
+func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[string]any, rec salesforce.Record, cause tandem.Cause) error {
+	ms := s.mappings(l.Object, tandem.ToSalesforce)
+	if len(ms) == 0 {
+		return nil
+	}
+	shadows, err := s.store.Shadows(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	baseline := map[string]string{}
+	var changes []change
+	for _, m := range ms {
+		f := s.sfField(l.Object, m.Salesforce)
+		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
+		v, err := mapping.ToSalesforce(raw, f)
+		if err != nil {
+			s.recordConversion(ctx, l, m, "update_salesforce", err)
+			continue
+		}
+		c := mapping.Canonical(v)
+		old, ok := shadows[sfShadowKey(m)]
+		if ok && old == c {
+			continue
+		}
+		if !ok {
+			if rec == nil {
+				if rec, err = s.sfGet(ctx, l.Object, l.SalesforceID); err != nil {
+					return s.salesforceGone(ctx, l, err)
+				}
+			}
+			cur, _ := mapping.SalesforceValue(rec, m.Salesforce)
+			old = mapping.Canonical(cur)
+			if old == c {
+				baseline[sfShadowKey(m)] = c
+				continue
+			}
+		}
+		changes = append(changes, change{m: m, value: v, canonical: c, old: old})
+	}
+	if len(changes) == 0 {
+		if len(baseline) > 0 {
+			return s.store.SetShadows(ctx, l.ID, baseline)
+		}
+		return nil
+	}
+	fields := map[string]any{}
+	for _, ch := range changes {
+		maps.Copy(fields, mapping.SalesforceWrite(ch.m.Salesforce, ch.value))
+	}
+	if _, err := s.sf.SObjects.Update(ctx, l.Object.SObject(), l.SalesforceID, fields); err != nil {
+		if isSalesforceGone(err) {
+			return s.salesforceGone(ctx, l, err)
+		}
+		if l.Object == tandem.ObjectLead && strings.Contains(salesforce.Code(err), "CONVERTED") {
+			// The Lead was converted since the last poll; move the link now.
+			return s.followConversion(ctx, l, cause)
+		}
+		return s.fail(ctx, failure{link: l, op: "update_salesforce", system: "salesforce", fields: changedFields(changes), payload: fields}, err)
+	}
+	for _, ch := range changes {
+		baseline[sfShadowKey(ch.m)] = ch.canonical
+	}
+	return s.commit(ctx, l, tandem.ToSalesforce, "update_salesforce", changes, baseline, cause)
+}
+
+// pushToIntercom writes the to_intercom fields of rec that differ from their
+// shadows to the linked Intercom record. icObj is the current Intercom record
+// when the caller has it.
+func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesforce.Record, icObj map[string]any, cause tandem.Cause) error {
+	ms := s.mappings(l.Object, tandem.ToIntercom)
+	if len(ms) == 0 {
+		return nil
+	}
+	shadows, err := s.store.Shadows(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	baseline := map[string]string{}
+	var changes []change
+	for _, m := range ms {
+		name := mustResolve(m)
+		a := s.icAttr(l.Object, name)
+		raw, _ := mapping.SalesforceValue(rec, m.Salesforce)
+		v, err := mapping.ToIntercom(raw, a)
+		if err != nil {
+			s.recordConversion(ctx, l, m, "update_intercom", err)
+			continue
+		}
+		c := mapping.Canonical(v)
+		old, ok := shadows[icShadowKey(m)]
+		if ok && old == c {
+			continue
+		}
+		if !ok {
+			if icObj == nil {
+				if icObj, err = s.icGet(ctx, l.Object, l.IntercomID); err != nil {
+					return s.intercomGone(ctx, l, err)
+				}
+			}
+			cur, _ := mapping.IntercomValue(icObj, name)
+			old = mapping.Canonical(cur)
+			if old == c {
+				baseline[icShadowKey(m)] = c
+				continue
+			}
+		}
+		changes = append(changes, change{m: m, value: v, canonical: c, old: old})
+	}
+	if len(changes) == 0 {
+		if len(baseline) > 0 {
+			return s.store.SetShadows(ctx, l.ID, baseline)
+		}
+		return nil
+	}
+	body := map[string]any{}
+	custom := map[string]any{}
+	for _, ch := range changes {
+		name := mustResolve(ch.m)
+		if attr, ok := strings.CutPrefix(name, "custom_attributes."); ok {
+			v := ch.value
+			if v == nil && s.icAttr(l.Object, name).DataType == "string" {
+				v = "" // Intercom rejects null for some custom attributes; "" clears a string.
+			}
+			custom[attr] = v
+		} else {
+			body[name] = ch.value
+		}
+	}
+	if len(custom) > 0 {
+		body["custom_attributes"] = custom
+	}
+	if _, err := s.icUpdate(ctx, l.Object, l.IntercomID, body); err != nil {
+		if isIntercomGone(err) {
+			return s.intercomGone(ctx, l, err)
+		}
+		return s.fail(ctx, failure{link: l, op: "update_intercom", system: "intercom", fields: changedFields(changes), payload: body}, err)
+	}
+	for _, ch := range changes {
+		baseline[icShadowKey(ch.m)] = ch.canonical
+	}
+	return s.commit(ctx, l, tandem.ToIntercom, "update_intercom", changes, baseline, cause)
+}
+
+// commit records shadows and audit entries after a successful remote write
+// and resolves the record's open sync errors for that operation.
+func (s *Syncer) commit(ctx context.Context, l tandem.Link, d tandem.Direction, op string, changes []change, shadows map[string]string, cause tandem.Cause) error {
+	now := s.now()
+	entries := make([]tandem.AuditEntry, 0, len(changes))
+	for _, ch := range changes {
+		field := ch.m.Salesforce
+		if d == tandem.ToIntercom {
+			field = mustResolve(ch.m)
+		}
+		entries = append(entries, tandem.AuditEntry{
+			InstallationID: s.cfg.Installation, Direction: d, Object: l.Object,
+			IntercomID: l.IntercomID, SalesforceID: l.SalesforceID,
+			Field: field, OldValue: ch.old, NewValue: ch.canonical, Cause: cause, At: now,
+		})
+	}
+	if err := s.store.SetShadows(ctx, l.ID, shadows); err != nil {
+		return err
+	}
+	if err := s.store.InsertAudit(ctx, entries...); err != nil {
+		return err
+	}
+	if err := s.resolve(ctx, l, op); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		s.log.Info("synced", "direction", string(d), "object", string(l.Object), "intercom_id", l.IntercomID,
+			"salesforce_id", l.SalesforceID, "field", e.Field, "old", e.OldValue, "new", e.NewValue, "cause", string(cause))
+		if s.hooks.OnWrite != nil {
+			s.hooks.OnWrite(e)
+		}
+	}
+	return nil
+}
+
+// salesforceGone drops the link when the Salesforce record no longer
+// exists and passes any other error on.
+func (s *Syncer) salesforceGone(ctx context.Context, l tandem.Link, err error) error {
+	if isSalesforceGone(err) {
+		return s.dropLink(ctx, l, "Salesforce record deleted")
+	}
+	return err
+}
+
+func (s *Syncer) intercomGone(ctx context.Context, l tandem.Link, err error) error {
+	if isIntercomGone(err) {
+		return s.dropLink(ctx, l, "Intercom record deleted")
+	}
+	return err
+}
+
+func isSalesforceGone(err error) bool {
+	return errors.Is(err, salesforce.ErrNotFound) || errors.Is(err, salesforce.ErrEntityDeleted)
+}
+
+func changedFields(cs []change) string {
+	names := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if c.m.Direction == tandem.ToIntercom {
+			names = append(names, mustResolve(c.m))
+		} else {
+			names = append(names, c.m.Salesforce)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func mustResolve(m tandem.Mapping) string {
+	name, _ := mapping.Resolve(m)
+	return name
+}
+
+// sfField returns the describe metadata of a mapped Salesforce field.
+func (s *Syncer) sfField(obj tandem.Object, name string) mapping.SFField {
+	if f, ok := s.cfg.Schema.Salesforce[obj.SObject()][name]; ok {
+		return f
+	}
+	return mapping.SFField{Name: name, Type: "string", Updateable: true, Createable: true, Nillable: true}
+}
+
+// icAttr returns the data attribute metadata of a mapped Intercom attribute.
+func (s *Syncer) icAttr(obj tandem.Object, name string) mapping.ICAttribute {
+	if a, ok := s.cfg.Schema.Intercom[mapping.Model(obj)][name]; ok {
+		return a
+	}
+	return mapping.ICAttribute{Name: name, DataType: "string", APIWritable: true, Custom: strings.HasPrefix(name, "custom_attributes.")}
+}

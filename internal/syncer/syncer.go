@@ -1,0 +1,204 @@
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/mapping"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/salesforce"
+)
+
+// Config is what the engine needs to know about one installation.
+type Config struct {
+	Installation string
+	Mappings     []tandem.Mapping
+	Schema       mapping.Schema
+
+	// PeopleMatch is "email" (default) or "external_id"; with external_id,
+	// Intercom's external_id is matched against PeopleExternalIDField.
+	PeopleMatch           string
+	PeopleExternalIDField string
+	// CompanyMatchField is the Account field holding Intercom's company_id.
+	CompanyMatchField string
+	// PollOverlap is how far behind the watermark each poll looks again, so
+	// that rows committed late are not missed.
+	PollOverlap time.Duration
+	// Placeholder fills Salesforce-required fields that are empty when a
+	// record is created (Create Lead).
+	Placeholder string
+	// Ownership keeps Intercom owners and Salesforce owners aligned.
+	Ownership Ownership
+}
+
+// Ownership configures "maintain lead and account ownership".
+type Ownership struct {
+	Enabled bool
+	// Direction is the owner of the owner: to_salesforce makes the Intercom
+	// owner win, to_intercom the Salesforce owner.
+	Direction tandem.Direction
+	// Fallback is what a created Lead's owner becomes when the Intercom owner
+	// has no Salesforce user: "api_user" or "assignment_rule".
+	Fallback string
+}
+
+// WithDefaults fills zero fields.
+func (c Config) WithDefaults() Config {
+	if c.Installation == "" {
+		c.Installation = tandem.DefaultInstallation
+	}
+	if c.PeopleMatch == "" {
+		c.PeopleMatch = "email"
+	}
+	if c.CompanyMatchField == "" {
+		c.CompanyMatchField = "AccountNumber"
+	}
+	if c.PollOverlap == 0 {
+		c.PollOverlap = 2 * time.Minute
+	}
+	if c.Placeholder == "" {
+		c.Placeholder = "[not provided]"
+	}
+	if c.Ownership.Direction == "" {
+		c.Ownership.Direction = tandem.ToSalesforce
+	}
+	if c.Ownership.Fallback == "" {
+		c.Ownership.Fallback = "api_user"
+	}
+	return c
+}
+
+// Hooks let the application observe the engine (metrics, the demo's
+// readable lines). Every field is optional.
+type Hooks struct {
+	// OnWrite is called after each field write was applied remotely.
+	OnWrite func(tandem.AuditEntry)
+	// OnSyncError is called when a failure was recorded as a sync error.
+	OnSyncError func(tandem.SyncError)
+	// OnLink is called when a link is made, moved or dropped.
+	OnLink func(action string, l tandem.Link)
+	// OnLag observes the delay between a change and its write.
+	OnLag func(direction tandem.Direction, lag time.Duration)
+}
+
+// Syncer is the engine. It is safe for concurrent use.
+type Syncer struct {
+	cfg   Config
+	store *store.DB
+	ic    *intercom.Client
+	sf    *salesforce.Client
+	log   *slog.Logger
+	now   func() time.Time
+	hooks Hooks
+
+	locks keyedMutex
+
+	seenMu sync.Mutex
+	seen   map[string]string // poll de-duplication: sobject id → SystemModstamp handled
+}
+
+// New returns a Syncer. now may be nil (time.Now).
+func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, log *slog.Logger, now func() time.Time, hooks Hooks) *Syncer {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Syncer{
+		cfg:   cfg.WithDefaults(),
+		store: db,
+		ic:    ic,
+		sf:    sf,
+		log:   log.With(slog.String("component", "syncer")),
+		now:   now,
+		hooks: hooks,
+		seen:  map[string]string{},
+	}
+}
+
+// Config returns the engine's configuration.
+func (s *Syncer) Config() Config { return s.cfg }
+
+// mappings returns the mappings of obj in direction d.
+func (s *Syncer) mappings(obj tandem.Object, d tandem.Direction) []tandem.Mapping {
+	var out []tandem.Mapping
+	for _, m := range s.cfg.Mappings {
+		if m.Object == obj && m.Direction == d {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// keyedMutex serialises work on one record inside this process, so that a
+// slow job never overwrites a newer value written by a faster one.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyedLock
+}
+
+type keyedLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.locks[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		k.mu.Lock()
+		l.refs--
+		if l.refs == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
+}
+
+// PermanentError marks a failure that retrying will not fix; it has been
+// recorded as a sync error already. The job layer cancels such jobs.
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// IsPermanent reports whether err is a *PermanentError.
+func IsPermanent(err error) bool {
+	var p *PermanentError
+	return errors.As(err, &p)
+}
+
+func (s *Syncer) linkEvent(action string, l tandem.Link) {
+	s.log.Info("link "+action, slog.String("object", string(l.Object)), slog.String("intercom_id", l.IntercomID),
+		slog.String("salesforce_id", l.SalesforceID), slog.String("matched_by", l.MatchedBy))
+	if s.hooks.OnLink != nil {
+		s.hooks.OnLink(action, l)
+	}
+}
+
+func wrapf(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}
+
+var _ = context.Background

@@ -1,0 +1,17 @@
+package web
+
+import "net/http"
+
+// Handler returns every route of the bridge.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", s.Metrics)
+	}
+	mux.HandleFunc("POST /intercom/webhooks", s.intercomWebhook)
+	mux.HandleFunc("GET /api/v1/links", s.requireAdmin(s.linksList))
+	mux.HandleFunc("GET /api/v1/sync-errors", s.requireAdmin(s.syncErrorsList))
+	mux.HandleFunc("POST /api/v1/sync-errors/{id}/retry", s.requireAdmin(s.syncErrorRetry))
+	return mux
+}

@@ -1,0 +1,97 @@
+// Package web is tandem's HTTP surface: the Intercom webhook receiver, the
+// JSON API under /api/v1 (bearer admin token), health and metrics. All
+// routes are listed in routes.go; each handler lives in its own file.
+package web
+
+import (
+	"crypto/subtle"
+	"database/sql"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/syncer"
+)
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Installation   string
+	Store          *store.DB
+	River          *river.Client[*sql.Tx]
+	Syncer         *syncer.Syncer
+	AdminToken     string
+	IntercomSecret string
+	Metrics        http.Handler
+	Log            *slog.Logger
+	Now            func() time.Time
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// codes maps domain error codes to HTTP statuses, in one place.
+var codes = map[string]int{
+	tandem.ECONFLICT:      http.StatusConflict,
+	tandem.EINVALID:       http.StatusBadRequest,
+	tandem.ENOTFOUND:      http.StatusNotFound,
+	tandem.EUNAUTHORIZED:  http.StatusUnauthorized,
+	tandem.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	tandem.EUNAVAILABLE:   http.StatusServiceUnavailable,
+	tandem.EINTERNAL:      http.StatusInternalServerError,
+}
+
+// Error writes err as a JSON error. Only internal errors are logged, and
+// users only ever see a domain error's message.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	code := tandem.ErrorCode(err)
+	status, ok := codes[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if code == tandem.EINTERNAL {
+		s.Log.Error("http request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+	}
+	writeJSON(w, status, map[string]any{"error": map[string]string{"code": code, "message": tandem.ErrorMessage(err)}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// requireAdmin wraps h so that it answers 401 unless the request carries the
+// admin token as a bearer token.
+func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || s.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.AdminToken)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="tandem"`)
+			s.Error(w, r, tandem.Errorf(tandem.EUNAUTHORIZED, "A valid admin token is required (Authorization: Bearer TOKEN)."))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// decodeJSON reads a JSON request body into v, rejecting unknown fields.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return tandem.Errorf(tandem.EINVALID, "Invalid JSON body: %v.", err)
+	}
+	return nil
+}
