@@ -1,0 +1,224 @@
+package intercomsim
+
+import (
+	"maps"
+	"net/http"
+	"slices"
+)
+
+// liveConversation returns the conversation id. Callers hold s.mu.
+func (s *Server) liveConversation(id string) (*conversation, *apiError) {
+	c, ok := s.conversations[id]
+	if !ok {
+		return nil, errNotFound("Resource Not Found")
+	}
+	return c, nil
+}
+
+// createConversation starts a conversation as contact c. Callers hold s.mu.
+func (s *Server) createConversation(c *contact, body string) *conversation {
+	now := s.now()
+	conv := &conversation{
+		ID: s.ids.num(), CreatedAt: now, UpdatedAt: now, State: "open", Priority: "none",
+		ContactIDs: []string{c.ID}, SourceID: s.ids.num(), SourceType: "conversation",
+		DeliveredAs: "customer_initiated", Body: htmlBody(body), AuthorType: c.Role, AuthorID: c.ID,
+		CustomAttributes: map[string]any{},
+	}
+	s.seq++
+	conv.seq = s.seq
+	s.conversations[conv.ID] = conv
+	s.convList = append(s.convList, conv)
+	s.emit("conversation.user.created", s.renderConversation(conv, s.opts.DefaultVersion, nil))
+	return conv
+}
+
+// addPart appends a part, bumps updated_at and fires topic with that part.
+// Callers hold s.mu.
+func (s *Server) addPart(conv *conversation, p *part, topic string) {
+	p.ID = s.ids.num()
+	p.CreatedAt = s.now()
+	conv.Parts = append(conv.Parts, p)
+	conv.UpdatedAt = max(p.CreatedAt, conv.UpdatedAt)
+	if topic != "" {
+		s.emit(topic, s.renderConversation(conv, s.opts.DefaultVersion, []*part{p}))
+	}
+}
+
+// adminPart validates the admin of an admin action. Callers hold s.mu.
+func (s *Server) adminFor(id string) (*admin, *apiError) {
+	a := s.findAdmin(id)
+	if a == nil {
+		return nil, errorf(http.StatusNotFound, "admin_not_found", "Admin not found")
+	}
+	return a, nil
+}
+
+// reply adds an admin comment or note. Callers hold s.mu.
+func (s *Server) reply(conv *conversation, adminID, body string, note bool) *apiError {
+	if _, e := s.adminFor(adminID); e != nil {
+		return e
+	}
+	if body == "" {
+		return errInvalid("body", "body is required")
+	}
+	pt, topic := "comment", "conversation.admin.replied"
+	if note {
+		pt, topic = "note", "conversation.admin.noted"
+	}
+	s.addPart(conv, &part{PartType: pt, Body: htmlBody(body), AuthorType: "admin", AuthorID: adminID}, topic)
+	return nil
+}
+
+// setState closes or opens a conversation. Callers hold s.mu.
+func (s *Server) setState(conv *conversation, adminID, state, body string) *apiError {
+	if _, e := s.adminFor(adminID); e != nil {
+		return e
+	}
+	conv.State = state
+	pt := map[string]string{"open": "open", "closed": "close", "snoozed": "snoozed"}[state]
+	topic := map[string]string{"open": "conversation.admin.opened", "closed": "conversation.admin.closed", "snoozed": "conversation.admin.snoozed"}[state]
+	var b string
+	if body != "" {
+		b = htmlBody(body)
+	}
+	s.addPart(conv, &part{PartType: pt, Body: b, AuthorType: "admin", AuthorID: adminID}, topic)
+	return nil
+}
+
+// assign assigns the conversation to admin assigneeID ("0" unassigns).
+// Callers hold s.mu.
+func (s *Server) assign(conv *conversation, adminID, assigneeID string) *apiError {
+	if _, e := s.adminFor(adminID); e != nil {
+		return e
+	}
+	n, ok := toInt64(assigneeID)
+	if !ok {
+		return errInvalid("assignee_id", "assignee_id must be an admin id")
+	}
+	if n != 0 {
+		if _, e := s.adminFor(assigneeID); e != nil {
+			return e
+		}
+	}
+	conv.AdminAssigneeID = n
+	s.addPart(conv, &part{PartType: "assignment", AuthorType: "admin", AuthorID: adminID, AssignedTo: assigneeID}, "conversation.admin.assigned")
+	return nil
+}
+
+// tagConversation applies a tag. Callers hold s.mu.
+func (s *Server) tagConversation(conv *conversation, t *tag, adminID string) *apiError {
+	if _, e := s.adminFor(adminID); e != nil {
+		return e
+	}
+	if !slices.ContainsFunc(conv.Tags, func(a appliedTag) bool { return a.TagID == t.ID }) {
+		conv.Tags = append(conv.Tags, appliedTag{TagID: t.ID, AppliedAt: s.now(), AdminID: adminID})
+		conv.UpdatedAt = max(s.now(), conv.UpdatedAt)
+		s.emit("conversation_part.tag.created", s.renderConversation(conv, s.opts.DefaultVersion, []*part{}))
+	}
+	return nil
+}
+
+func (s *Server) renderAuthor(typ, id string) map[string]any {
+	m := map[string]any{"type": typ, "id": id, "name": nil, "email": "", "from_ai_agent": false, "is_ai_answer": false}
+	switch typ {
+	case "admin":
+		if a := s.findAdmin(id); a != nil {
+			m["name"], m["email"] = a.Name, a.Email
+		}
+	default:
+		if c := s.contacts[id]; c != nil {
+			m["name"], m["email"] = nullable(c.Name), c.Email
+		}
+	}
+	return m
+}
+
+func (s *Server) renderPart(p *part, state string) map[string]any {
+	var assigned any
+	if p.AssignedTo != "" {
+		assigned = map[string]any{"type": "admin", "id": p.AssignedTo}
+	}
+	return map[string]any{
+		"type": "conversation_part", "id": p.ID, "part_type": p.PartType, "body": nullable(p.Body),
+		"created_at": p.CreatedAt, "updated_at": p.CreatedAt, "notified_at": p.CreatedAt,
+		"assigned_to": assigned, "author": s.renderAuthor(p.AuthorType, p.AuthorID), "attachments": []any{},
+		"external_id": nil, "redacted": false, "state": state, "tags": []any{},
+	}
+}
+
+// renderConversation renders conv for version. parts nil renders no
+// conversation_parts (list/search items); otherwise the given parts are
+// rendered (capped to the most recent maxParts).
+func (s *Server) renderConversation(conv *conversation, version string, parts []*part) map[string]any {
+	v216 := atLeast216(version)
+	assignee := func(id int64) any {
+		if id == 0 && !v216 {
+			return nil
+		}
+		return id
+	}
+	priority := conv.Priority
+	if !v216 {
+		priority = "not_priority"
+		if conv.Priority != "none" && conv.Priority != "" {
+			priority = "priority"
+		}
+	}
+	contacts := []any{}
+	for _, id := range conv.ContactIDs {
+		ext := ""
+		if c := s.contacts[id]; c != nil {
+			ext = c.ExternalID
+		}
+		contacts = append(contacts, map[string]any{"type": "contact", "id": id, "external_id": nullable(ext)})
+	}
+	tags := []any{}
+	for _, at := range conv.Tags {
+		if t := s.tagByID(at.TagID); t != nil {
+			m := renderTag(t)
+			m["applied_at"] = at.AppliedAt
+			m["applied_by"] = map[string]any{"type": "admin", "id": at.AdminID}
+			tags = append(tags, m)
+		}
+	}
+	var teammates []any
+	seen := map[string]bool{}
+	for _, p := range conv.Parts {
+		if p.AuthorType == "admin" && !seen[p.AuthorID] {
+			seen[p.AuthorID] = true
+			teammates = append(teammates, map[string]any{"type": "admin", "id": p.AuthorID})
+		}
+	}
+	if teammates == nil {
+		teammates = []any{}
+	}
+	m := map[string]any{
+		"type": "conversation", "id": conv.ID, "title": nullable(conv.Title),
+		"created_at": conv.CreatedAt, "updated_at": conv.UpdatedAt, "waiting_since": nil, "snoozed_until": nil,
+		"open": conv.State != "closed", "state": conv.State, "read": conv.Read, "priority": priority,
+		"admin_assignee_id": assignee(conv.AdminAssigneeID), "team_assignee_id": assignee(conv.TeamAssigneeID),
+		"company": nil,
+		"tags":    map[string]any{"type": "tag.list", "tags": tags},
+		"source": map[string]any{
+			"type": conv.SourceType, "id": conv.SourceID, "delivered_as": conv.DeliveredAs,
+			"subject": conv.Subject, "body": conv.Body, "author": s.renderAuthor(conv.AuthorType, conv.AuthorID),
+			"attachments": []any{}, "url": nil, "redacted": false,
+		},
+		"contacts":              map[string]any{"type": "contact.list", "contacts": contacts},
+		"teammates":             map[string]any{"type": "admin.list", "teammates": teammates, "admins": teammates},
+		"custom_attributes":     maps.Clone(conv.CustomAttributes),
+		"ai_agent_participated": false,
+	}
+	if parts != nil {
+		total := len(parts)
+		if len(parts) > maxParts {
+			parts = parts[len(parts)-maxParts:]
+		}
+		list := make([]any, 0, len(parts))
+		for _, p := range parts {
+			list = append(list, s.renderPart(p, conv.State))
+		}
+		m["conversation_parts"] = map[string]any{"type": "conversation_part.list", "conversation_parts": list, "total_count": total}
+	}
+	return m
+}

@@ -1,0 +1,14 @@
+// Package intercomsim is an in-process, stateful simulator of the parts of
+// the Intercom REST API (versions 2.14 to 2.16) that tandem uses.
+//
+// A [Server] is an [http.Handler]: mount it on an httptest.Server in tests or
+// on a real listener for the demo. It speaks Intercom's real paths, JSON
+// shapes, status codes, error bodies and rate-limit headers, and shapes
+// version-dependent fields by the request's Intercom-Version header.
+//
+// Beside the HTTP surface, the Server is also a state handle: Go code can
+// create and change contacts, companies and conversations as a teammate
+// would in the Intercom UI (without being counted or rate limited), inject
+// faults, read per-endpoint call counters, deliver signed webhooks to
+// subscribed URLs, and drive a Canvas Kit inbox app with signed requests.
+package intercomsim
