@@ -291,16 +291,16 @@ func parseErrors(body []byte) []APIError {
 	if json.Unmarshal(trimmed, &list) == nil {
 		return list
 	}
-	var one struct {
-		APIError
+	var one APIError
+	if json.Unmarshal(trimmed, &one) == nil && one.ErrorCode != "" {
+		return []APIError{one}
+	}
+	var oauth struct {
 		Error            string `json:"error"`
 		ErrorDescription string `json:"error_description"`
 	}
-	if json.Unmarshal(trimmed, &one.APIError) == nil && one.ErrorCode != "" {
-		return []APIError{one.APIError}
-	}
-	if json.Unmarshal(trimmed, &one) == nil && one.Error != "" {
-		return []APIError{{ErrorCode: one.Error, Message: one.ErrorDescription}}
+	if json.Unmarshal(trimmed, &oauth) == nil && oauth.Error != "" {
+		return []APIError{{ErrorCode: oauth.Error, Message: oauth.ErrorDescription}}
 	}
 	msg := string(trimmed)
 	if len(msg) > 512 {
