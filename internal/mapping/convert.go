@@ -25,6 +25,9 @@ func (e *ConvertError) Error() string {
 // describeValue quotes strings and prints other values plainly, cutting long
 // ones so an error message stays readable.
 func describeValue(v any) string {
+	if v == nil {
+		return "null"
+	}
 	s := Canonical(v)
 	if r := []rune(s); len(r) > 40 {
 		s = string(r[:40]) + "…"
