@@ -1,0 +1,19 @@
+// Package sfsim is an in-process, stateful simulator of the Salesforce REST
+// API, used by tandem's tests, demo and benchmarks.
+//
+// A *Server is an http.Handler that serves Salesforce's real paths: the OAuth
+// token endpoint under /services/oauth2/ and the REST API under
+// /services/data/vNN.N/ (any version from 50.0 on): SOQL query and queryAll
+// with nextRecordsUrl pagination, sObject CRUD, upsert by external id,
+// describe, getUpdated/getDeleted, sObject Collections and /limits. Status
+// codes, JSON shapes, error bodies and headers (Sforce-Limit-Info) follow the
+// real API, and so do the write validations Salesforce applies.
+//
+// The same *Server is also a state handle for Go code: Insert, Update, Delete,
+// Get, All, ConvertLead and Seed act like a person editing records in the
+// Salesforce UI (no API calls counted), while Calls, APIUsage and Faults let a
+// test observe traffic and inject latency, 5xx responses, row locks, request
+// limits, dropped connections and expired sessions.
+//
+// The simulator speaks HTTP and JSON only and imports nothing of tandem.
+package sfsim
