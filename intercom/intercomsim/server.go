@@ -13,6 +13,9 @@ import (
 type Server struct {
 	opts Options
 	mux  *http.ServeMux
+	// special holds routes whose patterns conflict with mux's wildcards
+	// (find_by_external_id); it is consulted first.
+	special *http.ServeMux
 
 	mu            sync.Mutex
 	ids           ids
@@ -41,6 +44,7 @@ func New(opts Options) *Server {
 	s := &Server{
 		opts:          opts,
 		mux:           http.NewServeMux(),
+		special:       http.NewServeMux(),
 		contacts:      map[string]*contact{},
 		companies:     map[string]*company{},
 		conversations: map[string]*conversation{},
@@ -72,7 +76,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusUnauthorized, "unauthorized", "Access Token Invalid"))
 		return
 	}
-	_, pattern := s.mux.Handler(r)
+	mux := s.mux
+	_, pattern := s.special.Handler(r)
+	if pattern != "" {
+		mux = s.special
+	} else {
+		_, pattern = s.mux.Handler(r)
+	}
 	if pattern != "" {
 		s.calls.add(pattern)
 	}
@@ -83,7 +93,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.limiter.allow(w, s.opts, s.opts.Token) {
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	mux.ServeHTTP(w, r)
 }
 
 func (s *Server) authorized(r *http.Request) bool {
@@ -117,7 +127,11 @@ func atLeast216(v string) bool {
 
 // handle registers a route whose handler returns a body or an API error.
 func (s *Server) handle(pattern string, h func(r *http.Request) (any, *apiError)) {
-	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+	mux := s.mux
+	if strings.Contains(pattern, "find_by_external_id") {
+		mux = s.special
+	}
+	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		v, e := h(r)
 		if e != nil {
 			writeError(w, e)
