@@ -278,14 +278,3 @@ func TestParseMappings(t *testing.T) {
 	_, err = Parse([]byte("mappings:\n  - &m {object: lead, intercom: phone, sf: Phone}\n  - *m\n"))
 	require.ErrorContains(t, err, "unknown key mappings[0].sf")
 }
-
-func TestEnvVarsDocumented(t *testing.T) {
-	t.Parallel()
-
-	doc, err := os.ReadFile("../../docs/configuration.md")
-	require.NoError(t, err)
-	for _, name := range EnvVars() {
-		require.Contains(t, string(doc), "`"+name+"`", "docs/configuration.md must document %s", name)
-	}
-	require.Len(t, EnvVars(), 17+7)
-}

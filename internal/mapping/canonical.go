@@ -27,8 +27,10 @@ func Canonical(v any) string {
 		return ""
 	case string:
 		s := strings.TrimSpace(x)
-		if t, err := time.Parse(SalesforceDateTime, s); err == nil {
-			return t.UTC().Format(time.RFC3339)
+		if len(s) == len(SalesforceDateTime) && s[10] == 'T' {
+			if t, err := time.Parse(SalesforceDateTime, s); err == nil {
+				return t.UTC().Format(time.RFC3339)
+			}
 		}
 		return s
 	case bool:
