@@ -18,6 +18,7 @@ type ConvertError struct {
 	Reason string // e.g. "not a number"
 }
 
+// Error says what could not be written where, and why.
 func (e *ConvertError) Error() string {
 	return fmt.Sprintf("cannot write %s to %s: %s", describeValue(e.Value), e.Target, e.Reason)
 }
