@@ -10,7 +10,7 @@ import "github.com/tandemhq/tandem"
 //     custom attribute job_title towards Intercom; for leads only, Status →
 //     custom attribute sf_lead_status towards Intercom;
 //   - companies ↔ Accounts: monthly_spend → AnnualRevenue towards
-//     Salesforce; Industry → custom attribute industry towards Intercom.
+//     Salesforce; Industry → the standard company attribute industry towards Intercom.
 //
 // Each call returns a fresh slice the caller may modify.
 func Defaults() []tandem.Mapping {
@@ -27,6 +27,6 @@ func Defaults() []tandem.Mapping {
 	}
 	return append(ms,
 		tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "monthly_spend", Salesforce: "AnnualRevenue", Direction: tandem.ToSalesforce},
-		tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "custom_attributes.industry", Salesforce: "Industry", Direction: tandem.ToIntercom},
+		tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "industry", Salesforce: "Industry", Direction: tandem.ToIntercom},
 	)
 }

@@ -163,7 +163,7 @@ func TestDefaults(t *testing.T) {
 	require.True(t, has(tandem.Mapping{Object: tandem.ObjectLead, Intercom: "custom_attributes.sf_lead_status", Salesforce: "Status", Direction: tandem.ToIntercom}))
 	require.False(t, has(tandem.Mapping{Object: tandem.ObjectContact, Intercom: "custom_attributes.sf_lead_status", Salesforce: "Status", Direction: tandem.ToIntercom}))
 	require.True(t, has(tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "monthly_spend", Salesforce: "AnnualRevenue", Direction: tandem.ToSalesforce}))
-	require.True(t, has(tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "custom_attributes.industry", Salesforce: "Industry", Direction: tandem.ToIntercom}))
+	require.True(t, has(tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "industry", Salesforce: "Industry", Direction: tandem.ToIntercom}))
 
 	ms[0].Intercom = "changed"
 	require.Equal(t, "phone", Defaults()[0].Intercom, "each call returns a fresh slice")
