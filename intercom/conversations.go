@@ -107,7 +107,7 @@ type ConversationPartList struct {
 // assignment, close, …).
 type ConversationPart struct {
 	Type       string     `json:"type,omitempty"`
-	ID         string     `json:"id"`
+	ID         FlexID     `json:"id"`
 	PartType   string     `json:"part_type,omitempty"`
 	Body       string     `json:"body,omitempty"`
 	CreatedAt  int64      `json:"created_at,omitempty"`
