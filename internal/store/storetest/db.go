@@ -3,10 +3,7 @@ package storetest
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
-	"net/url"
-	"os"
 	"testing"
 	"time"
 
@@ -40,39 +37,9 @@ func SQLite(t testing.TB) *store.DB {
 // unreachable database fails the test.
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
-	base := os.Getenv(EnvDatabaseURL)
-	if base == "" {
-		if os.Getenv(EnvRequirePostgres) == "1" {
-			t.Fatalf("%s not set and %s=1", EnvDatabaseURL, EnvRequirePostgres)
-		}
-		t.Skip(EnvDatabaseURL + " not set")
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-
-	admin, err := sql.Open("pgx", base)
-	require.NoError(t, err)
-	t.Cleanup(func() { admin.Close() })
-	require.NoError(t, admin.PingContext(ctx), "connect to %s", EnvDatabaseURL)
-
-	schema := "tandem_test_" + randomHex(8)
-	_, err = admin.ExecContext(ctx, `CREATE SCHEMA `+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if _, err := admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-
-	u, err := url.Parse(base)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-
-	db, err := store.Open(ctx, store.Config{DatabaseURL: u.String()})
+	db, err := store.Open(ctx, store.Config{DatabaseURL: PostgresURL(t)})
 	require.NoError(t, err)
 	// Registered after the schema's cleanup, so it runs before it.
 	t.Cleanup(func() { db.Close() })
