@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -188,6 +189,9 @@ func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, e
 		}
 
 		retry, reason := c.retryPolicy(ctx, hresp, err)
+		if retry && !replaySafe(req.Method, hresp, errBody, err) {
+			retry = false
+		}
 		if hresp != nil {
 			hresp.Body = io.NopCloser(bytes.NewReader(errBody))
 		}
@@ -209,6 +213,35 @@ func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, e
 		}
 		attempt++
 	}
+}
+
+// replaySafe reports whether a failed attempt may be sent again without
+// risking a second effect. Salesforce has no idempotency keys, so a POST
+// (create) is replayed only when the answer says it was not applied: a row
+// lock, a rate limit, 503, or a connection that was never made.
+func replaySafe(method string, hresp *http.Response, errBody []byte, err error) bool {
+	if method != http.MethodPost {
+		return true
+	}
+	if hresp == nil {
+		var op *net.OpError
+		return errors.As(err, &op) && op.Op == "dial"
+	}
+	return firstCode(errBody) == "UNABLE_TO_LOCK_ROW" || hresp.StatusCode == http.StatusTooManyRequests ||
+		hresp.StatusCode == http.StatusServiceUnavailable
+}
+
+// InstanceURL returns the org's instance URL: the current token's when it
+// names one, else the configured one.
+func (c *Client) InstanceURL(ctx context.Context) (string, error) {
+	tok, err := c.tokens.Token(ctx)
+	if err != nil {
+		return "", err
+	}
+	if tok.InstanceURL != "" {
+		return strings.TrimRight(tok.InstanceURL, "/"), nil
+	}
+	return c.instanceURL, nil
 }
 
 func (c *Client) prepare(ctx context.Context, req *http.Request, tok *Token) (*http.Request, error) {
