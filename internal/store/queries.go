@@ -44,6 +44,11 @@ type Queries interface {
 	GetBulkSync(ctx context.Context, id int64) (BulkSync, error)
 	UpdateBulkSync(ctx context.Context, b BulkSync) error
 	LatestBulkSync(ctx context.Context, inst string) (BulkSync, error)
+
+	PutBulkRecords(ctx context.Context, recs []BulkRecord) error
+	BulkRecordByIntercomID(ctx context.Context, runID int64, obj tandem.Object, id string) (BulkRecord, error)
+	BulkRecordsByKey(ctx context.Context, runID int64, obj tandem.Object, key string) ([]BulkRecord, error)
+	DeleteBulkRecords(ctx context.Context, runID int64) error
 }
 
 var (

@@ -42,6 +42,7 @@ func Exercise(t *testing.T, open func(testing.TB) *store.DB) {
 	exerciseSyncErrors(t, open)
 	exerciseAudit(t, open)
 	exerciseBulkSyncs(t, open)
+	exerciseBulkRecords(t, open)
 	exerciseTx(t, open)
 }
 
