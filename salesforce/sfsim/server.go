@@ -24,6 +24,7 @@ type Server struct {
 	mu          sync.Mutex
 	objects     map[string]*object
 	objectList  []*object
+	byPrefix    map[string]*object
 	seq         int64
 	caseSeq     int
 	tokens      map[string]*tokenInfo
@@ -69,6 +70,10 @@ func New(opts Options) *Server {
 		tokens: map[string]*tokenInfo{}, refresh: map[string]string{},
 		calls: map[string]int{}, cursors: map[string]*cursor{}, rules: map[*object][]ValidationRule{},
 		caseSeq: 1000,
+	}
+	s.byPrefix = map[string]*object{}
+	for _, o := range list {
+		s.byPrefix[o.keyPrefix] = o
 	}
 	s.faults = newFaults(s, opts.Seed)
 	s.started = s.now()

@@ -190,10 +190,8 @@ func (s *Server) lookupID(id string) *record {
 	if len(id) < 3 {
 		return nil
 	}
-	for _, o := range s.objectList {
-		if o.keyPrefix == id[:3] {
-			return o.tbl.byID[id]
-		}
+	if o := s.byPrefix[id[:3]]; o != nil {
+		return o.tbl.byID[id]
 	}
 	return nil
 }
