@@ -18,6 +18,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/syncer"
 	"github.com/tandemhq/tandem/salesforce"
 )
@@ -93,6 +94,9 @@ type intercomChangeWorker struct {
 }
 
 func (w *intercomChangeWorker) Work(ctx context.Context, job *river.Job[IntercomChangeArgs]) error {
+	if ok, wait := w.deps.Syncer.Allow(budget.Event); !ok {
+		return river.JobSnooze(wait)
+	}
 	a := job.Args
 	cause := a.Cause
 	if cause == "" {
@@ -122,6 +126,9 @@ type pollWorker struct {
 }
 
 func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
+	if ok, _ := w.deps.Syncer.Allow(budget.Event); !ok {
+		return nil // the next periodic poll tries again
+	}
 	_, err := w.deps.Syncer.Poll(ctx, job.Args.Object)
 	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
 }
@@ -181,6 +188,9 @@ type salesforceChangeWorker struct {
 }
 
 func (w *salesforceChangeWorker) Work(ctx context.Context, job *river.Job[SalesforceChangeArgs]) error {
+	if ok, wait := w.deps.Syncer.Allow(budget.Event); !ok {
+		return river.JobSnooze(wait)
+	}
 	err := w.deps.Syncer.SyncSalesforceID(ctx, job.Args.Object, job.Args.SalesforceID, tandem.CauseAction)
 	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
 }

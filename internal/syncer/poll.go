@@ -73,7 +73,7 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 // to date, linking it first when it is not linked yet.
 func (s *Syncer) SyncSalesforceRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record, cause tandem.Cause) error {
 	defer s.locks.lock("sf:" + rec.ID())()
-	if obj == tandem.ObjectLead && rec.String("IsConverted") == "true" {
+	if obj == tandem.ObjectLead && rec.Bool("IsConverted") {
 		return s.leadConverted(ctx, rec, cause)
 	}
 	l, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, obj, rec.ID())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/salesforce"
@@ -35,6 +36,8 @@ type Config struct {
 	Placeholder string
 	// Ownership keeps Intercom owners and Salesforce owners aligned.
 	Ownership Ownership
+	// Budget caps Salesforce calls; nil means no cap.
+	Budget *budget.Budget
 }
 
 // Ownership configures "maintain lead and account ownership".
@@ -121,6 +124,15 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 		hooks: hooks,
 		seen:  map[string]string{},
 	}
+}
+
+// Allow reports whether work of class c may call Salesforce now and, if
+// not, how long to wait (the API budget).
+func (s *Syncer) Allow(c budget.Class) (bool, time.Duration) {
+	if s.cfg.Budget == nil {
+		return true, 0
+	}
+	return s.cfg.Budget.Allow(c)
 }
 
 // Config returns the engine's configuration.

@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
 )
@@ -28,6 +29,7 @@ type Server struct {
 	AdminToken     string
 	IntercomSecret string
 	Metrics        http.Handler
+	Budget         *budget.Budget
 	Log            *slog.Logger
 	Now            func() time.Time
 }

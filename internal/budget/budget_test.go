@@ -1,0 +1,77 @@
+package budget
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func TestStagedThresholds(t *testing.T) {
+	t.Parallel()
+	c := &clock{t: time.Date(2026, 5, 1, 10, 30, 0, 0, time.UTC)}
+	b := New(100, 0.4, 0.8, c.now)
+	for range 39 {
+		b.Count()
+	}
+	for _, cl := range []Class{Bulk, Event, Action} {
+		ok, _ := b.Allow(cl)
+		require.True(t, ok, cl.String())
+	}
+	b.Count() // 40 %
+	ok, wait := b.Allow(Bulk)
+	require.False(t, ok)
+	require.Equal(t, 5*time.Minute, wait)
+	ok, _ = b.Allow(Event)
+	require.True(t, ok)
+	for range 40 {
+		b.Count()
+	}
+	ok, _ = b.Allow(Event)
+	require.False(t, ok, "event sync pauses at 80 %")
+	ok, _ = b.Allow(Action)
+	require.True(t, ok, "actions keep the rest")
+	for range 20 {
+		b.Count()
+	}
+	ok, _ = b.Allow(Action)
+	require.False(t, ok)
+	require.True(t, b.Snapshot().Exhausted)
+}
+
+func TestWindowRolls(t *testing.T) {
+	t.Parallel()
+	c := &clock{t: time.Date(2026, 5, 1, 10, 59, 0, 0, time.UTC)}
+	b := New(10, 0.4, 0.8, c.now)
+	for range 4 {
+		b.Count()
+	}
+	ok, wait := b.Allow(Bulk)
+	require.False(t, ok)
+	require.Equal(t, time.Minute, wait, "the next hour starts in a minute")
+	c.t = c.t.Add(23 * time.Hour)
+	require.Equal(t, 4, b.Snapshot().OwnCalls)
+	c.t = c.t.Add(2 * time.Minute)
+	require.Equal(t, 0, b.Snapshot().OwnCalls, "calls older than 24 h are forgotten")
+	ok, _ = b.Allow(Bulk)
+	require.True(t, ok, "work resumes by itself")
+}
+
+func TestOrgWideUsage(t *testing.T) {
+	t.Parallel()
+	b := New(0, 0.4, 0.8, nil)
+	ok, _ := b.Allow(Bulk)
+	require.True(t, ok, "unknown allowance: nothing to pause on")
+	b.Observe(45000, 100000) // other integrations spent 45 %
+	s := b.Snapshot()
+	require.Equal(t, 100000, s.Cap)
+	require.Equal(t, 45000, s.Used)
+	require.True(t, s.BulkPaused)
+	require.False(t, s.EventPaused)
+	b.Observe(0, 0) // a response without the header changes nothing
+	require.Equal(t, 45000, b.Snapshot().Used)
+}
