@@ -173,7 +173,7 @@ func renderStandardAttribute(model, name, dataType string) map[string]any {
 
 func (s *Server) renderConversationAttribute(a *dataAttribute) map[string]any {
 	return map[string]any{
-		"type": "conversation_attribute", "id": itoa(a.ID), "name": a.Name, "description": a.Description,
+		"type": "conversation_attribute", "id": a.ID, "name": a.Name, "description": a.Description,
 		"data_type": a.DataType, "required": false, "visible_to_team_ids": []any{}, "archived": a.Archived,
 		"created_at": a.CreatedAt, "updated_at": a.CreatedAt, "admin_id": s.admins[0].ID,
 	}

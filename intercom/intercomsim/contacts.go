@@ -40,15 +40,36 @@ func (s *Server) duplicateOf(self *contact, role, email, externalID string) *con
 	if role != "user" {
 		return nil
 	}
-	for _, o := range s.contactList {
-		if o == self || o.deleted || o.MergedInto != "" || o.Role != "user" {
-			continue
-		}
-		if (email != "" && strings.EqualFold(o.Email, email)) || (externalID != "" && o.ExternalID == externalID) {
-			return o
-		}
+	if o := s.usersByEmail[strings.ToLower(email)]; email != "" && o != nil && o != self {
+		return o
+	}
+	if o := s.usersByExtID[externalID]; externalID != "" && o != nil && o != self {
+		return o
 	}
 	return nil
+}
+
+// unindexContact removes c from the user uniqueness indexes. Callers hold s.mu.
+func (s *Server) unindexContact(c *contact) {
+	if k := strings.ToLower(c.Email); s.usersByEmail[k] == c {
+		delete(s.usersByEmail, k)
+	}
+	if s.usersByExtID[c.ExternalID] == c {
+		delete(s.usersByExtID, c.ExternalID)
+	}
+}
+
+// indexContact adds a live user to the uniqueness indexes. Callers hold s.mu.
+func (s *Server) indexContact(c *contact) {
+	if c.Role != "user" || c.deleted || c.MergedInto != "" {
+		return
+	}
+	if c.Email != "" {
+		s.usersByEmail[strings.ToLower(c.Email)] = c
+	}
+	if c.ExternalID != "" {
+		s.usersByExtID[c.ExternalID] = c
+	}
 }
 
 func conflictError(o *contact) *apiError {
@@ -132,7 +153,9 @@ func (s *Server) applyContactFields(c *contact, f map[string]any) *apiError {
 	if o := s.duplicateOf(c, next.Role, next.Email, next.ExternalID); o != nil {
 		return conflictError(o)
 	}
+	s.unindexContact(c)
 	*c = next
+	s.indexContact(c)
 	return nil
 }
 
@@ -172,6 +195,7 @@ func (s *Server) touchContact(c *contact) {
 
 // deleteContact removes c. Callers hold s.mu.
 func (s *Server) deleteContact(c *contact) {
+	s.unindexContact(c)
 	c.deleted = true
 	delete(s.contacts, c.ID)
 	s.emit("contact.deleted", map[string]any{"type": "contact", "id": c.ID,
@@ -268,6 +292,7 @@ func (s *Server) mergeContacts(fromID, intoID string, skipValidation bool, versi
 			into.CompanyIDs = append(into.CompanyIDs, id)
 		}
 	}
+	s.unindexContact(from)
 	from.MergedInto = into.ID
 	into.UpdatedAt = max(s.now(), into.UpdatedAt)
 	item := s.renderContact(into, s.opts.DefaultVersion)

@@ -134,16 +134,17 @@ func (s *Server) renderAuthor(typ, id string) map[string]any {
 }
 
 func (s *Server) renderPart(p *part, state string) map[string]any {
-	var assigned any
-	if p.AssignedTo != "" {
-		assigned = map[string]any{"type": "admin", "id": p.AssignedTo}
-	}
-	return map[string]any{
+	m := map[string]any{
 		"type": "conversation_part", "id": p.ID, "part_type": p.PartType, "body": nullable(p.Body),
 		"created_at": p.CreatedAt, "updated_at": p.CreatedAt, "notified_at": p.CreatedAt,
-		"assigned_to": assigned, "author": s.renderAuthor(p.AuthorType, p.AuthorID), "attachments": []any{},
+		"author": s.renderAuthor(p.AuthorType, p.AuthorID), "attachments": []any{},
 		"external_id": nil, "redacted": false, "state": state, "tags": []any{},
 	}
+	// assigned_to is a nullable $ref; it is left out when empty.
+	if p.AssignedTo != "" {
+		m["assigned_to"] = map[string]any{"type": "admin", "id": p.AssignedTo}
+	}
+	return m
 }
 
 // renderConversation renders conv for version. parts nil renders no
@@ -197,8 +198,7 @@ func (s *Server) renderConversation(conv *conversation, version string, parts []
 		"created_at": conv.CreatedAt, "updated_at": conv.UpdatedAt, "waiting_since": nil, "snoozed_until": nil,
 		"open": conv.State != "closed", "state": conv.State, "read": conv.Read, "priority": priority,
 		"admin_assignee_id": assignee(conv.AdminAssigneeID), "team_assignee_id": assignee(conv.TeamAssigneeID),
-		"company": nil,
-		"tags":    map[string]any{"type": "tag.list", "tags": tags},
+		"tags": map[string]any{"type": "tag.list", "tags": tags},
 		"source": map[string]any{
 			"type": conv.SourceType, "id": conv.SourceID, "delivered_as": conv.DeliveredAs,
 			"subject": conv.Subject, "body": conv.Body, "author": s.renderAuthor(conv.AuthorType, conv.AuthorID),

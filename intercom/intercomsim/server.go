@@ -21,6 +21,8 @@ type Server struct {
 	ids           ids
 	contacts      map[string]*contact
 	contactList   []*contact
+	usersByEmail  map[string]*contact // live users by lower-cased email
+	usersByExtID  map[string]*contact // live users by external_id
 	companies     map[string]*company
 	companyList   []*company
 	conversations map[string]*conversation
@@ -46,6 +48,8 @@ func New(opts Options) *Server {
 		mux:           http.NewServeMux(),
 		special:       http.NewServeMux(),
 		contacts:      map[string]*contact{},
+		usersByEmail:  map[string]*contact{},
+		usersByExtID:  map[string]*contact{},
 		companies:     map[string]*company{},
 		conversations: map[string]*conversation{},
 		notes:         map[string]*note{},
