@@ -79,7 +79,11 @@ func New(opts Options) *Server {
 	s.started = s.now()
 	s.seq = 1
 	s.orgID = newID("00D", 1)
-	s.defaultUser = s.mustInsertUser("Integration User", opts.Username, opts.Username)
+	// The integration user creates itself, so its id is known up front.
+	s.seq++
+	s.defaultUser = newID("005", s.seq)
+	s.mustInsert("User", map[string]any{"Id": s.defaultUser, "FirstName": "Integration", "LastName": "User",
+		"Email": opts.Username, "Username": opts.Username, "IsActive": true, "Alias": "integ"})
 	s.assignUser = s.mustInsertUser("Lead Assignment Queue", "lead.router@sfsim.example", "lead.router@sfsim.example")
 	s.mustInsert("RecordType", map[string]any{"Name": "Support", "DeveloperName": "Support", "SobjectType": "Case", "IsActive": true})
 	s.tokens[opts.Token] = s.newTokenInfo(s.defaultUser)
@@ -214,7 +218,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (response, boo
 	if !ok {
 		resp := errResp(apiErr(401, "INVALID_SESSION_ID", "Session expired or invalid"))
 		resp.header = map[string]string{"WWW-Authenticate": "Token"}
-		return resp, true
+		return s.limitInfoLocked(resp), true
 	}
 	req.user = user
 	s.calls[key]++

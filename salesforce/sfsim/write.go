@@ -324,7 +324,7 @@ func (s *Server) validate(o *object, vals []any, old *record, given []bool) *Err
 				}
 			}
 		case kindID:
-			if f.idx == 0 {
+			if f.idx == 0 || v == vals[0] {
 				continue
 			}
 			if e := s.checkReference(o, f, v.(string)); e != nil {
