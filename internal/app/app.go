@@ -18,6 +18,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/mapping"
@@ -51,6 +52,7 @@ type App struct {
 	Syncer     *syncer.Syncer
 	River      *river.Client[*sql.Tx]
 	Metrics    *Metrics
+	Budget     *budget.Budget
 	Web        *web.Server
 
 	server   *http.Server
@@ -62,7 +64,9 @@ type App struct {
 // mappings against both systems and builds the engine, the job queue and
 // the HTTP handler. Nothing runs until Start.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
-	a := &App{Config: cfg, Log: log, Metrics: newMetrics()}
+	a := &App{Config: cfg, Log: log, Metrics: newMetrics(),
+		Budget: budget.New(cfg.Budget.DailySalesforceCalls, cfg.Budget.BulkShare, cfg.Budget.EventShare, opts.Now)}
+	a.Metrics.watchBudget(a.Budget)
 	ok := false
 	defer func() {
 		if !ok {
@@ -86,7 +90,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		intercom.WithResponseHook(func(r *intercom.Response) {
 			a.Metrics.observeCall("intercom", r.Request.Method, r.StatusCode)
 		}))
-	a.Salesforce, err = newSalesforce(cfg.Salesforce, hc, a.Metrics)
+	a.Salesforce, err = newSalesforce(cfg.Salesforce, hc, a.Metrics, a.Budget)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +112,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		CompanyMatchField:     cfg.Sync.CompanyMatchField,
 		PollOverlap:           cfg.Sync.PollOverlap,
 		Placeholder:           cfg.Sync.Placeholder,
+		Budget:                a.Budget,
 		Ownership: syncer.Ownership{Enabled: cfg.Ownership.Enabled, Direction: cfg.Ownership.Direction,
 			Fallback: cfg.Ownership.Fallback},
 	}, a.Store, a.Intercom, a.Salesforce, log, opts.Now, syncer.Hooks{
@@ -153,6 +158,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		AdminToken:     cfg.AdminToken.Reveal(),
 		IntercomSecret: cfg.Intercom.ClientSecret.Reveal(),
 		Metrics:        a.Metrics.Handler(),
+		Budget:         a.Budget,
 		Log:            log,
 		Now:            opts.Now,
 	}
@@ -161,7 +167,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 }
 
 // newSalesforce builds the Salesforce client for the configured auth mode.
-func newSalesforce(c config.Salesforce, hc *http.Client, m *Metrics) (*salesforce.Client, error) {
+func newSalesforce(c config.Salesforce, hc *http.Client, m *Metrics, b *budget.Budget) (*salesforce.Client, error) {
 	oc := salesforce.OAuthConfig{LoginURL: c.URL, ClientID: c.ClientID, ClientSecret: c.ClientSecret.Reveal(), HTTPClient: hc}
 	var ts salesforce.TokenSource
 	switch c.AuthMode() {
@@ -190,6 +196,8 @@ func newSalesforce(c config.Salesforce, hc *http.Client, m *Metrics) (*salesforc
 		salesforce.WithAutoAssign(c.AutoAssign),
 		salesforce.WithResponseHook(func(r *salesforce.Response) {
 			m.observeCall("salesforce", r.Request.Method, r.StatusCode)
+			b.Count()
+			b.Observe(r.Limit.Used, r.Limit.Max)
 			if r.Limit.Max > 0 {
 				m.APIUsage.WithLabelValues("used").Set(float64(r.Limit.Used))
 				m.APIUsage.WithLabelValues("max").Set(float64(r.Limit.Max))
@@ -214,11 +222,25 @@ func (a *App) Start(ctx context.Context, listen string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("listen on %s: %w", listen, err)
 	}
+	a.serve(ln)
+	return "http://" + ln.Addr().String(), nil
+}
+
+// StartOn is Start with a listener the caller opened.
+func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
+	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
+		ln.Close()
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	a.serve(ln)
+	return nil
+}
+
+func (a *App) serve(ln net.Listener) {
 	a.listener = ln
 	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	a.serveErr = make(chan error, 1)
 	go func() { a.serveErr <- a.server.Serve(ln) }()
-	return "http://" + ln.Addr().String(), nil
 }
 
 // Wait blocks until ctx ends or the HTTP server fails.

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/budget"
 )
 
 // Metrics are the Prometheus collectors tandem exports on /metrics.
@@ -50,6 +51,18 @@ func newMetrics() *Metrics {
 	reg.MustRegister(m.Writes, m.Lag, m.APICalls, m.SyncErrors, m.Links, m.APIUsage,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// watchBudget exports the API budget's usage.
+func (m *Metrics) watchBudget(b *budget.Budget) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tandem_salesforce_budget_used_ratio",
+			Help: "Share of the 24-hour Salesforce API cap used (bulk work pauses at 0.4, event sync at 0.8 by default)."},
+			func() float64 { return b.Snapshot().Fraction }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "tandem_salesforce_budget_calls_24h",
+			Help: "Salesforce calls tandem made in the last 24 hours."},
+			func() float64 { return float64(b.Snapshot().OwnCalls) }),
+	)
 }
 
 // Handler serves the registry.

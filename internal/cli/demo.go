@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/syncer"
+)
+
+func init() {
+	register("demo", "run both simulators and the bridge in one process: tandem demo [--listen ADDR] …", runDemo)
+}
+
+func runDemo(ctx context.Context, c *base, args []string) error {
+	fs := flag.NewFlagSet("tandem demo", flag.ContinueOnError)
+	fs.SetOutput(c.errOut)
+	listen := fs.String("listen", "127.0.0.1:8080", "bridge address")
+	icListen := fs.String("intercom-listen", "127.0.0.1:8081", "Intercom simulator address")
+	sfListen := fs.String("salesforce-listen", "127.0.0.1:8082", "Salesforce simulator address")
+	dataDir := fs.String("data", "", "directory for the bridge's SQLite database (default: a new temporary directory)")
+	poll := fs.Duration("poll-interval", 5*time.Second, "how often Salesforce is polled for changes")
+	verbose := fs.Bool("v", false, "log every request and job, not only synced changes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if *poll <= 0 {
+		return fmt.Errorf("%w: --poll-interval must be positive", errUsage)
+	}
+	dir := *dataDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "tandem-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelInfo
+	}
+	log := slog.New(slog.NewTextHandler(c.errOut, &slog.HandlerOptions{Level: level}))
+	p := &printer{w: c.out}
+	d, err := app.StartDemo(ctx, app.DemoOptions{
+		Listen: *listen, IntercomListen: *icListen, SalesforceListen: *sfListen,
+		DataDir: dir, PollInterval: *poll, Seed: true, Ownership: true, Log: log,
+		Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError}},
+	})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	d.PrintURLs(c.out)
+	fmt.Fprintf(c.out, "Database: SQLite in %s; Salesforce is polled every %s. Ctrl-C stops the demo.\n\n", dir, *poll)
+	<-ctx.Done()
+	fmt.Fprintln(c.out, "\nstopping")
+	return nil
+}
+
+// printer writes one readable line per synced change.
+type printer struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (p *printer) line(format string, args ...any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, time.Now().Format("15:04:05")+"  "+format+"\n", args...)
+}
+
+func (p *printer) write(e tandem.AuditEntry) {
+	if e.Direction == tandem.ToSalesforce {
+		p.line("Intercom %s %s → Salesforce %s %s  %s: %q → %q  (%s)", e.Object.IntercomKind(), e.IntercomID,
+			e.Object.SObject(), e.SalesforceID, e.Field, e.OldValue, e.NewValue, e.Cause)
+		return
+	}
+	p.line("Salesforce %s %s → Intercom %s %s  %s: %q → %q  (%s)", e.Object.SObject(), e.SalesforceID,
+		e.Object.IntercomKind(), e.IntercomID, e.Field, e.OldValue, e.NewValue, e.Cause)
+}
+
+func (p *printer) link(action string, l tandem.Link) {
+	how := l.MatchedBy
+	if l.MatchKey != "" {
+		how += " " + l.MatchKey
+	}
+	p.line("link %-7s Intercom %s %s ↔ Salesforce %s %s  (%s)", action, l.Object.IntercomKind(), l.IntercomID,
+		l.Object.SObject(), l.SalesforceID, how)
+}
+
+func (p *printer) syncError(e tandem.SyncError) {
+	p.line("sync error  %s %s/%s: %s", e.Object, e.IntercomID, e.SalesforceID, e.Reason)
+}

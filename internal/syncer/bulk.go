@@ -1,0 +1,757 @@
+package syncer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/budget"
+	"github.com/tandemhq/tandem/internal/mapping"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/salesforce"
+)
+
+// A bulk sync re-aligns every linked pair along the mapping directions and
+// links unlinked records by their matching keys, over the whole data set:
+//
+//  1. Intercom companies and contacts are listed page by page into a scratch
+//     table (only ids, keys and mapped attributes), so memory stays flat.
+//  2. Accounts, Contacts and Leads are read through SOQL pages of 2000 in Id
+//     order; each record is linked (by key, against the scratch table) if it
+//     is not yet, then compared field by field with its Intercom record.
+//     Salesforce writes go out in sObject Collections of 200; Intercom
+//     writes run concurrently, paced by X-RateLimit-Remaining/Reset.
+//  3. The checkpoint (step, Intercom cursor, last Salesforce Id) is saved
+//     after every page, so a crashed run resumes where it stopped. Every
+//     write is idempotent, so redoing part of a page changes nothing twice.
+//
+// Bulk work stops at the API budget's bulk threshold and waits.
+
+const (
+	bulkStepCompanies = iota
+	bulkStepContacts
+	bulkStepAccounts
+	bulkStepPeopleContacts
+	bulkStepLeads
+	bulkStepDone
+)
+
+var bulkStepNames = [...]string{"reading Intercom companies", "reading Intercom contacts", "aligning Accounts",
+	"aligning Contacts", "aligning Leads", "done"}
+
+type bulkCheckpoint struct {
+	Step   int    `json:"step"`
+	Cursor string `json:"cursor,omitempty"`
+	LastID string `json:"last_id,omitempty"`
+}
+
+// BulkOptions tune a bulk sync.
+type BulkOptions struct {
+	// IntercomWorkers is how many Intercom writes run at once (default 16).
+	IntercomWorkers int
+	// Progress is called after every page with the run's state.
+	Progress func(store.BulkSync)
+}
+
+// StartBulk creates a bulk sync run, or returns the one still running.
+func (s *Syncer) StartBulk(ctx context.Context) (store.BulkSync, bool, error) {
+	if b, err := s.store.LatestBulkSync(ctx, s.cfg.Installation); err == nil && b.Status == store.BulkRunning {
+		return b, false, nil
+	} else if err != nil && !store.IsNotFound(err) {
+		return store.BulkSync{}, false, err
+	}
+	b, err := s.store.CreateBulkSync(ctx, s.cfg.Installation)
+	return b, true, err
+}
+
+// RunBulk runs (or resumes) the bulk sync run with the given id to the end.
+func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.BulkSync, error) {
+	run, err := s.store.GetBulkSync(ctx, id)
+	if err != nil {
+		return run, err
+	}
+	if run.Status != store.BulkRunning {
+		return run, nil
+	}
+	if o.IntercomWorkers <= 0 {
+		o.IntercomWorkers = 16
+	}
+	b := &bulkRun{s: s, run: run, opts: o}
+	if run.Checkpoint != "" {
+		if err := json.Unmarshal([]byte(run.Checkpoint), &b.cp); err != nil {
+			return run, fmt.Errorf("bulk sync %d: bad checkpoint: %w", id, err)
+		}
+	}
+	err = b.execute(ctx)
+	if err != nil && ctx.Err() == nil && !Transient(err) {
+		b.run.Status, b.run.Error = store.BulkFailed, err.Error()
+		_ = s.store.UpdateBulkSync(context.WithoutCancel(ctx), b.run)
+	}
+	return b.run, err
+}
+
+type bulkRun struct {
+	s    *Syncer
+	run  store.BulkSync
+	opts BulkOptions
+	cp   bulkCheckpoint
+
+	mu      sync.Mutex // guards run counters updated by Intercom writers
+	writers *icWriters
+	batch   []pendingSF
+}
+
+// pendingSF is a pair waiting for its Salesforce write in a collection.
+type pendingSF struct {
+	link    tandem.Link
+	fields  map[string]any
+	changes []change
+	shadows map[string]string
+}
+
+// pendingIC is a pair waiting for its Intercom write.
+type pendingIC struct {
+	link    tandem.Link
+	body    map[string]any
+	changes []change
+	shadows map[string]string
+}
+
+func (b *bulkRun) execute(ctx context.Context) error {
+	if b.run.Total == 0 {
+		total := int64(0)
+		for _, obj := range []tandem.Object{tandem.ObjectAccount, tandem.ObjectContact, tandem.ObjectLead} {
+			n, err := b.s.sfCount(ctx, obj)
+			if err != nil {
+				return err
+			}
+			total += n
+		}
+		b.run.Total = total
+	}
+	b.writers = newICWriters(ctx, b, b.opts.IntercomWorkers)
+	defer b.writers.close()
+	for b.cp.Step < bulkStepDone {
+		b.run.Phase = bulkStepNames[b.cp.Step]
+		if err := b.save(ctx); err != nil {
+			return err
+		}
+		var err error
+		switch b.cp.Step {
+		case bulkStepCompanies:
+			err = b.scanCompanies(ctx)
+		case bulkStepContacts:
+			err = b.scanContacts(ctx)
+		case bulkStepAccounts:
+			err = b.align(ctx, tandem.ObjectAccount)
+		case bulkStepPeopleContacts:
+			err = b.align(ctx, tandem.ObjectContact)
+		case bulkStepLeads:
+			err = b.align(ctx, tandem.ObjectLead)
+		}
+		if err != nil {
+			return err
+		}
+		b.cp = bulkCheckpoint{Step: b.cp.Step + 1}
+	}
+	if err := b.s.store.DeleteBulkRecords(ctx, b.run.ID); err != nil {
+		return err
+	}
+	now := b.s.now()
+	b.run.Status, b.run.Phase, b.run.FinishedAt = store.BulkDone, bulkStepNames[bulkStepDone], &now
+	return b.save(ctx)
+}
+
+// save stores progress and the checkpoint and reports them.
+func (b *bulkRun) save(ctx context.Context) error {
+	cp, _ := json.Marshal(b.cp)
+	b.mu.Lock()
+	b.run.Checkpoint = string(cp)
+	run := b.run
+	b.mu.Unlock()
+	if err := b.s.store.UpdateBulkSync(ctx, run); err != nil {
+		return err
+	}
+	if b.opts.Progress != nil {
+		b.opts.Progress(run)
+	}
+	return nil
+}
+
+// scanCompanies reads every Intercom company into the scratch table.
+func (b *bulkRun) scanCompanies(ctx context.Context) error {
+	cursor := ""
+	for {
+		path := "companies/scroll"
+		if cursor != "" {
+			path += "?scroll_param=" + url.QueryEscape(cursor)
+		}
+		res, err := b.s.icJSON(ctx, http.MethodGet, path, nil)
+		if err != nil {
+			return err
+		}
+		data := objects(res["data"])
+		if len(data) == 0 {
+			return nil
+		}
+		if err := b.putRecords(ctx, tandem.ObjectAccount, data); err != nil {
+			return err
+		}
+		cursor = str(res["scroll_param"])
+		if cursor == "" {
+			return nil
+		}
+	}
+}
+
+// scanContacts reads every Intercom contact into the scratch table, as a
+// lead or a user by role.
+func (b *bulkRun) scanContacts(ctx context.Context) error {
+	for {
+		path := "contacts?per_page=150"
+		if b.cp.Cursor != "" {
+			path += "&starting_after=" + url.QueryEscape(b.cp.Cursor)
+		}
+		res, err := b.s.icJSON(ctx, http.MethodGet, path, nil)
+		if err != nil {
+			return err
+		}
+		var leads, users []map[string]any
+		for _, c := range objects(res["data"]) {
+			if str(c["role"]) == "lead" {
+				leads = append(leads, c)
+			} else {
+				users = append(users, c)
+			}
+		}
+		if err := b.putRecords(ctx, tandem.ObjectLead, leads); err != nil {
+			return err
+		}
+		if err := b.putRecords(ctx, tandem.ObjectContact, users); err != nil {
+			return err
+		}
+		pages, _ := res["pages"].(map[string]any)
+		next, _ := pages["next"].(map[string]any)
+		b.cp.Cursor = str(next["starting_after"])
+		if b.cp.Cursor == "" {
+			return nil
+		}
+		if err := b.save(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// putRecords stores the parts of Intercom records a bulk sync compares.
+func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []map[string]any) error {
+	if len(data) == 0 {
+		return nil
+	}
+	keyField := b.s.icKeyField(obj)
+	recs := make([]store.BulkRecord, 0, len(data))
+	for _, it := range data {
+		trimmed := map[string]any{"id": it["id"], "role": it["role"], keyField: it[keyField]}
+		for _, m := range b.s.cfg.Mappings {
+			if m.Object != obj {
+				continue
+			}
+			name := mustResolve(m)
+			if v, ok := mapping.IntercomValue(it, name); ok {
+				setPath(trimmed, name, v)
+			}
+		}
+		if obj != tandem.ObjectAccount {
+			trimmed["companies"] = it["companies"]
+		}
+		raw, err := json.Marshal(trimmed)
+		if err != nil {
+			return err
+		}
+		updated, _ := it["updated_at"].(float64)
+		recs = append(recs, store.BulkRecord{RunID: b.run.ID, Object: obj, IntercomID: str(it["id"]),
+			MatchKey: normKey(keyField, str(it[keyField])), UpdatedAt: int64(updated), Data: string(raw)})
+	}
+	return b.s.store.PutBulkRecords(ctx, recs)
+}
+
+func setPath(obj map[string]any, path string, v any) {
+	if head, rest, ok := strings.Cut(path, "."); ok {
+		child, _ := obj[head].(map[string]any)
+		if child == nil {
+			child = map[string]any{}
+			obj[head] = child
+		}
+		setPath(child, rest, v)
+		return
+	}
+	obj[path] = v
+}
+
+// align streams the Salesforce records of obj in Id order and aligns each
+// with its Intercom record.
+func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
+	var where []string
+	if b.cp.LastID != "" {
+		where = append(where, "Id > "+salesforce.QuoteString(b.cp.LastID))
+	}
+	if obj == tandem.ObjectLead {
+		where = append(where, "IsConverted = false")
+	}
+	soql := "SELECT " + strings.Join(b.s.sfFields(obj), ", ") + " FROM " + obj.SObject()
+	if len(where) > 0 {
+		soql += " WHERE " + strings.Join(where, " AND ")
+	}
+	soql += " ORDER BY Id ASC"
+	next := ""
+	for {
+		if err := b.s.waitBudget(ctx, budget.Bulk, func() { b.setPhase(ctx, "paused: Salesforce API budget") }); err != nil {
+			return err
+		}
+		b.setPhase(ctx, bulkStepNames[b.cp.Step])
+		var page *salesforce.QueryResult
+		var err error
+		if next == "" {
+			page, _, err = b.s.sf.QueryPage(ctx, soql, nil)
+		} else {
+			page, _, err = b.s.sf.QueryMore(ctx, next)
+		}
+		if err != nil {
+			return err
+		}
+		for _, rec := range page.Records {
+			if err := b.alignRecord(ctx, obj, rec); err != nil {
+				return err
+			}
+			if len(b.batch) >= 200 {
+				if err := b.flushSF(ctx, obj); err != nil {
+					return err
+				}
+			}
+		}
+		if err := b.flushSF(ctx, obj); err != nil {
+			return err
+		}
+		// Every write of this page is done before the checkpoint moves past it.
+		b.writers.wait()
+		if n := len(page.Records); n > 0 {
+			b.cp.LastID = page.Records[n-1].ID()
+		}
+		if err := b.save(ctx); err != nil {
+			return err
+		}
+		if page.Done || page.NextRecordsURL == "" {
+			return nil
+		}
+		next = page.NextRecordsURL
+	}
+}
+
+func (b *bulkRun) setPhase(ctx context.Context, phase string) {
+	b.mu.Lock()
+	changed := b.run.Phase != phase
+	b.run.Phase = phase
+	b.mu.Unlock()
+	if changed {
+		_ = b.save(ctx)
+	}
+}
+
+// alignRecord links one Salesforce record if needed and plans its writes.
+func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record) error {
+	defer b.count(func(r *store.BulkSync) { r.Done++ })
+	s := b.s
+	l, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, obj, rec.ID())
+	if store.IsNotFound(err) {
+		var linked bool
+		if l, linked, err = b.linkByKey(ctx, obj, rec); err != nil || !linked {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	icRec, err := s.store.BulkRecordByIntercomID(ctx, b.run.ID, l.Object, l.IntercomID)
+	if store.IsNotFound(err) {
+		return nil // the Intercom record is gone or changed role; event sync handles it
+	} else if err != nil {
+		return err
+	}
+	var icObj map[string]any
+	if err := json.Unmarshal([]byte(icRec.Data), &icObj); err != nil {
+		return err
+	}
+	old, err := s.store.Shadows(ctx, l.ID)
+	if err != nil {
+		return err
+	}
+	// Each direction's shadows are stored only once its write succeeded, so
+	// a failed write is retried by the next sync instead of looking done.
+	before := maps.Clone(old)
+	sfShadows, icShadows := map[string]string{}, map[string]string{}
+	sfChanges, fields := s.diffToSalesforce(ctx, l, icObj, rec, sfShadows)
+	icChanges, body := s.diffToIntercom(ctx, l, rec, icObj, icShadows)
+	if len(sfChanges) == 0 {
+		maps.Copy(old, sfShadows)
+	}
+	if len(icChanges) == 0 {
+		maps.Copy(old, icShadows)
+	}
+	if len(sfChanges) == 0 && len(icChanges) == 0 {
+		if maps.Equal(before, old) {
+			return nil // in sync and already recorded: no write at all
+		}
+		return s.store.SetShadows(ctx, l.ID, old)
+	}
+	b.count(func(r *store.BulkSync) { r.Changed++ })
+	if len(sfChanges) > 0 {
+		b.batch = append(b.batch, pendingSF{link: l, fields: fields, changes: sfChanges, shadows: sfShadows})
+	} else if len(sfShadows) > 0 {
+		if err := s.store.SetShadows(ctx, l.ID, sfShadows); err != nil {
+			return err
+		}
+	}
+	if len(icChanges) > 0 {
+		b.writers.submit(ctx, pendingIC{link: l, body: body, changes: icChanges, shadows: icShadows})
+	} else if len(icShadows) > 0 {
+		if err := s.store.SetShadows(ctx, l.ID, icShadows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkByKey links a Salesforce record to the most recently updated unlinked
+// Intercom record with the same key.
+func (b *bulkRun) linkByKey(ctx context.Context, obj tandem.Object, rec salesforce.Record) (tandem.Link, bool, error) {
+	s := b.s
+	key := normKey(s.sfKeyField(obj), rec.String(s.sfKeyField(obj)))
+	if key == "" {
+		return tandem.Link{}, false, nil
+	}
+	cands, err := s.store.BulkRecordsByKey(ctx, b.run.ID, obj, key)
+	if err != nil {
+		return tandem.Link{}, false, err
+	}
+	for _, c := range cands {
+		if _, found, err := s.linkForIntercom(ctx, obj, c.IntercomID); err != nil {
+			return tandem.Link{}, false, err
+		} else if found {
+			continue
+		}
+		l, err := s.store.UpsertLink(ctx, tandem.Link{InstallationID: s.cfg.Installation, Object: obj,
+			IntercomID: c.IntercomID, SalesforceID: rec.ID(), MatchedBy: s.icKeyField(obj), MatchKey: key,
+			Note: candidatesNote(len(cands))})
+		if err != nil {
+			return tandem.Link{}, false, err
+		}
+		s.linkEvent("made", l)
+		b.count(func(r *store.BulkSync) { r.Linked++ })
+		return l, true, nil
+	}
+	return tandem.Link{}, false, nil
+}
+
+// flushSF writes the pending Salesforce changes in one collection call.
+func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
+	if len(b.batch) == 0 {
+		return nil
+	}
+	if err := b.s.waitBudget(ctx, budget.Bulk, func() { b.setPhase(ctx, "paused: Salesforce API budget") }); err != nil {
+		return err
+	}
+	pending := b.batch
+	b.batch = nil
+	for attempt := 0; len(pending) > 0; attempt++ {
+		recs := make([]salesforce.Record, len(pending))
+		for i, p := range pending {
+			f := maps.Clone(p.fields)
+			f["Id"] = p.link.SalesforceID
+			recs[i] = salesforce.NewRecord(obj.SObject(), f)
+		}
+		results, err := b.s.sf.Collections.Update(ctx, recs, false)
+		if err != nil {
+			return err // the whole call failed: the job retries from the checkpoint
+		}
+		var again []pendingSF
+		for i, p := range pending {
+			if i >= len(results) {
+				again = append(again, p)
+				continue
+			}
+			r := results[i]
+			switch rerr := r.Err(); {
+			case r.Success:
+				if err := b.s.commit(ctx, p.link, tandem.ToSalesforce, "update_salesforce", p.changes, p.shadows, tandem.CauseBulk); err != nil {
+					return err
+				}
+			case Transient(rerr) && attempt < 2:
+				again = append(again, p)
+			case isSalesforceGone(rerr):
+				if err := b.s.dropLink(ctx, p.link, "Salesforce record deleted"); err != nil {
+					return err
+				}
+			default:
+				b.count(func(r *store.BulkSync) { r.Failed++ })
+				if _, err := b.s.RecordFailure(ctx, p.link, "update_salesforce", "salesforce", changedFields(p.changes), p.fields, rerr); err != nil {
+					return err
+				}
+			}
+		}
+		pending = again
+		if len(pending) > 0 {
+			if err := sleepCtx(ctx, time.Duration(attempt+1)*500*time.Millisecond); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (b *bulkRun) count(fn func(*store.BulkSync)) {
+	b.mu.Lock()
+	fn(&b.run)
+	b.mu.Unlock()
+}
+
+// diffToSalesforce plans the to_salesforce writes of a pair from the actual
+// values on both sides; shadows receives every compared field's value.
+func (s *Syncer) diffToSalesforce(ctx context.Context, l tandem.Link, icObj map[string]any, rec salesforce.Record, shadows map[string]string) ([]change, map[string]any) {
+	var changes []change
+	fields := map[string]any{}
+	for _, m := range s.mappings(l.Object, tandem.ToSalesforce) {
+		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
+		v, err := mapping.ToSalesforce(raw, s.sfField(l.Object, m.Salesforce))
+		if err != nil {
+			s.recordConversion(ctx, l, m, "update_salesforce", err)
+			continue
+		}
+		c := mapping.Canonical(v)
+		cur, _ := mapping.SalesforceValue(rec, m.Salesforce)
+		shadows[sfShadowKey(m)] = c
+		if old := mapping.Canonical(cur); old != c {
+			changes = append(changes, change{m: m, value: v, canonical: c, old: old})
+			maps.Copy(fields, mapping.SalesforceWrite(m.Salesforce, v))
+		}
+	}
+	return changes, fields
+}
+
+// diffToIntercom plans the to_intercom writes of a pair.
+func (s *Syncer) diffToIntercom(ctx context.Context, l tandem.Link, rec salesforce.Record, icObj map[string]any, shadows map[string]string) ([]change, map[string]any) {
+	var changes []change
+	body := map[string]any{}
+	for _, m := range s.mappings(l.Object, tandem.ToIntercom) {
+		name := mustResolve(m)
+		a := s.icAttr(l.Object, name)
+		raw, _ := mapping.SalesforceValue(rec, m.Salesforce)
+		v, err := mapping.ToIntercom(raw, a)
+		if err != nil {
+			s.recordConversion(ctx, l, m, "update_intercom", err)
+			continue
+		}
+		c := mapping.Canonical(v)
+		cur, _ := mapping.IntercomValue(icObj, name)
+		shadows[icShadowKey(m)] = c
+		if old := mapping.Canonical(cur); old != c {
+			changes = append(changes, change{m: m, value: v, canonical: c, old: old})
+			if v == nil && a.DataType == "string" && a.Custom {
+				v = ""
+			}
+			setPath(body, name, v)
+		}
+	}
+	return changes, body
+}
+
+// sfCount counts the records of obj a bulk sync will read.
+func (s *Syncer) sfCount(ctx context.Context, obj tandem.Object) (int64, error) {
+	soql := "SELECT COUNT() FROM " + obj.SObject()
+	if obj == tandem.ObjectLead {
+		soql += " WHERE IsConverted = false"
+	}
+	page, _, err := s.sf.QueryPage(ctx, soql, nil)
+	if err != nil {
+		return 0, err
+	}
+	return int64(page.TotalSize), nil
+}
+
+// waitBudget blocks while work of class c is paused by the API budget,
+// calling paused once when it starts waiting.
+func (s *Syncer) waitBudget(ctx context.Context, c budget.Class, paused func()) error {
+	told := false
+	for {
+		ok, wait := s.Allow(c)
+		if ok {
+			return nil
+		}
+		if !told && paused != nil {
+			paused()
+			told = true
+		}
+		if err := sleepCtx(ctx, min(wait, 30*time.Second)); err != nil {
+			return err
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// icWriters writes to Intercom concurrently, as fast as its rate limit
+// allows and no faster.
+type icWriters struct {
+	b     *bulkRun
+	jobs  chan pendingIC
+	wg    sync.WaitGroup // workers
+	inFly sync.WaitGroup // submitted, not finished
+	pace  *pacer
+	mu    sync.Mutex
+	err   error
+}
+
+func newICWriters(ctx context.Context, b *bulkRun, n int) *icWriters {
+	w := &icWriters{b: b, jobs: make(chan pendingIC, n*4), pace: &pacer{now: b.s.now}}
+	for range n {
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			for p := range w.jobs {
+				w.write(ctx, p)
+				w.inFly.Done()
+			}
+		}()
+	}
+	return w
+}
+
+func (w *icWriters) submit(ctx context.Context, p pendingIC) {
+	w.inFly.Add(1)
+	select {
+	case w.jobs <- p:
+	case <-ctx.Done():
+		w.inFly.Done()
+	}
+}
+
+// wait blocks until every submitted write finished.
+func (w *icWriters) wait() { w.inFly.Wait() }
+
+func (w *icWriters) close() {
+	close(w.jobs)
+	w.wg.Wait()
+}
+
+func (w *icWriters) write(ctx context.Context, p pendingIC) {
+	s := w.b.s
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if err = w.pace.acquire(ctx); err != nil {
+			return
+		}
+		var resp *intercom.Response
+		resp, err = s.icPut(ctx, p.link.Object, p.link.IntercomID, p.body)
+		if resp != nil {
+			w.pace.observe(resp.Rate)
+		}
+		if err == nil || !Transient(err) {
+			break
+		}
+		if sleepCtx(ctx, time.Duration(attempt+1)*500*time.Millisecond) != nil {
+			return
+		}
+	}
+	switch {
+	case err == nil:
+		if cerr := s.commit(ctx, p.link, tandem.ToIntercom, "update_intercom", p.changes, p.shadows, tandem.CauseBulk); cerr != nil {
+			s.log.Error("bulk sync: record Intercom write", "err", cerr)
+		}
+	case isIntercomGone(err):
+		_ = s.dropLink(ctx, p.link, "Intercom record deleted")
+	case ctx.Err() != nil:
+	default:
+		w.b.count(func(r *store.BulkSync) { r.Failed++ })
+		if _, rerr := s.RecordFailure(ctx, p.link, "update_intercom", "intercom", changedFields(p.changes), p.body, err); rerr != nil {
+			s.log.Error("bulk sync: record failure", "err", rerr)
+		}
+	}
+}
+
+// icPut writes a partial update and returns the response for its rate
+// headers.
+func (s *Syncer) icPut(ctx context.Context, obj tandem.Object, id string, body map[string]any) (*intercom.Response, error) {
+	path := "contacts/" + url.PathEscape(id)
+	if obj == tandem.ObjectAccount {
+		path = "companies/" + url.PathEscape(id)
+	}
+	req, err := s.ic.NewRequest(ctx, http.MethodPut, path, body)
+	if err != nil {
+		return nil, err
+	}
+	return s.ic.Do(req, nil)
+}
+
+// pacer spends Intercom's rate limit evenly: it tracks how many requests
+// the current window has left (from X-RateLimit-Remaining, minus those sent
+// since) and holds requests until the window resets when none are left.
+type pacer struct {
+	mu        sync.Mutex
+	now       func() time.Time
+	known     bool
+	remaining int
+	reset     time.Time
+}
+
+func (p *pacer) acquire(ctx context.Context) error {
+	for {
+		p.mu.Lock()
+		now := p.now()
+		if !p.known || !now.Before(p.reset) {
+			p.known = false // a new window: let requests through until headers tell
+			p.mu.Unlock()
+			return nil
+		}
+		if p.remaining > 0 {
+			p.remaining--
+			p.mu.Unlock()
+			return nil
+		}
+		wait := p.reset.Sub(now)
+		p.mu.Unlock()
+		if err := sleepCtx(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+func (p *pacer) observe(r intercom.Rate) {
+	if r.Limit == 0 || r.Reset.IsZero() {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case !p.known || r.Reset.After(p.reset):
+		p.known, p.remaining, p.reset = true, r.Remaining, r.Reset
+	case r.Remaining < p.remaining:
+		p.remaining = r.Remaining
+	}
+}
+
+var _ = errors.New
