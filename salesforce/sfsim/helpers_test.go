@@ -125,3 +125,6 @@ func (b *testBundle) query(t *testing.T, soql string, headers ...string) resp {
 	t.Helper()
 	return b.do(t, http.MethodGet, testBase+"/query?q="+url.QueryEscape(soql), nil, headers...)
 }
+
+// missingID returns a well-formed id that no record has.
+func missingID(prefix string) string { return newID(prefix, 999999999) }
