@@ -31,6 +31,9 @@ type DemoOptions struct {
 	// Seed loads the demo data set (overlapping people and companies, some
 	// on one side only) before the bridge starts.
 	Seed bool
+	// NoWebhooks leaves Intercom without a webhook subscription (tests of
+	// the bulk sync and the poller alone).
+	NoWebhooks bool
 	// Ownership turns "maintain lead and account ownership" on.
 	Ownership bool
 	Log       *slog.Logger
@@ -104,7 +107,9 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 			return nil, fmt.Errorf("seed demo data: %w", err)
 		}
 	}
-	d.Intercom.Subscribe(d.URL+"/intercom/webhooks", nil)
+	if !o.NoWebhooks {
+		d.Intercom.Subscribe(d.URL+"/intercom/webhooks", nil)
+	}
 
 	cfg := config.Config{
 		Listen:      bridgeLn.Addr().String(),

@@ -6,6 +6,8 @@
 //
 //	tandem.intercom_change   an Intercom contact or company changed (webhook or reconciliation)
 //	tandem.poll_salesforce   poll one Salesforce object for changes (periodic, leader only)
+//	tandem.salesforce_change sync one Salesforce record to Intercom (retry of a sync error)
+//	tandem.bulk_sync         run or resume one bulk sync
 package jobs
 
 import (
@@ -73,6 +75,7 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &intercomChangeWorker{deps: d})
 	river.AddWorker(workers, &pollWorker{deps: d})
 	river.AddWorker(workers, &salesforceChangeWorker{deps: d})
+	river.AddWorker(workers, &bulkSyncWorker{deps: d})
 }
 
 // Periodic returns the periodic jobs: one Salesforce poll per object every
@@ -211,3 +214,31 @@ func RetryArgs(e tandem.SyncError) (river.JobArgs, error) {
 	}
 	return nil, tandem.Errorf(tandem.EUNPROCESSABLE, "Sync error %d names no record to retry.", e.ID)
 }
+
+// BulkSyncArgs runs (or resumes) one bulk sync. A replica that dies while
+// running it leaves the job to River's rescuer, and the next attempt
+// resumes from the run's checkpoint.
+type BulkSyncArgs struct {
+	RunID int64 `json:"run_id"`
+}
+
+// Kind implements river.JobArgs.
+func (BulkSyncArgs) Kind() string { return "tandem.bulk_sync" }
+
+// InsertOpts keeps one job per run.
+func (a BulkSyncArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 25, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+type bulkSyncWorker struct {
+	river.WorkerDefaults[BulkSyncArgs]
+	deps Deps
+}
+
+func (w *bulkSyncWorker) Work(ctx context.Context, job *river.Job[BulkSyncArgs]) error {
+	_, err := w.deps.Syncer.RunBulk(ctx, job.Args.RunID, syncer.BulkOptions{})
+	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
+}
+
+// Timeout lets a bulk sync run as long as it needs.
+func (w *bulkSyncWorker) Timeout(*river.Job[BulkSyncArgs]) time.Duration { return -1 }

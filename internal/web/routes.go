@@ -12,6 +12,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /intercom/webhooks", s.intercomWebhook)
 	mux.HandleFunc("GET /api/v1/links", s.requireAdmin(s.linksList))
 	mux.HandleFunc("GET /api/v1/budget", s.requireAdmin(s.budgetShow))
+	mux.HandleFunc("POST /api/v1/bulk-syncs", s.requireAdmin(s.bulkSyncsCreate))
+	mux.HandleFunc("GET /api/v1/bulk-syncs/{id}", s.requireAdmin(s.bulkSyncsShow))
 	mux.HandleFunc("POST /api/v1/leads", s.requireAdmin(s.leadsCreate))
 	mux.HandleFunc("GET /api/v1/sync-errors", s.requireAdmin(s.syncErrorsList))
 	mux.HandleFunc("POST /api/v1/sync-errors/{id}/retry", s.requireAdmin(s.syncErrorRetry))

@@ -1,0 +1,147 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom/intercomsim"
+	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/syncer"
+)
+
+// startQuiet starts an environment whose poller effectively never runs, so
+// only the bulk sync moves data.
+func startQuiet(t *testing.T, dbURL string) *env {
+	t.Helper()
+	d, err := app.StartDemo(context.Background(), app.DemoOptions{
+		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
+		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: time.Hour, NoWebhooks: true,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	return &env{Demo: d, t: t}
+}
+
+// seedPairs creates n users in Intercom, and Contacts with the same email
+// for all but every tenth; every third Contact has a stale phone and a
+// title Intercom does not have yet.
+func seedPairs(t *testing.T, e *env, n int) (stale int) {
+	for i := range n {
+		email := fmt.Sprintf("person%05d@bulk.example", i)
+		_, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: email, Phone: fmt.Sprintf("+1 555 %05d", i),
+			CustomAttributes: map[string]any{"plan": "growth", "job_title": "Engineer"}})
+		require.NoError(t, err)
+		if i%10 == 9 {
+			continue
+		}
+		phone, title := fmt.Sprintf("+1 555 %05d", i), "Engineer"
+		if i%3 == 0 {
+			phone, title = "+1 000 00000", "Director"
+			stale++
+		}
+		_, err = e.Salesforce.Insert("Contact", map[string]any{"LastName": fmt.Sprintf("P%d", i), "Email": email,
+			"Phone": phone, "Title": title, "Plan__c": "growth"})
+		require.NoError(t, err)
+	}
+	return stale
+}
+
+func TestBulkSync(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		e := startQuiet(t, dbURL)
+		ctx := context.Background()
+		const n = 450
+		stale := seedPairs(t, e, n)
+		e.Salesforce.ResetCalls()
+
+		run, created, err := e.App.Syncer.StartBulk(ctx)
+		require.NoError(t, err)
+		require.True(t, created)
+		final, err := e.App.Syncer.RunBulk(ctx, run.ID, syncer.BulkOptions{})
+		require.NoError(t, err)
+		require.Equal(t, store.BulkDone, final.Status, final.Error)
+		pairs := n - n/10
+		require.EqualValues(t, pairs, final.Linked)
+		require.EqualValues(t, stale, final.Changed)
+		require.Zero(t, final.Failed)
+
+		count, err := e.App.Store.CountLinks(ctx, tandem.DefaultInstallation, tandem.ObjectContact)
+		require.NoError(t, err)
+		require.Equal(t, pairs, count)
+		for _, c := range e.Salesforce.All("Contact") {
+			i := 0
+			_, err := fmt.Sscanf(c["Email"].(string), "person%05d@bulk.example", &i)
+			require.NoError(t, err)
+			require.Equal(t, fmt.Sprintf("+1 555 %05d", i), c["Phone"], "Intercom owns phone")
+		}
+		for _, c := range e.Intercom.Contacts() {
+			var i int
+			if _, err := fmt.Sscanf(c["email"].(string), "person%05d@bulk.example", &i); err != nil || i%10 == 9 {
+				continue
+			}
+			want := "Engineer"
+			if i%3 == 0 {
+				want = "Director"
+			}
+			require.Equal(t, want, customAttr(c, "job_title"), "Salesforce owns the title")
+		}
+		// Salesforce calls: counts, one query page per 2000 records, one
+		// collection call per 200 changed records.
+		calls := e.Salesforce.Calls()
+		writes := 0
+		for k, v := range calls {
+			if strings.HasPrefix(k, "PATCH") || strings.HasPrefix(k, "POST") {
+				writes += v
+			}
+		}
+		require.Equal(t, (stale+199)/200, writes, "collection calls: %v", calls)
+
+		// A second run finds everything in sync and writes nothing.
+		e.Salesforce.ResetCalls()
+		icWrites := e.writeCalls()
+		run2, _, err := e.App.Syncer.StartBulk(ctx)
+		require.NoError(t, err)
+		final2, err := e.App.Syncer.RunBulk(ctx, run2.ID, syncer.BulkOptions{})
+		require.NoError(t, err)
+		require.Zero(t, final2.Changed)
+		require.Zero(t, final2.Linked)
+		require.Equal(t, icWrites, e.writeCalls(), "no writes for pairs in sync")
+	})
+}
+
+func TestBulkSyncOverHTTP(t *testing.T) {
+	t.Parallel()
+	e := startQuiet(t, "")
+	seedPairs(t, e, 30)
+	do := func(method, path string) (int, map[string]any) {
+		req, err := http.NewRequest(method, e.URL+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+app.DemoToken)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+		return resp.StatusCode, out
+	}
+	status, run := do(http.MethodPost, "/api/v1/bulk-syncs")
+	require.Equal(t, http.StatusAccepted, status)
+	id := int64(run["id"].(float64))
+	eventually(t, "bulk sync done", func() bool {
+		status, run = do(http.MethodGet, fmt.Sprintf("/api/v1/bulk-syncs/%d", id))
+		return status == http.StatusOK && run["status"] == "done"
+	})
+	require.EqualValues(t, 100, run["percent"])
+	status, _ = do(http.MethodGet, "/api/v1/bulk-syncs/999")
+	require.Equal(t, http.StatusNotFound, status)
+}
