@@ -192,6 +192,9 @@ func (s *Server) serveIdentity(r *http.Request) response {
 
 func (s *Server) identity(r *http.Request, user string) response {
 	u := s.objects["user"].tbl.byID[user]
+	if u == nil || u.deleted {
+		return jsonResp(http.StatusForbidden, []byte(`"Bad_OAuth_Token"`))
+	}
 	inst := s.instanceURL(r)
 	str := func(name string) string { return getStr(u.obj, u.vals, name) }
 	b := []byte(`{"id":`)

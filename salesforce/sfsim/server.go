@@ -129,7 +129,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		resp = s.serveIdentity(r)
 	case p == "/services/data" || p == "/services/data/":
 		s.mu.Lock()
-		resp = s.versions()
+		resp = s.limitInfoLocked(s.versions())
 		s.mu.Unlock()
 	case strings.HasPrefix(p, "/services/data/v"):
 		var ok bool

@@ -584,8 +584,8 @@ func (c *compiler) cmp(o *object, x *cmpExpr, top bool) (func(*record) bool, fun
 		case like == regexp.QuoteMeta(str):
 			match = func(v string) bool { return strings.EqualFold(v, str) }
 		case strings.HasSuffix(str, "%") && like == regexp.QuoteMeta(str[:len(str)-1])+".*":
-			prefix := strings.ToLower(str[:len(str)-1])
-			match = func(v string) bool { return len(v) >= len(prefix) && strings.ToLower(v[:len(prefix)]) == prefix }
+			prefix := str[:len(str)-1]
+			match = func(v string) bool { return len(v) >= len(prefix) && strings.EqualFold(v[:len(prefix)], prefix) }
 		default:
 			re, rerr := regexp.Compile("(?is)^" + like + "$")
 			if rerr != nil {

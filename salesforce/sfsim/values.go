@@ -192,7 +192,3 @@ func appendValue(b []byte, f *field, v any) []byte {
 	}
 	return append(b, "null"...)
 }
-
-// exportValue converts a stored value for the Go state handle: datetimes and
-// dates stay time.Time, numbers float64.
-func exportValue(v any) any { return v }
