@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // cursor is an open query locator: the matched rows, rendered page by page.
@@ -14,7 +15,11 @@ type cursor struct {
 	all   bool
 	batch int
 	subs  map[*compiledQuery]map[string][]*record
+	used  time.Time
 }
+
+// locatorIdle is how long an unused query locator stays valid.
+const locatorIdle = 15 * time.Minute
 
 const maxCursors = 50
 
@@ -62,7 +67,7 @@ func (s *Server) queryMore(q *apiReq, loc string) response {
 	id, posStr, ok := strings.Cut(loc, "-")
 	pos, err := strconv.Atoi(posStr)
 	c := s.cursors[id]
-	if !ok || err != nil || c == nil || pos < 0 || pos > len(c.rows) {
+	if !ok || err != nil || c == nil || pos < 0 || pos > len(c.rows) || s.now().Sub(c.used) > locatorIdle {
 		return errResp(badRequest("INVALID_QUERY_LOCATOR", "invalid query locator"))
 	}
 	return jsonResp(200, s.page(q, c, pos))
@@ -71,6 +76,7 @@ func (s *Server) queryMore(q *apiReq, loc string) response {
 // page renders rows [pos, pos+batch) and keeps the cursor open if more remain.
 func (s *Server) page(q *apiReq, c *cursor, pos int) []byte {
 	end := min(len(c.rows), pos+c.batch)
+	c.used = s.now()
 	b := make([]byte, 0, 256*(end-pos)+128)
 	b = append(b, `{"totalSize":`...)
 	b = appendInt(b, len(c.rows))

@@ -157,6 +157,8 @@ func (s *Server) write(w http.ResponseWriter, resp response) {
 	}
 }
 
+const maxURILength = 16 << 10
+
 // apiReq is one authenticated REST call.
 type apiReq struct {
 	r       *http.Request
@@ -185,6 +187,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) (response, boo
 	version, ok := parseVersion(vseg)
 	if !ok {
 		return s.withLimitInfo(errResp(notFound())), true
+	}
+	if len(r.URL.RawPath)+len(r.URL.Path)+len(r.URL.RawQuery) > maxURILength {
+		// Salesforce rejects request URIs over about 16 KB; long IN lists must be chunked.
+		return s.withLimitInfo(response{status: http.StatusRequestURITooLong}), true
 	}
 	rest = strings.Trim(rest, "/")
 	var segs []string

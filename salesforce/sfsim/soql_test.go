@@ -245,7 +245,18 @@ func TestQueryPagination(t *testing.T) {
 	require.Len(t, seen, 450)
 	require.Equal(t, 3, b.sim.Calls()["GET query"])
 
-	// Default page size is 2000; a finished locator is gone.
+	// An idle locator expires.
+	r = b.query(t, "SELECT Id FROM Lead", "Sforce-Query-Options", "batchSize=200")
+	next = r.obj(t)["nextRecordsUrl"].(string)
+	b.clock.Advance(16 * time.Minute)
+	r = b.do(t, "GET", next, nil)
+	require.Equal(t, "INVALID_QUERY_LOCATOR", r.errorCode(t))
+
+	// Over-long request URIs are refused.
+	r = b.query(t, "SELECT Id FROM Lead WHERE Email IN ('"+strings.Repeat("x", 17000)+"')")
+	require.Equal(t, 414, r.status)
+
+	// A finished locator is gone.
 	r = b.do(t, "GET", testBase+"/query/01gHs0000000000AAA-200", nil)
 	require.Equal(t, 400, r.status)
 	require.Equal(t, "INVALID_QUERY_LOCATOR", r.errorCode(t))
