@@ -144,7 +144,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, OnLag: func(d time.Duration) { a.Metrics.observeLag(tandem.ToSalesforce, d) }})
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
-		rcfg.PeriodicJobs = jobs.Periodic(cfg.Sync.PollInterval)
+		rcfg.PeriodicJobs = jobs.Periodic(cfg.Sync.PollInterval, cfg.Sync.ReconcileInterval)
 	}
 	a.River, err = river.NewClient(a.Store.RiverDriver(), rcfg)
 	if err != nil {

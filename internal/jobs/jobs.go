@@ -8,10 +8,12 @@
 //	tandem.poll_salesforce   poll one Salesforce object for changes (periodic, leader only)
 //	tandem.salesforce_change sync one Salesforce record to Intercom (retry of a sync error)
 //	tandem.bulk_sync         run or resume one bulk sync
+//	tandem.reconcile         search Intercom for changes whose webhook never arrived (periodic, leader only)
 package jobs
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 
@@ -76,13 +78,17 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &pollWorker{deps: d})
 	river.AddWorker(workers, &salesforceChangeWorker{deps: d})
 	river.AddWorker(workers, &bulkSyncWorker{deps: d})
+	river.AddWorker(workers, &reconcileWorker{deps: d})
 }
 
 // Periodic returns the periodic jobs: one Salesforce poll per object every
-// interval. River runs periodic jobs on the elected leader only, so several
-// replicas never poll twice.
-func Periodic(interval time.Duration) []*river.PeriodicJob {
-	var out []*river.PeriodicJob
+// poll interval, and the Intercom reconciliation every reconcile interval.
+// River runs periodic jobs on the elected leader only, so several replicas
+// never poll twice.
+func Periodic(interval, reconcile time.Duration) []*river.PeriodicJob {
+	out := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(reconcile),
+		func() (river.JobArgs, *river.InsertOpts) { return ReconcileArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "reconcile"})}
 	for _, obj := range []tandem.Object{tandem.ObjectLead, tandem.ObjectContact, tandem.ObjectAccount} {
 		out = append(out, river.NewPeriodicJob(river.PeriodicInterval(interval),
 			func() (river.JobArgs, *river.InsertOpts) { return PollArgs{Object: obj}, nil },
@@ -242,3 +248,35 @@ func (w *bulkSyncWorker) Work(ctx context.Context, job *river.Job[BulkSyncArgs])
 
 // Timeout lets a bulk sync run as long as it needs.
 func (w *bulkSyncWorker) Timeout(*river.Job[BulkSyncArgs]) time.Duration { return -1 }
+
+// ReconcileArgs runs one reconciliation.
+type ReconcileArgs struct{}
+
+// Kind implements river.JobArgs.
+func (ReconcileArgs) Kind() string { return "tandem.reconcile" }
+
+// InsertOpts keeps at most one reconciliation waiting or running.
+func (ReconcileArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+	}}}
+}
+
+type reconcileWorker struct {
+	river.WorkerDefaults[ReconcileArgs]
+	deps Deps
+}
+
+func (w *reconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs]) error {
+	client := river.ClientFromContext[*sql.Tx](ctx)
+	_, err := w.deps.Syncer.Reconcile(ctx, func(ctx context.Context, ids []string) error {
+		params := make([]river.InsertManyParams, len(ids))
+		for i, id := range ids {
+			params[i] = river.InsertManyParams{Args: IntercomChangeArgs{Object: tandem.ObjectContact, IntercomID: id, Cause: tandem.CauseReconcile}}
+		}
+		_, err := client.InsertMany(ctx, params)
+		return err
+	})
+	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
+}

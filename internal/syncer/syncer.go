@@ -103,7 +103,8 @@ type Syncer struct {
 	locks keyedMutex
 
 	seenMu sync.Mutex
-	seen   map[string]string // poll de-duplication: sobject id → SystemModstamp handled
+	seen       map[string]string // poll de-duplication: sobject id → SystemModstamp handled
+	reconciled map[string]int64  // reconciliation de-duplication: Intercom id → updated_at handled
 }
 
 // New returns a Syncer. now may be nil (time.Now).
@@ -123,6 +124,8 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 		now:   now,
 		hooks: hooks,
 		seen:  map[string]string{},
+
+		reconciled: map[string]int64{},
 	}
 }
 

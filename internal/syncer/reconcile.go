@@ -1,0 +1,95 @@
+package syncer
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+const reconcileKey = "reconcile_watermark"
+
+// Reconcile catches Intercom changes whose webhook never arrived: it
+// searches contacts by updated_at since the last reconciliation and calls
+// enqueue with the ids of those it has not seen at that updated_at yet (the
+// caller enqueues the same job a webhook would). Intercom compares dates by
+// calendar day, so the search reaches a day before the watermark; the
+// de-duplication keeps that overlap from costing Salesforce calls.
+func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context, ids []string) error) (int, error) {
+	wmStr, _, err := s.store.GetState(ctx, s.cfg.Installation, reconcileKey)
+	if err != nil {
+		return 0, err
+	}
+	wm, _ := strconv.ParseInt(wmStr, 10, 64)
+	since := wm - 86400
+	if wm == 0 {
+		since = s.now().Add(-24 * time.Hour).Unix()
+	}
+	found, cursor := 0, ""
+	maxSeen := wm
+	for {
+		body := map[string]any{
+			"query":      map[string]any{"field": "updated_at", "operator": ">", "value": since},
+			"pagination": map[string]any{"per_page": 150},
+			"sort":       map[string]any{"field": "updated_at", "order": "ascending"},
+		}
+		if cursor != "" {
+			body["pagination"].(map[string]any)["starting_after"] = cursor
+		}
+		res, err := s.icJSON(ctx, http.MethodPost, "contacts/search", body)
+		if err != nil {
+			return found, err
+		}
+		var ids []string
+		for _, c := range objects(res["data"]) {
+			id := str(c["id"])
+			upd, _ := c["updated_at"].(float64)
+			if s.reconciledAt(id) >= int64(upd) {
+				continue
+			}
+			ids = append(ids, id)
+			s.markReconciled(id, int64(upd))
+			maxSeen = max(maxSeen, int64(upd))
+		}
+		if len(ids) > 0 {
+			if err := enqueue(ctx, ids); err != nil {
+				return found, err
+			}
+			found += len(ids)
+		}
+		pages, _ := res["pages"].(map[string]any)
+		next, _ := pages["next"].(map[string]any)
+		if cursor = str(next["starting_after"]); cursor == "" {
+			break
+		}
+	}
+	if maxSeen > wm {
+		if err := s.store.SetState(ctx, s.cfg.Installation, reconcileKey, strconv.FormatInt(maxSeen, 10)); err != nil {
+			return found, err
+		}
+	}
+	s.pruneReconciled(since - 86400)
+	return found, nil
+}
+
+func (s *Syncer) reconciledAt(id string) int64 {
+	s.seenMu.Lock()
+	defer s.seenMu.Unlock()
+	return s.reconciled[id]
+}
+
+func (s *Syncer) markReconciled(id string, at int64) {
+	s.seenMu.Lock()
+	s.reconciled[id] = at
+	s.seenMu.Unlock()
+}
+
+func (s *Syncer) pruneReconciled(before int64) {
+	s.seenMu.Lock()
+	defer s.seenMu.Unlock()
+	for id, at := range s.reconciled {
+		if at < before {
+			delete(s.reconciled, id)
+		}
+	}
+}
