@@ -1,0 +1,15 @@
+// Package bench measures tandem's bulk sync end to end.
+//
+// Run starts a Salesforce and an Intercom simulator and the bridge in one
+// process, seeds both systems with pairs of matching records (a chosen
+// fraction of them out of sync, plus records that exist on one side only),
+// turns on a per-call latency and an Intercom rate limit, runs one bulk sync
+// and reports what it cost: wall time, API calls per endpoint, Salesforce
+// calls per changed record against the target formula, Intercom write
+// throughput against the rate limit, and peak memory.
+//
+// Everything runs in one process, so memory figures include the simulators.
+// Result separates the heap the simulators hold after seeding (the baseline)
+// from the peak seen during the sync; the difference is what the sync itself
+// added. `tandem bench` and BenchmarkBulkSync10k are the two ways to run it.
+package bench

@@ -1,0 +1,149 @@
+package bench
+
+import (
+	"bufio"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Memory is what the heap sampler saw. All figures are bytes of the whole
+// process, which also holds both simulators' state.
+type Memory struct {
+	// BaselineHeapInuse is HeapInuse right after seeding and a forced GC:
+	// mostly the simulators' records.
+	BaselineHeapInuse uint64 `json:"baseline_heap_inuse"`
+	// PeakHeapInuse is the highest HeapInuse sampled during the sync,
+	// garbage not yet collected included.
+	PeakHeapInuse uint64 `json:"peak_heap_inuse"`
+	// PeakHeapLive is the highest live heap (marked at the end of a GC)
+	// seen during the sync.
+	PeakHeapLive uint64 `json:"peak_heap_live"`
+	// PeakRSS is the process's resident-set high-water mark (VmHWM; 0
+	// where /proc is missing). It covers the whole process lifetime,
+	// seeding included, and memory outside the Go heap (SQLite's pages).
+	PeakRSS uint64 `json:"peak_rss"`
+	// Samples is how many samples were taken.
+	Samples int `json:"samples"`
+}
+
+// SyncHeap is the peak heap in use minus the baseline: what the sync added
+// on top of the simulators' state.
+func (m Memory) SyncHeap() uint64 {
+	if m.PeakHeapInuse < m.BaselineHeapInuse {
+		return 0
+	}
+	return m.PeakHeapInuse - m.BaselineHeapInuse
+}
+
+// SyncLiveHeap is the peak live heap minus the baseline.
+func (m Memory) SyncLiveHeap() uint64 {
+	if m.PeakHeapLive < m.BaselineHeapInuse {
+		return 0
+	}
+	return m.PeakHeapLive - m.BaselineHeapInuse
+}
+
+// heapMetrics are HeapInuse as runtime/metrics splits it (objects plus
+// unused space in in-use spans), then the live heap.
+var heapMetrics = []string{"/memory/classes/heap/objects:bytes", "/memory/classes/heap/unused:bytes", "/gc/heap/live:bytes"}
+
+func readHeap(s []metrics.Sample) (inuse, live uint64) {
+	metrics.Read(s)
+	for i := range s {
+		if s[i].Value.Kind() != metrics.KindUint64 {
+			continue
+		}
+		v := s[i].Value.Uint64()
+		if i < 2 {
+			inuse += v
+		} else {
+			live = v
+		}
+	}
+	return inuse, live
+}
+
+func newSamples() []metrics.Sample {
+	s := make([]metrics.Sample, len(heapMetrics))
+	for i, name := range heapMetrics {
+		s[i].Name = name
+	}
+	return s
+}
+
+// sampler records the peak heap from Start to Stop.
+type sampler struct {
+	mem  Memory
+	stop chan struct{}
+	done sync.WaitGroup
+}
+
+// startSampler collects garbage, takes the baseline and samples every
+// interval until stop.
+func startSampler(interval time.Duration) *sampler {
+	if interval <= 0 {
+		interval = 5 * time.Millisecond
+	}
+	runtime.GC()
+	s := &sampler{stop: make(chan struct{})}
+	samples := newSamples()
+	s.mem.BaselineHeapInuse, _ = readHeap(samples)
+	s.done.Add(1)
+	go func() {
+		defer s.done.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			s.sample(samples)
+			select {
+			case <-s.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return s
+}
+
+func (s *sampler) sample(samples []metrics.Sample) {
+	inuse, live := readHeap(samples)
+	s.mem.PeakHeapInuse = max(s.mem.PeakHeapInuse, inuse)
+	s.mem.PeakHeapLive = max(s.mem.PeakHeapLive, live)
+	s.mem.Samples++
+}
+
+// finish stops sampling (after one last sample) and returns the figures.
+func (s *sampler) finish() Memory {
+	close(s.stop)
+	s.done.Wait()
+	s.sample(newSamples())
+	s.mem.PeakRSS = peakRSS()
+	return s.mem
+}
+
+// peakRSS reads VmHWM from /proc/self/status.
+func peakRSS() uint64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:")
+		if !ok {
+			continue
+		}
+		kb, err := strconv.ParseUint(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+		if err != nil {
+			return 0
+		}
+		return kb * 1024
+	}
+	return 0
+}

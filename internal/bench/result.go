@@ -1,0 +1,149 @@
+package bench
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Result is the report of one run. Durations are in seconds, memory in
+// bytes.
+type Result struct {
+	// Pairs, OutOfSync, the latencies and the rate limit repeat the
+	// options the run used.
+	Pairs              int     `json:"pairs"`
+	OutOfSync          float64 `json:"out_of_sync"`
+	SalesforceLatency  float64 `json:"salesforce_latency_seconds"`
+	IntercomLatency    float64 `json:"intercom_latency_seconds"`
+	IntercomRateLimit  int     `json:"intercom_rate_limit"`
+	IntercomRateWindow float64 `json:"intercom_rate_window_seconds"`
+	Database           string  `json:"database"`
+
+	// Seeded is what the run put into the simulators.
+	Seeded Seeded `json:"seeded"`
+
+	// Status, Compared, Changed, Linked and Failed are the bulk sync's own
+	// counters at the end.
+	Status   string `json:"status"`
+	Compared int64  `json:"compared"`
+	Changed  int64  `json:"changed"`
+	Linked   int64  `json:"linked"`
+	Failed   int64  `json:"failed"`
+
+	// WallSeconds is the bulk sync's duration; RecordsPerSecond is
+	// Salesforce records compared per second of it.
+	WallSeconds      float64 `json:"wall_seconds"`
+	RecordsPerSecond float64 `json:"records_per_second"`
+
+	// SalesforceCalls counts Salesforce calls per endpoint
+	// ("GET query", "PATCH composite/sobjects", …).
+	SalesforceCalls   map[string]int `json:"salesforce_calls"`
+	SalesforceTotal   int            `json:"salesforce_total"`
+	SalesforceQueries int            `json:"salesforce_queries"`
+	SalesforceWrites  int            `json:"salesforce_writes"`
+	// SalesforceIdealWrites is Σ per object ⌈pairs needing a Salesforce
+	// write / 200⌉: the fewest collection calls that can carry them.
+	SalesforceIdealWrites int `json:"salesforce_ideal_writes"`
+	// SalesforcePerChanged is Salesforce calls per changed pair (either
+	// direction); SalesforcePerSalesforceChange per pair written to
+	// Salesforce.
+	SalesforcePerChanged          float64 `json:"salesforce_calls_per_changed"`
+	SalesforcePerSalesforceChange float64 `json:"salesforce_calls_per_salesforce_change"`
+	// SalesforceTarget is 1.05 × (changed/200 + records/2000 + constant),
+	// with changed the pairs written to Salesforce and records the
+	// Salesforce records read.
+	SalesforceTarget    float64 `json:"salesforce_target"`
+	SalesforceTargetMet bool    `json:"salesforce_target_met"`
+	TargetConstant      float64 `json:"target_constant"`
+
+	// IntercomCalls counts Intercom requests per route pattern.
+	IntercomCalls map[string]int `json:"intercom_calls"`
+	IntercomReads int            `json:"intercom_reads"`
+	// IntercomWrites are writes answered 2xx; IntercomFailedWrites the
+	// others; IntercomRateLimited the requests answered 429.
+	IntercomWrites       int `json:"intercom_writes"`
+	IntercomFailedWrites int `json:"intercom_failed_writes"`
+	IntercomRateLimited  int `json:"intercom_429s"`
+	// IntercomWritePhase runs from the first successful write to the last.
+	IntercomWritePhase float64 `json:"intercom_write_phase_seconds"`
+	// IntercomWriteRate is writes per second over the write phase;
+	// IntercomLimitRate is the rate limit per second.
+	IntercomWriteRate float64 `json:"intercom_writes_per_second"`
+	IntercomLimitRate float64 `json:"intercom_limit_per_second"`
+	// IntercomThroughput is IntercomWriteRate / IntercomLimitRate; the
+	// target is ≥ 0.9.
+	IntercomThroughput    float64 `json:"intercom_throughput"`
+	IntercomThroughputMet bool    `json:"intercom_throughput_met"`
+	// IntercomLimitBinding tells whether there were more writes than one
+	// rate window allows; when false the limit cannot slow the sync and the
+	// throughput figure says little.
+	IntercomLimitBinding bool `json:"intercom_limit_binding"`
+	// IntercomBusiestWindow is the most writes in one of the simulator's
+	// fixed rate windows.
+	IntercomBusiestWindow int `json:"intercom_busiest_window"`
+
+	Memory Memory `json:"memory"`
+}
+
+// MemoryFlat tells whether two runs' sync heaps (peak minus the simulators'
+// baseline) stay within 1.5× of each other plus 16 MB: memory that does not
+// grow with the number of records.
+func MemoryFlat(small, large Result) bool {
+	a, b := float64(small.Memory.SyncHeap()), float64(large.Memory.SyncHeap())
+	return b <= 1.5*a+16<<20
+}
+
+// salesforceCallKinds splits the call counts into queries and writes.
+func salesforceCallKinds(calls map[string]int) (total, queries, writes int) {
+	for k, v := range calls {
+		total += v
+		method, path, _ := strings.Cut(k, " ")
+		switch {
+		case method == "GET" && path == "query":
+			queries += v
+		case method == "POST" && strings.HasPrefix(path, "oauth2"):
+		case method != "GET" && method != "HEAD":
+			writes += v
+		}
+	}
+	return total, queries, writes
+}
+
+func idealWrites(perObject map[string]int) int {
+	n := 0
+	for _, v := range perObject {
+		n += (v + 199) / 200
+	}
+	return n
+}
+
+// busiestWindow counts writes per fixed window (aligned as the simulator
+// aligns them) and returns the largest count.
+func busiestWindow(ts []time.Time, window time.Duration) int {
+	counts := map[int64]int{}
+	best := 0
+	for _, t := range ts {
+		k := t.Truncate(window).UnixNano()
+		counts[k]++
+		best = max(best, counts[k])
+	}
+	return best
+}
+
+func sortedTimes(ts []time.Time) []time.Time {
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	return ts
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}

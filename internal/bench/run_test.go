@@ -1,0 +1,88 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestRunSmall(t *testing.T) {
+	t.Parallel()
+	o := DefaultOptions()
+	o.Pairs, o.SalesforceLatency, o.IntercomLatency = 300, 0, 0
+	o.DataDir = t.TempDir()
+	r, err := Run(context.Background(), o)
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, r.WriteTable(&buf))
+	t.Log("\n" + buf.String())
+
+	s := r.Seeded
+	require.Equal(t, map[string]int{"Contact": 255, "Account": 30, "Lead": 15}, s.Pairs)
+	require.Equal(t, 15, s.IntercomOnly)
+	require.Equal(t, 25+3+1, s.Changed(), "10 %% of each object's pairs, rounded down")
+	require.Equal(t, "done", r.Status)
+	require.Zero(t, r.Failed)
+	require.EqualValues(t, s.SalesforceRecords, r.Compared, "every Salesforce record compared")
+	require.EqualValues(t, o.Pairs, r.Linked, "every pair linked, no unlinked record")
+	require.EqualValues(t, s.Changed(), r.Changed)
+
+	// One COUNT() and one page per object; one collection per object with
+	// changes (each fits in one page and one collection here).
+	require.Equal(t, 6, r.SalesforceQueries, "%v", r.SalesforceCalls)
+	require.Equal(t, 3, r.SalesforceIdealWrites)
+	require.Equal(t, r.SalesforceIdealWrites, r.SalesforceWrites, "%v", r.SalesforceCalls)
+	require.Equal(t, r.SalesforceQueries+r.SalesforceWrites, r.SalesforceTotal)
+	require.Equal(t, r.SalesforceCalls["PATCH composite/sobjects"], r.SalesforceWrites)
+	require.True(t, r.SalesforceTargetMet)
+	require.InDelta(t, 1.05*(15.0/200+315.0/2000+10), r.SalesforceTarget, 1e-9)
+	require.InDelta(t, float64(r.SalesforceTotal)/30, r.SalesforcePerChanged, 1e-9)
+
+	// Intercom: one write per pair it owns the newer value of; reads are the
+	// list pages (150 contacts, 50 companies each).
+	require.Equal(t, s.ChangedIntercom(), r.IntercomWrites)
+	require.Equal(t, r.IntercomWrites, r.IntercomCalls["PUT /contacts/{id}"]+r.IntercomCalls["PUT /companies/{id}"])
+	require.Zero(t, r.IntercomFailedWrites)
+	require.Zero(t, r.IntercomRateLimited)
+	require.GreaterOrEqual(t, r.IntercomReads, 2+1)
+	require.Equal(t, r.IntercomReads+r.IntercomWrites, sumCalls(r.IntercomCalls))
+	require.False(t, r.IntercomLimitBinding)
+	require.Equal(t, r.IntercomWrites, r.IntercomBusiestWindow, "a small run fits in one window")
+	require.Greater(t, r.IntercomWriteRate, 0.0)
+
+	require.Greater(t, r.Memory.BaselineHeapInuse, uint64(0))
+	require.GreaterOrEqual(t, r.Memory.PeakHeapInuse, r.Memory.SyncHeap())
+	require.Positive(t, r.Memory.Samples)
+
+	raw, err := json.Marshal(r)
+	require.NoError(t, err)
+	var back Result
+	require.NoError(t, json.Unmarshal(raw, &back))
+	require.Equal(t, r.SalesforceTotal, back.SalesforceTotal)
+}
+
+func TestRunRejectsBadOptions(t *testing.T) {
+	t.Parallel()
+	for _, mutate := range []func(*Options){
+		func(o *Options) { o.Pairs = 0 },
+		func(o *Options) { o.OutOfSync = 1.5 },
+		func(o *Options) { o.SalesforceLatency = -1 },
+		func(o *Options) { o.IntercomRateLimit = 0 },
+	} {
+		o := DefaultOptions()
+		mutate(&o)
+		_, err := Run(context.Background(), o)
+		require.Error(t, err)
+	}
+}
+
+func sumCalls(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
