@@ -61,7 +61,8 @@ func DefaultOptions() Options {
 	}
 }
 
-func (o Options) validate() error {
+// Validate reports the first option that cannot work.
+func (o Options) Validate() error {
 	switch {
 	case o.Pairs <= 0:
 		return errors.New("pairs must be positive")

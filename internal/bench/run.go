@@ -20,7 +20,7 @@ import (
 // Run seeds the simulators, runs one bulk sync against them and reports
 // its cost. See the package documentation for what is measured.
 func Run(ctx context.Context, o Options) (Result, error) {
-	if err := o.validate(); err != nil {
+	if err := o.Validate(); err != nil {
 		return Result{}, err
 	}
 	if o.Log == nil {

@@ -38,8 +38,8 @@ func TestRunSmall(t *testing.T) {
 	require.Equal(t, r.SalesforceQueries+r.SalesforceWrites, r.SalesforceTotal)
 	require.Equal(t, r.SalesforceCalls["PATCH composite/sobjects"], r.SalesforceWrites)
 	require.True(t, r.SalesforceTargetMet)
-	require.InDelta(t, 1.05*(15.0/200+315.0/2000+10), r.SalesforceTarget, 1e-9)
-	require.InDelta(t, float64(r.SalesforceTotal)/30, r.SalesforcePerChanged, 1e-9)
+	require.InDelta(t, 1.05*(float64(s.ChangedSalesforce())/200+315.0/2000+10), r.SalesforceTarget, 1e-9)
+	require.InDelta(t, float64(r.SalesforceTotal)/float64(s.Changed()), r.SalesforcePerChanged, 1e-9)
 
 	// Intercom: one write per pair it owns the newer value of; reads are the
 	// list pages (150 contacts, 50 companies each).

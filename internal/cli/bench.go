@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+
+	"github.com/tandemhq/tandem/internal/bench"
+)
+
+func init() {
+	register("bench", "measure one bulk sync against the simulators: tandem bench [--pairs N] [--json] …", runBench)
+}
+
+func runBench(ctx context.Context, c *base, args []string) error {
+	d := bench.DefaultOptions()
+	fs := flag.NewFlagSet("tandem bench", flag.ContinueOnError)
+	fs.SetOutput(c.errOut)
+	pairs := fs.Int("pairs", d.Pairs, "linked record pairs (85% users ↔ Contacts, 10% companies ↔ Accounts, 5% leads ↔ Leads)")
+	outOfSync := fs.Float64("out-of-sync", d.OutOfSync, "fraction of pairs whose mapped values differ")
+	unlinked := fs.Float64("unlinked", d.Unlinked, "people on each side without a match, as a fraction of --pairs")
+	sfLatency := fs.Duration("sf-latency", d.SalesforceLatency, "latency of every Salesforce call")
+	icLatency := fs.Duration("ic-latency", d.IntercomLatency, "latency of every Intercom call")
+	icLimit := fs.Int("ic-rate-limit", d.IntercomRateLimit, "Intercom requests allowed per rate window")
+	icWindow := fs.Duration("ic-rate-window", d.IntercomRateWindow, "Intercom rate-limit window")
+	workers := fs.Int("ic-workers", 0, "concurrent Intercom writes (0: the bulk sync's default)")
+	dbURL := fs.String("database-url", "", "an empty Postgres database to use instead of a temporary SQLite one")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	o := d
+	o.Pairs, o.OutOfSync, o.Unlinked = *pairs, *outOfSync, *unlinked
+	o.SalesforceLatency, o.IntercomLatency = *sfLatency, *icLatency
+	o.IntercomRateLimit, o.IntercomRateWindow, o.IntercomWorkers = *icLimit, *icWindow, *workers
+	o.DatabaseURL = *dbURL
+	if err := o.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if !*asJSON {
+		fmt.Fprintf(c.errOut, "seeding %d pairs and running one bulk sync…\n", o.Pairs)
+	}
+	r, err := bench.Run(ctx, o)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	return r.WriteTable(c.out)
+}
