@@ -17,6 +17,8 @@ type Memory struct {
 	// BaselineHeapInuse is HeapInuse right after seeding and a forced GC:
 	// mostly the simulators' records.
 	BaselineHeapInuse uint64 `json:"baseline_heap_inuse"`
+	// BaselineHeapLive is the live heap at the same moment.
+	BaselineHeapLive uint64 `json:"baseline_heap_live"`
 	// PeakHeapInuse is the highest HeapInuse sampled during the sync,
 	// garbage not yet collected included.
 	PeakHeapInuse uint64 `json:"peak_heap_inuse"`
@@ -40,12 +42,13 @@ func (m Memory) SyncHeap() uint64 {
 	return m.PeakHeapInuse - m.BaselineHeapInuse
 }
 
-// SyncLiveHeap is the peak live heap minus the baseline.
+// SyncLiveHeap is the peak live heap minus the live baseline: what the
+// sync itself kept reachable at its worst.
 func (m Memory) SyncLiveHeap() uint64 {
-	if m.PeakHeapLive < m.BaselineHeapInuse {
+	if m.PeakHeapLive < m.BaselineHeapLive {
 		return 0
 	}
-	return m.PeakHeapLive - m.BaselineHeapInuse
+	return m.PeakHeapLive - m.BaselineHeapLive
 }
 
 // heapMetrics are HeapInuse as runtime/metrics splits it (objects plus
@@ -92,7 +95,7 @@ func startSampler(interval time.Duration) *sampler {
 	runtime.GC()
 	s := &sampler{stop: make(chan struct{})}
 	samples := newSamples()
-	s.mem.BaselineHeapInuse, _ = readHeap(samples)
+	s.mem.BaselineHeapInuse, s.mem.BaselineHeapLive = readHeap(samples)
 	s.done.Add(1)
 	go func() {
 		defer s.done.Done()

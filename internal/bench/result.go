@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"math"
 	"sort"
 	"strings"
 	"time"
@@ -141,9 +140,4 @@ func ratio(a, b float64) float64 {
 		return 0
 	}
 	return a / b
-}
-
-func round(x float64, digits int) float64 {
-	p := math.Pow(10, float64(digits))
-	return math.Round(x*p) / p
 }

@@ -50,7 +50,8 @@ func (r Result) WriteTable(w io.Writer) error {
 		row("  note", "fewer writes than one window allows: the limit never binds")
 	}
 	fmt.Fprintln(tw, "\t")
-	row("heap baseline", "%s (simulators' state and the bridge, after seeding and a GC)", mb(r.Memory.BaselineHeapInuse))
+	row("heap baseline", "%s in use, %s live (simulators' state and the bridge, after seeding and a GC)",
+		mb(r.Memory.BaselineHeapInuse), mb(r.Memory.BaselineHeapLive))
 	row("heap peak", "%s in use, %s live", mb(r.Memory.PeakHeapInuse), mb(r.Memory.PeakHeapLive))
 	row("sync's own heap", "%s in use, %s live (peak minus baseline)", mb(r.Memory.SyncHeap()), mb(r.Memory.SyncLiveHeap()))
 	row("process peak RSS", "%s (whole process lifetime, seeding and SQLite included)", mb(r.Memory.PeakRSS))
