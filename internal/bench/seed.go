@@ -66,6 +66,9 @@ func (d *drift) next(i int) (stale, toSalesforce bool) {
 // latency, rate limits and call counting.
 func seed(ic *intercomsim.Server, sf *sfsim.Server, o Options) (Seeded, error) {
 	nAcc, nLead := o.Pairs/10, o.Pairs/20
+	if o.MaxAccounts > 0 {
+		nAcc = min(nAcc, o.MaxAccounts)
+	}
 	nCon := o.Pairs - nAcc - nLead
 	s := Seeded{
 		Pairs:        map[string]int{"Contact": nCon, "Account": nAcc, "Lead": nLead},
