@@ -40,6 +40,9 @@ type Options struct {
 	// NoWorkers starts River as an insert-only client (commands that enqueue
 	// jobs but do not run them).
 	NoWorkers bool
+	// NoPeriodic leaves out the periodic jobs (polls, reconciliation), for
+	// tests that drive the engine themselves.
+	NoPeriodic bool
 }
 
 // App is one running tandem installation.
@@ -137,14 +140,23 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		OnLag: a.Metrics.observeLag,
 	})
 
-	rcfg := &river.Config{Logger: log.With(slog.String("component", "river"))}
+	rcfg := &river.Config{
+		Logger:      log.With(slog.String("component", "river")),
+		RetryPolicy: jobs.RetryPolicy{},
+		// A replica killed mid-job leaves it running; another replica (or
+		// this one restarted) takes it over after this long. Every job is
+		// idempotent, so a job rescued while still running does no harm.
+		RescueStuckJobsAfter: 2 * time.Minute,
+	}
 	store.RiverTuning(a.Store.Dialect()).Apply(rcfg)
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
 		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, OnLag: func(d time.Duration) { a.Metrics.observeLag(tandem.ToSalesforce, d) }})
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
-		rcfg.PeriodicJobs = jobs.Periodic(cfg.Sync.PollInterval, cfg.Sync.ReconcileInterval)
+		if !opts.NoPeriodic {
+			rcfg.PeriodicJobs = jobs.Periodic(cfg.Sync.PollInterval, cfg.Sync.ReconcileInterval)
+		}
 	}
 	a.River, err = river.NewClient(a.Store.RiverDriver(), rcfg)
 	if err != nil {
@@ -261,15 +273,13 @@ func (a *App) Wait(ctx context.Context) error {
 func (a *App) Close() error {
 	var errs []error
 	if a.server != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		errs = append(errs, a.server.Shutdown(ctx))
-		cancel()
+		errs = append(errs, shutdown(a.server, 5*time.Second))
 		a.server = nil
 	}
 	if a.River != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if err := a.River.Stop(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			errs = append(errs, err)
+			errs = append(errs, fmt.Errorf("stop job queue: %w", err))
 		}
 		cancel()
 		a.River = nil
@@ -279,4 +289,20 @@ func (a *App) Close() error {
 		a.Store = nil
 	}
 	return errors.Join(errs...)
+}
+
+// shutdown stops srv gracefully, giving requests in flight up to grace to
+// finish, then closes what is left. A connection a client opened but never
+// used does not count as in flight (net/http would wait 5 s for it).
+func shutdown(srv *http.Server, grace time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = srv.Close()
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
 }

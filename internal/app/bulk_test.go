@@ -25,6 +25,7 @@ func startQuiet(t *testing.T, dbURL string) *env {
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: time.Hour, NoWebhooks: true,
+		Options: app.Options{NoPeriodic: true},
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, d.Close()) })

@@ -161,11 +161,7 @@ func (d *Demo) Close() error {
 		d.Intercom.Close()
 	}
 	for _, s := range d.servers {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		if err := s.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errs = append(errs, err)
-		}
-		cancel()
+		errs = append(errs, shutdown(s, 2*time.Second))
 	}
 	return errors.Join(errs...)
 }

@@ -112,6 +112,7 @@ type bulkRun struct {
 
 // pendingSF is a pair waiting for its Salesforce write in a collection.
 type pendingSF struct {
+	stamp   string // the Intercom version the write comes from
 	link    tandem.Link
 	fields  map[string]any
 	changes []change
@@ -120,6 +121,7 @@ type pendingSF struct {
 
 // pendingIC is a pair waiting for its Intercom write.
 type pendingIC struct {
+	stamp   string // the Salesforce version the write comes from
 	link    tandem.Link
 	body    map[string]any
 	changes []change
@@ -341,7 +343,9 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 			return err
 		}
 		// Every write of this page is done before the checkpoint moves past it.
-		b.writers.wait()
+		if err := b.writers.wait(); err != nil {
+			return err
+		}
 		if n := len(page.Records); n > 0 {
 			b.cp.LastID = page.Records[n-1].ID()
 		}
@@ -378,14 +382,19 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 	} else if err != nil {
 		return err
 	}
+	var icObj map[string]any
 	icRec, err := s.store.BulkRecordByIntercomID(ctx, b.run.ID, l.Object, l.IntercomID)
 	if store.IsNotFound(err) {
-		return nil // the Intercom record is gone or changed role; event sync handles it
+		// Not in the listing: Intercom leaves companies without contacts out
+		// of lists, and a lead may have become a user. Read it directly.
+		if icObj, err = s.icGet(ctx, l.Object, l.IntercomID); isIntercomGone(err) {
+			return s.dropLink(ctx, l, "Intercom record deleted")
+		} else if err != nil {
+			return err
+		}
 	} else if err != nil {
 		return err
-	}
-	var icObj map[string]any
-	if err := json.Unmarshal([]byte(icRec.Data), &icObj); err != nil {
+	} else if err := json.Unmarshal([]byte(icRec.Data), &icObj); err != nil {
 		return err
 	}
 	old, err := s.store.Shadows(ctx, l.ID)
@@ -412,14 +421,18 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 	}
 	b.count(func(r *store.BulkSync) { r.Changed++ })
 	if len(sfChanges) > 0 {
-		b.batch = append(b.batch, pendingSF{link: l, fields: fields, changes: sfChanges, shadows: sfShadows})
+		stamp := intercomStamp(icObj)
+		sfShadows[seenIntercomKey] = stamp
+		b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: fields, changes: sfChanges, shadows: sfShadows})
 	} else if len(sfShadows) > 0 {
 		if err := s.store.SetShadows(ctx, l.ID, sfShadows); err != nil {
 			return err
 		}
 	}
 	if len(icChanges) > 0 {
-		b.writers.submit(ctx, pendingIC{link: l, body: body, changes: icChanges, shadows: icShadows})
+		stamp := salesforceStamp(rec)
+		icShadows[seenSalesforceKey] = stamp
+		b.writers.submit(ctx, pendingIC{stamp: stamp, link: l, body: body, changes: icChanges, shadows: icShadows})
 	} else if len(icShadows) > 0 {
 		if err := s.store.SetShadows(ctx, l.ID, icShadows); err != nil {
 			return err
@@ -469,6 +482,17 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 	}
 	pending := b.batch
 	b.batch = nil
+	// Event sync may be writing the same records right now: hold their
+	// locks, and drop the pairs it has already synced from a newer version.
+	keys := make([]string, 0, len(pending))
+	for _, p := range pending {
+		keys = append(keys, "ic:"+p.link.IntercomID)
+	}
+	defer b.s.locks.lockAll(keys)()
+	pending, err := b.s.dropSuperseded(ctx, pending)
+	if err != nil {
+		return err
+	}
 	for attempt := 0; len(pending) > 0; attempt++ {
 		recs := make([]salesforce.Record, len(pending))
 		for i, p := range pending {
@@ -492,7 +516,11 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 				if err := b.s.commit(ctx, p.link, tandem.ToSalesforce, "update_salesforce", p.changes, p.shadows, tandem.CauseBulk); err != nil {
 					return err
 				}
-			case Transient(rerr) && attempt < 2:
+			case Transient(rerr):
+				if attempt >= 4 {
+					// Still failing: stop here; the resumed run redoes this page.
+					return rerr
+				}
 				again = append(again, p)
 			case isSalesforceGone(rerr):
 				if err := b.s.dropLink(ctx, p.link, "Salesforce record deleted"); err != nil {
@@ -507,7 +535,7 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 		}
 		pending = again
 		if len(pending) > 0 {
-			if err := sleepCtx(ctx, time.Duration(attempt+1)*500*time.Millisecond); err != nil {
+			if err := sleepCtx(ctx, time.Duration(1<<attempt)*250*time.Millisecond); err != nil {
 				return err
 			}
 		}
@@ -528,9 +556,9 @@ func (s *Syncer) diffToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 	fields := map[string]any{}
 	for _, m := range s.mappings(l.Object, tandem.ToSalesforce) {
 		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
-		v, err := mapping.ToSalesforce(raw, s.sfField(l.Object, m.Salesforce))
+		v, err := s.toSalesforce(ctx, l.Object, m, raw)
 		if err != nil {
-			s.recordConversion(ctx, l, m, "update_salesforce", err)
+			_ = s.skipConversion(ctx, l, m, "update_salesforce", err)
 			continue
 		}
 		c := mapping.Canonical(v)
@@ -552,9 +580,9 @@ func (s *Syncer) diffToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 		name := mustResolve(m)
 		a := s.icAttr(l.Object, name)
 		raw, _ := mapping.SalesforceValue(rec, m.Salesforce)
-		v, err := mapping.ToIntercom(raw, a)
+		v, err := s.toIntercom(ctx, l.Object, m, raw)
 		if err != nil {
-			s.recordConversion(ctx, l, m, "update_intercom", err)
+			_ = s.skipConversion(ctx, l, m, "update_intercom", err)
 			continue
 		}
 		c := mapping.Canonical(v)
@@ -565,7 +593,7 @@ func (s *Syncer) diffToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 			if v == nil && a.DataType == "string" && a.Custom {
 				v = ""
 			}
-			setPath(body, name, v)
+			setPath(body, name, s.intercomBodyValue(name, v))
 		}
 	}
 	return changes, body
@@ -650,8 +678,17 @@ func (w *icWriters) submit(ctx context.Context, p pendingIC) {
 	}
 }
 
-// wait blocks until every submitted write finished.
-func (w *icWriters) wait() { w.inFly.Wait() }
+// wait blocks until every submitted write finished, and returns (and
+// forgets) the transient error that made a write give up, if any: the run
+// stops and its resumption redoes the page.
+func (w *icWriters) wait() error {
+	w.inFly.Wait()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	err := w.err
+	w.err = nil
+	return err
+}
 
 func (w *icWriters) close() {
 	close(w.jobs)
@@ -660,8 +697,12 @@ func (w *icWriters) close() {
 
 func (w *icWriters) write(ctx context.Context, p pendingIC) {
 	s := w.b.s
+	defer s.locks.lock("sf:" + p.link.SalesforceID)()
+	if cur, err := s.store.Shadows(ctx, p.link.ID); err != nil || cur[seenSalesforceKey] > p.stamp {
+		return // event sync already synced a newer version of this record
+	}
 	var err error
-	for attempt := 0; attempt < 3; attempt++ {
+	for attempt := 0; attempt < 5; attempt++ {
 		if err = w.pace.acquire(ctx); err != nil {
 			return
 		}
@@ -673,7 +714,7 @@ func (w *icWriters) write(ctx context.Context, p pendingIC) {
 		if err == nil || !Transient(err) {
 			break
 		}
-		if sleepCtx(ctx, time.Duration(attempt+1)*500*time.Millisecond) != nil {
+		if sleepCtx(ctx, time.Duration(1<<attempt)*250*time.Millisecond) != nil {
 			return
 		}
 	}
@@ -685,6 +726,10 @@ func (w *icWriters) write(ctx context.Context, p pendingIC) {
 	case isIntercomGone(err):
 		_ = s.dropLink(ctx, p.link, "Intercom record deleted")
 	case ctx.Err() != nil:
+	case Transient(err):
+		w.mu.Lock()
+		w.err = err
+		w.mu.Unlock()
 	default:
 		w.b.count(func(r *store.BulkSync) { r.Failed++ })
 		if _, rerr := s.RecordFailure(ctx, p.link, "update_intercom", "intercom", changedFields(p.changes), p.body, err); rerr != nil {
@@ -755,3 +800,20 @@ func (p *pacer) observe(r intercom.Rate) {
 }
 
 var _ = errors.New
+
+// dropSuperseded removes the pairs whose link has been synced by event sync
+// from an Intercom version newer than the bulk snapshot.
+func (s *Syncer) dropSuperseded(ctx context.Context, pending []pendingSF) ([]pendingSF, error) {
+	out := pending[:0]
+	for _, p := range pending {
+		cur, err := s.store.Shadows(ctx, p.link.ID)
+		if err != nil {
+			return nil, err
+		}
+		if cur[seenIntercomKey] > p.stamp {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

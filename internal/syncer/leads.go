@@ -184,8 +184,10 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 	shadows := map[string]string{}
 	for _, m := range s.mappings(tandem.ObjectLead, tandem.ToSalesforce) {
 		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
-		v, err := mapping.ToSalesforce(raw, s.sfField(tandem.ObjectLead, m.Salesforce))
-		if err != nil {
+		v, err := s.toSalesforce(ctx, tandem.ObjectLead, m, raw)
+		if errors.Is(err, errNoCounterpart) {
+			continue
+		} else if err != nil {
 			return nil, nil, tandem.Errorf(tandem.EUNPROCESSABLE, "%s: %v", m.String(), err)
 		}
 		if v != nil {
@@ -258,31 +260,6 @@ func checkEdits(desc *salesforce.DescribeSObject, edits map[string]any) error {
 		return tandem.Errorf(tandem.EINVALID, "Invalid fields: %s.", strings.Join(problems, "; "))
 	}
 	return nil
-}
-
-// salesforceOwnerFor returns the Salesforce User whose email is the email of
-// the Intercom admin adminID, or "" when there is none.
-func (s *Syncer) salesforceOwnerFor(ctx context.Context, adminID string) (string, error) {
-	if adminID == "" || adminID == "0" {
-		return "", nil
-	}
-	res, err := s.icJSON(ctx, "GET", "admins/"+adminID, nil)
-	if isIntercomGone(err) {
-		return "", nil
-	} else if err != nil {
-		return "", err
-	}
-	email := str(res["email"])
-	if email == "" {
-		return "", nil
-	}
-	var id string
-	soql := "SELECT Id FROM User WHERE Email = " + salesforce.QuoteString(email) + " AND IsActive = true ORDER BY LastModifiedDate DESC LIMIT 1"
-	err = s.sfQuery(ctx, soql, func(r salesforce.Record) error {
-		id = r.ID()
-		return nil
-	})
-	return id, err
 }
 
 // recordURL links to a record in Salesforce's UI.

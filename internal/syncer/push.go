@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"strings"
 
@@ -17,6 +18,33 @@ type change struct {
 	value     any    // converted for the target system
 	canonical string // shadow form of value
 	old       string // previous shadow or target value, for the audit
+}
+
+// Besides one shadow per field, each link remembers which version of each
+// side it last synced from (Intercom's updated_at, Salesforce's
+// SystemModstamp). A bulk sync works from a snapshot; before it writes, it
+// checks that event sync has not meanwhile synced a newer version of the
+// record, so a snapshot never overwrites a newer value.
+const (
+	seenIntercomKey   = "seen:intercom_updated_at"
+	seenSalesforceKey = "seen:salesforce_modstamp"
+)
+
+// intercomStamp is the version of an Intercom record, comparable as a string.
+func intercomStamp(obj map[string]any) string {
+	if v, ok := obj["updated_at"].(float64); ok && v > 0 {
+		return fmt.Sprintf("%012d", int64(v))
+	}
+	return ""
+}
+
+// salesforceStamp is the version of a Salesforce record, comparable as a
+// string.
+func salesforceStamp(rec salesforce.Record) string {
+	if t, ok := rec.Time("SystemModstamp"); ok {
+		return fmt.Sprintf("%015d", t.UnixMilli())
+	}
+	return ""
 }
 
 // shadow keys name the target side, so the two directions never share one.
@@ -42,11 +70,12 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 	baseline := map[string]string{}
 	var changes []change
 	for _, m := range ms {
-		f := s.sfField(l.Object, m.Salesforce)
 		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
-		v, err := mapping.ToSalesforce(raw, f)
+		v, err := s.toSalesforce(ctx, l.Object, m, raw)
 		if err != nil {
-			s.recordConversion(ctx, l, m, "update_salesforce", err)
+			if err := s.skipConversion(ctx, l, m, "update_salesforce", err); err != nil {
+				return err
+			}
 			continue
 		}
 		c := mapping.Canonical(v)
@@ -68,6 +97,9 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 			}
 		}
 		changes = append(changes, change{m: m, value: v, canonical: c, old: old})
+	}
+	if stamp := intercomStamp(icObj); stamp != "" && shadows[seenIntercomKey] != stamp {
+		baseline[seenIntercomKey] = stamp
 	}
 	if len(changes) == 0 {
 		if len(baseline) > 0 {
@@ -111,11 +143,12 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 	var changes []change
 	for _, m := range ms {
 		name := mustResolve(m)
-		a := s.icAttr(l.Object, name)
 		raw, _ := mapping.SalesforceValue(rec, m.Salesforce)
-		v, err := mapping.ToIntercom(raw, a)
+		v, err := s.toIntercom(ctx, l.Object, m, raw)
 		if err != nil {
-			s.recordConversion(ctx, l, m, "update_intercom", err)
+			if err := s.skipConversion(ctx, l, m, "update_intercom", err); err != nil {
+				return err
+			}
 			continue
 		}
 		c := mapping.Canonical(v)
@@ -138,6 +171,9 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 		}
 		changes = append(changes, change{m: m, value: v, canonical: c, old: old})
 	}
+	if stamp := salesforceStamp(rec); stamp != "" && shadows[seenSalesforceKey] != stamp {
+		baseline[seenSalesforceKey] = stamp
+	}
 	if len(changes) == 0 {
 		if len(baseline) > 0 {
 			return s.store.SetShadows(ctx, l.ID, baseline)
@@ -155,7 +191,7 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 			}
 			custom[attr] = v
 		} else {
-			body[name] = ch.value
+			body[name] = s.intercomBodyValue(name, ch.value)
 		}
 	}
 	if len(custom) > 0 {

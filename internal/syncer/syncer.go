@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -100,7 +101,8 @@ type Syncer struct {
 	now   func() time.Time
 	hooks Hooks
 
-	locks keyedMutex
+	locks  keyedMutex
+	owners ownerDirectory
 
 	seenMu sync.Mutex
 	seen       map[string]string // poll de-duplication: sobject id → SystemModstamp handled
@@ -149,6 +151,9 @@ func (s *Syncer) mappings(obj tandem.Object, d tandem.Direction) []tandem.Mappin
 			out = append(out, m)
 		}
 	}
+	if m, ok := s.ownerMapping(obj, d); ok {
+		out = append(out, m)
+	}
 	return out
 }
 
@@ -185,6 +190,23 @@ func (k *keyedMutex) lock(key string) func() {
 			delete(k.locks, key)
 		}
 		k.mu.Unlock()
+	}
+}
+
+// lockAll takes the locks of several keys in a fixed order (so two callers
+// never deadlock) and returns the function that releases them.
+func (k *keyedMutex) lockAll(keys []string) func() {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	unlocks := make([]func(), 0, len(keys))
+	for _, key := range keys {
+		unlocks = append(unlocks, k.lock(key))
+	}
+	return func() {
+		for _, u := range slices.Backward(unlocks) {
+			u()
+		}
 	}
 }
 
