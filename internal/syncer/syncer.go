@@ -104,7 +104,7 @@ type Syncer struct {
 	locks  keyedMutex
 	owners ownerDirectory
 
-	seenMu sync.Mutex
+	seenMu     sync.Mutex
 	seen       map[string]string // poll de-duplication: sobject id → SystemModstamp handled
 	reconciled map[string]int64  // reconciliation de-duplication: Intercom id → updated_at handled
 }
