@@ -10,10 +10,14 @@ import (
 )
 
 func init() {
-	register("bench", "measure one bulk sync against the simulators: tandem bench [--pairs N] [--json] …", runBench)
+	register("bench", "measure one bulk sync against the simulators: tandem bench [--pairs N] [--json] …; "+
+		"propagation latency: tandem bench latency [--changes 50] [--poll-interval 5s] [--json]", runBench)
 }
 
 func runBench(ctx context.Context, c *base, args []string) error {
+	if len(args) > 0 && args[0] == "latency" {
+		return runBenchLatency(ctx, c, args[1:])
+	}
 	d := bench.DefaultOptions()
 	fs := flag.NewFlagSet("tandem bench", flag.ContinueOnError)
 	fs.SetOutput(c.errOut)
@@ -46,6 +50,45 @@ func runBench(ctx context.Context, c *base, args []string) error {
 		fmt.Fprintf(c.errOut, "seeding %d pairs and running one bulk sync…\n", o.Pairs)
 	}
 	r, err := bench.Run(ctx, o)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	return r.WriteTable(c.out)
+}
+
+// runBenchLatency is `tandem bench latency`: how long one change takes to
+// cross the bridge in each direction.
+func runBenchLatency(ctx context.Context, c *base, args []string) error {
+	d := bench.DefaultLatencyOptions()
+	fs := flag.NewFlagSet("tandem bench latency", flag.ContinueOnError)
+	fs.SetOutput(c.errOut)
+	changes := fs.Int("changes", d.Changes, "changes timed in each direction")
+	pairs := fs.Int("pairs", d.Pairs, "linked user ↔ Contact pairs the changes rotate over")
+	poll := fs.Duration("poll-interval", d.PollInterval, "how often the bridge polls Salesforce")
+	spacing := fs.Duration("spacing", d.Spacing, "least pause between one change arriving and the next")
+	timeout := fs.Duration("timeout", 0, "how long one change may take before it counts as missed (0: 3 poll intervals + 10s)")
+	dbURL := fs.String("database-url", "", "a Postgres database to use instead of a temporary SQLite one")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	o := d
+	o.Changes, o.Pairs, o.PollInterval, o.Spacing, o.Timeout, o.DatabaseURL = *changes, *pairs, *poll, *spacing, *timeout, *dbURL
+	if err := o.Validate(); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if !*asJSON {
+		fmt.Fprintf(c.errOut, "timing %d changes each way over %d pairs, polling Salesforce every %s…\n", o.Changes, o.Pairs, o.PollInterval)
+	}
+	r, err := bench.Latency(ctx, o)
 	if err != nil {
 		return err
 	}
