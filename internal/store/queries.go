@@ -49,6 +49,12 @@ type Queries interface {
 	BulkRecordByIntercomID(ctx context.Context, runID int64, obj tandem.Object, id string) (BulkRecord, error)
 	BulkRecordsByKey(ctx context.Context, runID int64, obj tandem.Object, key string) ([]BulkRecord, error)
 	DeleteBulkRecords(ctx context.Context, runID int64) error
+
+	LinksBySalesforceIDs(ctx context.Context, inst string, obj tandem.Object, ids []string) (map[string]tandem.Link, error)
+	ShadowsOfLinks(ctx context.Context, linkIDs []int64) (map[int64]map[string]string, error)
+	BulkRecordsByIntercomIDs(ctx context.Context, runID int64, obj tandem.Object, ids []string) (map[string]BulkRecord, error)
+	BulkRecordsByKeys(ctx context.Context, runID int64, obj tandem.Object, keys []string) (map[string][]BulkRecord, error)
+	LinkedIntercomIDs(ctx context.Context, inst string, objs []tandem.Object, ids []string) (map[string]bool, error)
 }
 
 var (

@@ -108,6 +108,72 @@ type bulkRun struct {
 	mu      sync.Mutex // guards run counters updated by Intercom writers
 	writers *icWriters
 	batch   []pendingSF
+	// batchFrom is the Id of the record before the first one in batch: a
+	// resumed run starts after it. prevID is the last record aligned.
+	batchFrom, prevID string
+}
+
+// pageData is what one page of Salesforce records needs from the store,
+// read in a few queries instead of several per record.
+type pageData struct {
+	links     map[string]tandem.Link // by Salesforce id
+	icRecs    map[string]store.BulkRecord
+	shadows   map[int64]map[string]string
+	byKey     map[string][]store.BulkRecord
+	linkedICs map[string]bool // Intercom ids linked before this page
+}
+
+func (b *bulkRun) loadPage(ctx context.Context, obj tandem.Object, recs []salesforce.Record) (pageData, error) {
+	s := b.s
+	var pd pageData
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID()
+	}
+	var err error
+	if pd.links, err = s.store.LinksBySalesforceIDs(ctx, s.cfg.Installation, obj, ids); err != nil {
+		return pd, err
+	}
+	var icIDs, keys []string
+	var linkIDs []int64
+	for _, l := range pd.links {
+		icIDs = append(icIDs, l.IntercomID)
+		linkIDs = append(linkIDs, l.ID)
+	}
+	for _, r := range recs {
+		if _, ok := pd.links[r.ID()]; !ok {
+			if k := normKey(s.sfKeyField(obj), r.String(s.sfKeyField(obj))); k != "" {
+				keys = append(keys, k)
+			}
+		}
+	}
+	if pd.byKey, err = s.store.BulkRecordsByKeys(ctx, b.run.ID, obj, keys); err != nil {
+		return pd, err
+	}
+	var cands []string
+	for _, rs := range pd.byKey {
+		for _, r := range rs {
+			cands = append(cands, r.IntercomID)
+		}
+	}
+	if pd.linkedICs, err = s.store.LinkedIntercomIDs(ctx, s.cfg.Installation, linkObjects(obj), cands); err != nil {
+		return pd, err
+	}
+	// Candidates become links during the page; their records are needed too.
+	if pd.icRecs, err = s.store.BulkRecordsByIntercomIDs(ctx, b.run.ID, obj, append(icIDs, cands...)); err != nil {
+		return pd, err
+	}
+	pd.shadows, err = s.store.ShadowsOfLinks(ctx, linkIDs)
+	return pd, err
+}
+
+// linkObjects are the pairs an Intercom record of obj's kind may be linked
+// in (a lead may be linked to a Contact after its Lead was converted).
+func linkObjects(obj tandem.Object) []tandem.Object {
+	if obj == tandem.ObjectAccount {
+		return []tandem.Object{tandem.ObjectAccount}
+	}
+	return []tandem.Object{tandem.ObjectLead, tandem.ObjectContact}
 }
 
 // pendingSF is a pair waiting for its Salesforce write in a collection.
@@ -314,6 +380,7 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 	}
 	soql += " ORDER BY Id ASC"
 	next := ""
+	b.prevID = b.cp.LastID
 	for {
 		if err := b.s.waitBudget(ctx, budget.Bulk, func() { b.setPhase(ctx, "paused: Salesforce API budget") }); err != nil {
 			return err
@@ -329,8 +396,12 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 		if err != nil {
 			return err
 		}
+		pd, err := b.loadPage(ctx, obj, page.Records)
+		if err != nil {
+			return err
+		}
 		for _, rec := range page.Records {
-			if err := b.alignRecord(ctx, obj, rec); err != nil {
+			if err := b.alignRecord(ctx, obj, rec, pd); err != nil {
 				return err
 			}
 			if len(b.batch) >= 200 {
@@ -338,22 +409,30 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 					return err
 				}
 			}
+			b.prevID = rec.ID()
 		}
-		if err := b.flushSF(ctx, obj); err != nil {
-			return err
-		}
-		// Every write of this page is done before the checkpoint moves past it.
+		// Every Intercom write of this page is done before the checkpoint
+		// moves past it; Salesforce writes still waiting for a full
+		// collection keep the checkpoint just before the first of them.
 		if err := b.writers.wait(); err != nil {
 			return err
 		}
-		if n := len(page.Records); n > 0 {
+		if len(b.batch) > 0 {
+			b.cp.LastID = b.batchFrom
+		} else if n := len(page.Records); n > 0 {
 			b.cp.LastID = page.Records[n-1].ID()
 		}
 		if err := b.save(ctx); err != nil {
 			return err
 		}
 		if page.Done || page.NextRecordsURL == "" {
-			return nil
+			if err := b.flushSF(ctx, obj); err != nil {
+				return err
+			}
+			if n := len(page.Records); n > 0 {
+				b.cp.LastID = page.Records[n-1].ID()
+			}
+			return b.save(ctx)
 		}
 		next = page.NextRecordsURL
 	}
@@ -370,36 +449,34 @@ func (b *bulkRun) setPhase(ctx context.Context, phase string) {
 }
 
 // alignRecord links one Salesforce record if needed and plans its writes.
-func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record) error {
+func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record, pd pageData) error {
 	defer b.count(func(r *store.BulkSync) { r.Done++ })
 	s := b.s
-	l, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, obj, rec.ID())
-	if store.IsNotFound(err) {
-		var linked bool
-		if l, linked, err = b.linkByKey(ctx, obj, rec); err != nil || !linked {
+	l, linked := pd.links[rec.ID()]
+	if !linked {
+		var err error
+		if l, linked, err = b.linkByKey(ctx, obj, rec, pd); err != nil || !linked {
 			return err
 		}
-	} else if err != nil {
-		return err
 	}
 	var icObj map[string]any
-	icRec, err := s.store.BulkRecordByIntercomID(ctx, b.run.ID, l.Object, l.IntercomID)
-	if store.IsNotFound(err) {
+	if icRec, ok := pd.icRecs[l.IntercomID]; ok && l.Object == obj {
+		if err := json.Unmarshal([]byte(icRec.Data), &icObj); err != nil {
+			return err
+		}
+	} else {
 		// Not in the listing: Intercom leaves companies without contacts out
 		// of lists, and a lead may have become a user. Read it directly.
+		var err error
 		if icObj, err = s.icGet(ctx, l.Object, l.IntercomID); isIntercomGone(err) {
 			return s.dropLink(ctx, l, "Intercom record deleted")
 		} else if err != nil {
 			return err
 		}
-	} else if err != nil {
-		return err
-	} else if err := json.Unmarshal([]byte(icRec.Data), &icObj); err != nil {
-		return err
 	}
-	old, err := s.store.Shadows(ctx, l.ID)
-	if err != nil {
-		return err
+	old := pd.shadows[l.ID]
+	if old == nil {
+		old = map[string]string{}
 	}
 	// Each direction's shadows are stored only once its write succeeded, so
 	// a failed write is retried by the next sync instead of looking done.
@@ -423,6 +500,9 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 	if len(sfChanges) > 0 {
 		stamp := intercomStamp(icObj)
 		sfShadows[seenIntercomKey] = stamp
+		if len(b.batch) == 0 {
+			b.batchFrom = b.prevID
+		}
 		b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: fields, changes: sfChanges, shadows: sfShadows})
 	} else if len(sfShadows) > 0 {
 		if err := s.store.SetShadows(ctx, l.ID, sfShadows); err != nil {
@@ -443,20 +523,15 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 
 // linkByKey links a Salesforce record to the most recently updated unlinked
 // Intercom record with the same key.
-func (b *bulkRun) linkByKey(ctx context.Context, obj tandem.Object, rec salesforce.Record) (tandem.Link, bool, error) {
+func (b *bulkRun) linkByKey(ctx context.Context, obj tandem.Object, rec salesforce.Record, pd pageData) (tandem.Link, bool, error) {
 	s := b.s
 	key := normKey(s.sfKeyField(obj), rec.String(s.sfKeyField(obj)))
 	if key == "" {
 		return tandem.Link{}, false, nil
 	}
-	cands, err := s.store.BulkRecordsByKey(ctx, b.run.ID, obj, key)
-	if err != nil {
-		return tandem.Link{}, false, err
-	}
+	cands := pd.byKey[key]
 	for _, c := range cands {
-		if _, found, err := s.linkForIntercom(ctx, obj, c.IntercomID); err != nil {
-			return tandem.Link{}, false, err
-		} else if found {
+		if pd.linkedICs[c.IntercomID] {
 			continue
 		}
 		l, err := s.store.UpsertLink(ctx, tandem.Link{InstallationID: s.cfg.Installation, Object: obj,
@@ -465,6 +540,7 @@ func (b *bulkRun) linkByKey(ctx context.Context, obj tandem.Object, rec salesfor
 		if err != nil {
 			return tandem.Link{}, false, err
 		}
+		pd.linkedICs[c.IntercomID] = true
 		s.linkEvent("made", l)
 		b.count(func(r *store.BulkSync) { r.Linked++ })
 		return l, true, nil

@@ -43,6 +43,7 @@ func Exercise(t *testing.T, open func(testing.TB) *store.DB) {
 	exerciseAudit(t, open)
 	exerciseBulkSyncs(t, open)
 	exerciseBulkRecords(t, open)
+	exerciseBatchLookups(t, open)
 	exerciseTx(t, open)
 }
 

@@ -48,3 +48,57 @@ func exerciseBulkRecords(t *testing.T, open func(testing.TB) *store.DB) {
 		require.NoError(t, err, "other runs are kept")
 	})
 }
+
+func exerciseBatchLookups(t *testing.T, open func(testing.TB) *store.DB) {
+	ctx := context.Background()
+
+	t.Run("Batch/LinksShadowsRecords", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		var sfIDs []string
+		var linkIDs []int64
+		for i := range 620 { // more than one chunk
+			l, err := db.UpsertLink(ctx, link(tandem.ObjectContact, fmt.Sprintf("ic%d", i), fmt.Sprintf("sf%d", i)))
+			require.NoError(t, err)
+			sfIDs = append(sfIDs, l.SalesforceID)
+			linkIDs = append(linkIDs, l.ID)
+			if i%2 == 0 {
+				require.NoError(t, db.SetShadows(ctx, l.ID, map[string]string{"sf:Phone": fmt.Sprint(i)}))
+			}
+		}
+		_, err := db.UpsertLink(ctx, link(tandem.ObjectLead, "icL", "sf7"))
+		require.NoError(t, err)
+
+		links, err := db.LinksBySalesforceIDs(ctx, inst, tandem.ObjectContact, append(sfIDs, "missing"))
+		require.NoError(t, err)
+		require.Len(t, links, 620)
+		require.Equal(t, "ic7", links["sf7"].IntercomID, "objects are separate")
+
+		shadows, err := db.ShadowsOfLinks(ctx, linkIDs)
+		require.NoError(t, err)
+		require.Len(t, shadows, 620)
+		require.Equal(t, map[string]string{"sf:Phone": "600"}, shadows[linkIDs[600]])
+		require.Empty(t, shadows[linkIDs[601]])
+
+		require.NoError(t, db.PutBulkRecords(ctx, []store.BulkRecord{
+			{RunID: 9, Object: tandem.ObjectContact, IntercomID: "a", MatchKey: "k", UpdatedAt: 1, Data: "{}"},
+			{RunID: 9, Object: tandem.ObjectLead, IntercomID: "b", MatchKey: "k", UpdatedAt: 1, Data: "{}"},
+		}))
+		recs, err := db.BulkRecordsByIntercomIDs(ctx, 9, tandem.ObjectContact, []string{"a", "b"})
+		require.NoError(t, err)
+		require.Len(t, recs, 1)
+		require.Equal(t, "k", recs["a"].MatchKey)
+
+		byKey, err := db.BulkRecordsByKeys(ctx, 9, tandem.ObjectLead, []string{"k", "none"})
+		require.NoError(t, err)
+		require.Len(t, byKey, 1)
+		require.Equal(t, "b", byKey["k"][0].IntercomID)
+
+		linked, err := db.LinkedIntercomIDs(ctx, inst, []tandem.Object{tandem.ObjectLead, tandem.ObjectContact}, []string{"ic1", "icL", "nope"})
+		require.NoError(t, err)
+		require.Equal(t, map[string]bool{"ic1": true, "icL": true}, linked)
+		linked, err = db.LinkedIntercomIDs(ctx, inst, []tandem.Object{tandem.ObjectAccount}, []string{"ic1"})
+		require.NoError(t, err)
+		require.Empty(t, linked)
+	})
+}

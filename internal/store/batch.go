@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/tandemhq/tandem"
+)
+
+// Batched lookups for the bulk sync: one query for a page of records
+// instead of one per record.
+
+// placeholders returns "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	var sb strings.Builder
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		fmt.Fprintf(&sb, "$%d", from+i)
+	}
+	return sb.String()
+}
+
+// inChunks calls fn with slices of at most 500 ids (well under both
+// engines' parameter limits).
+func inChunks[T any](ids []T, fn func([]T) error) error {
+	for start := 0; start < len(ids); start += 500 {
+		if err := fn(ids[start:min(start+500, len(ids))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LinksBySalesforceIDs returns the links of the given Salesforce records of
+// obj, keyed by Salesforce id; records without a link are absent.
+func (q *queries) LinksBySalesforceIDs(ctx context.Context, inst string, obj tandem.Object, ids []string) (map[string]tandem.Link, error) {
+	out := make(map[string]tandem.Link, len(ids))
+	err := inChunks(ids, func(chunk []string) error {
+		args := []any{inst, string(obj)}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := q.x.QueryContext(ctx, `SELECT `+linkColumns+` FROM tandem_links
+			WHERE installation_id = $1 AND object = $2 AND salesforce_id IN (`+placeholders(3, len(chunk))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("load links: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			l, err := scanLink(rows)
+			if err != nil {
+				return fmt.Errorf("load links: %w", err)
+			}
+			out[l.SalesforceID] = l
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// ShadowsOfLinks returns the shadow values of several links, keyed by link
+// id; links without shadows have an empty map.
+func (q *queries) ShadowsOfLinks(ctx context.Context, linkIDs []int64) (map[int64]map[string]string, error) {
+	out := make(map[int64]map[string]string, len(linkIDs))
+	for _, id := range linkIDs {
+		out[id] = map[string]string{}
+	}
+	err := inChunks(linkIDs, func(chunk []int64) error {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := q.x.QueryContext(ctx, `SELECT link_id, field, value FROM tandem_shadows
+			WHERE link_id IN (`+placeholders(1, len(chunk))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("load shadows: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id           int64
+				field, value string
+			)
+			if err := rows.Scan(&id, &field, &value); err != nil {
+				return fmt.Errorf("load shadows: %w", err)
+			}
+			out[id][field] = value
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// BulkRecordsByIntercomIDs returns a run's records of obj with the given
+// Intercom ids, keyed by id.
+func (q *queries) BulkRecordsByIntercomIDs(ctx context.Context, runID int64, obj tandem.Object, ids []string) (map[string]BulkRecord, error) {
+	out := make(map[string]BulkRecord, len(ids))
+	err := inChunks(ids, func(chunk []string) error {
+		args := []any{runID, string(obj)}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id, match_key, updated_at, data FROM tandem_bulk_records
+			WHERE run_id = $1 AND object = $2 AND intercom_id IN (`+placeholders(3, len(chunk))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("load bulk records: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := BulkRecord{RunID: runID, Object: obj}
+			if err := rows.Scan(&r.IntercomID, &r.MatchKey, &r.UpdatedAt, &r.Data); err != nil {
+				return fmt.Errorf("load bulk records: %w", err)
+			}
+			out[r.IntercomID] = r
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// BulkRecordsByKeys returns a run's records of obj with any of the given
+// matching keys, grouped by key, most recently updated first.
+func (q *queries) BulkRecordsByKeys(ctx context.Context, runID int64, obj tandem.Object, keys []string) (map[string][]BulkRecord, error) {
+	out := map[string][]BulkRecord{}
+	err := inChunks(keys, func(chunk []string) error {
+		args := []any{runID, string(obj)}
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id, match_key, updated_at, data FROM tandem_bulk_records
+			WHERE run_id = $1 AND object = $2 AND match_key IN (`+placeholders(3, len(chunk))+`)
+			ORDER BY match_key, updated_at DESC, intercom_id`, args...)
+		if err != nil {
+			return fmt.Errorf("find bulk records: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := BulkRecord{RunID: runID, Object: obj}
+			if err := rows.Scan(&r.IntercomID, &r.MatchKey, &r.UpdatedAt, &r.Data); err != nil {
+				return fmt.Errorf("find bulk records: %w", err)
+			}
+			out[r.MatchKey] = append(out[r.MatchKey], r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// LinkedIntercomIDs returns which of the given Intercom ids have a link of
+// any of objs.
+func (q *queries) LinkedIntercomIDs(ctx context.Context, inst string, objs []tandem.Object, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	err := inChunks(ids, func(chunk []string) error {
+		args := []any{inst}
+		for _, o := range objs {
+			args = append(args, string(o))
+		}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id FROM tandem_links
+			WHERE installation_id = $1 AND object IN (`+placeholders(2, len(objs))+`)
+			AND intercom_id IN (`+placeholders(2+len(objs), len(chunk))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("load links: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("load links: %w", err)
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	return out, err
+}
