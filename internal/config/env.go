@@ -38,6 +38,11 @@ var envVars = []envVar{
 		c.Sync.PollInterval = d
 		return err
 	}},
+	{"TANDEM_RECONCILE_INTERVAL", false, func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		c.Sync.ReconcileInterval = d
+		return err
+	}},
 	{"TANDEM_SALESFORCE_DAILY_API_CAP", false, func(c *Config, v string) error {
 		n, err := strconv.Atoi(v)
 		if err != nil {
