@@ -328,6 +328,12 @@ func seedLatencyPairs(ctx context.Context, d *app.Demo, o LatencyOptions) ([]lat
 			return nil, fmt.Errorf("wait for pair %d to link and align: %w", i, err)
 		}
 	}
+	// River starts its periodic jobs a few seconds after the bridge (once
+	// it is the leader); until then nothing polls Salesforce. Waiting for
+	// the start-up polls keeps that delay out of the first measurement.
+	if err := waitStartupPolls(ctx, d); err != nil {
+		return nil, err
+	}
 	return pairs, waitIdle(ctx, d, o.timeout())
 }
 
