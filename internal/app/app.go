@@ -151,7 +151,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	store.RiverTuning(a.Store.Dialect()).Apply(rcfg)
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, OnLag: func(d time.Duration) { a.Metrics.observeLag(tandem.ToSalesforce, d) }})
+		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer})
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
 		if !opts.NoPeriodic {

@@ -39,8 +39,8 @@ type IntercomChangeArgs struct {
 	Deleted    bool          `json:"deleted,omitempty"`
 	Topic      string        `json:"topic,omitempty"`
 	Cause      tandem.Cause  `json:"cause,omitempty"`
-	// At is when the change happened in Intercom (unix seconds), for the
-	// sync-lag metric.
+	// At is when the change happened in Intercom (unix seconds), as the
+	// notification said; it shows in the job list for operators.
 	At int64 `json:"at,omitempty"`
 }
 
@@ -69,8 +69,6 @@ func (PollArgs) InsertOpts() river.InsertOpts {
 // Deps is what the workers need.
 type Deps struct {
 	Syncer *syncer.Syncer
-	// OnLag observes how long a change took from Intercom to Salesforce.
-	OnLag func(time.Duration)
 }
 
 // Register adds every worker to workers.
@@ -120,9 +118,6 @@ func (w *intercomChangeWorker) Work(ctx context.Context, job *river.Job[Intercom
 		err = w.deps.Syncer.SyncIntercomCompany(ctx, a.IntercomID, cause)
 	default:
 		err = w.deps.Syncer.SyncIntercomContact(ctx, a.IntercomID, cause)
-	}
-	if err == nil && a.At > 0 && w.deps.OnLag != nil {
-		w.deps.OnLag(time.Since(time.Unix(a.At, 0)))
 	}
 	return Outcome(err, job.Attempt, job.MaxAttempts, func() {
 		l := tandem.Link{Object: a.Object, IntercomID: a.IntercomID}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/mapping"
@@ -124,7 +125,13 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 	for _, ch := range changes {
 		baseline[sfShadowKey(ch.m)] = ch.canonical
 	}
-	return s.commit(ctx, l, tandem.ToSalesforce, "update_salesforce", changes, baseline, cause)
+	if err := s.commit(ctx, l, tandem.ToSalesforce, "update_salesforce", changes, baseline, cause); err != nil {
+		return err
+	}
+	if at, ok := icObj["updated_at"].(float64); ok && at > 0 {
+		s.observeLag(tandem.ToSalesforce, time.Unix(int64(at), 0))
+	}
+	return nil
 }
 
 // pushToIntercom writes the to_intercom fields of rec that differ from their
@@ -206,7 +213,13 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 	for _, ch := range changes {
 		baseline[icShadowKey(ch.m)] = ch.canonical
 	}
-	return s.commit(ctx, l, tandem.ToIntercom, "update_intercom", changes, baseline, cause)
+	if err := s.commit(ctx, l, tandem.ToIntercom, "update_intercom", changes, baseline, cause); err != nil {
+		return err
+	}
+	if at, ok := rec.Time("SystemModstamp"); ok {
+		s.observeLag(tandem.ToIntercom, at)
+	}
+	return nil
 }
 
 // commit records shadows and audit entries after a successful remote write
@@ -242,6 +255,14 @@ func (s *Syncer) commit(ctx context.Context, l tandem.Link, d tandem.Direction, 
 		}
 	}
 	return nil
+}
+
+// observeLag reports the time from a change (as the source system stamped
+// it) to its write in the other system.
+func (s *Syncer) observeLag(d tandem.Direction, changed time.Time) {
+	if s.hooks.OnLag != nil {
+		s.hooks.OnLag(d, max(s.now().Sub(changed), 0))
+	}
 }
 
 // salesforceGone drops the link when the Salesforce record no longer
