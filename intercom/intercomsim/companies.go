@@ -18,17 +18,6 @@ func (s *Server) companyByCompanyID(cid string) *company {
 	return nil
 }
 
-// userCount counts the live contacts attached to co. Callers hold s.mu.
-func (s *Server) userCount(co *company) int {
-	n := 0
-	for _, c := range s.contactList {
-		if !c.deleted && c.MergedInto == "" && slices.Contains(c.CompanyIDs, co.ID) {
-			n++
-		}
-	}
-	return n
-}
-
 func (s *Server) renderCompany(co *company) map[string]any {
 	tags := []any{}
 	for _, id := range co.TagIDs {
@@ -149,16 +138,32 @@ func (s *Server) liveCompany(id string) (*company, *apiError) {
 	return co, nil
 }
 
-// listedCompanies returns live companies with at least one contact, as
-// Intercom's lists hide the others.
-func (s *Server) listedCompanies() []*company {
-	out := []*company{}
-	for _, co := range s.companyList {
-		if !co.deleted && s.userCount(co) > 0 {
-			out = append(out, co)
+// listedCompanyPage returns up to n of the companies Intercom lists (live,
+// with at least one contact), skipping the first start of them in creation
+// order (newest first when desc), and how many companies are listed. It
+// costs O(companies) time and O(n) memory.
+func (s *Server) listedCompanyPage(start, n int, desc bool) ([]*company, int) {
+	items := make([]*company, 0, min(n, len(s.companyList)))
+	total := 0
+	visit := func(co *company) {
+		if co.deleted || len(co.members) == 0 {
+			return
+		}
+		if total >= start && total < start+n {
+			items = append(items, co)
+		}
+		total++
+	}
+	if desc {
+		for i := len(s.companyList) - 1; i >= 0; i-- {
+			visit(s.companyList[i])
+		}
+	} else {
+		for _, co := range s.companyList {
+			visit(co)
 		}
 	}
-	return out
+	return items, total
 }
 
 func (s *Server) renderCompanyPage(items []*company, page, per, total int) map[string]any {
@@ -196,13 +201,8 @@ func (s *Server) listCompaniesPaged(r *http.Request, desc bool) (any, *apiError)
 	if e != nil {
 		return nil, e
 	}
-	all := s.listedCompanies()
-	if desc {
-		slices.Reverse(all)
-	}
-	start := min((page-1)*per, len(all))
-	end := min(start+per, len(all))
-	return s.renderCompanyPage(all[start:end], page, per, len(all)), nil
+	items, total := s.listedCompanyPage((page-1)*per, per, desc)
+	return s.renderCompanyPage(items, page, per, total), nil
 }
 
 func (s *Server) httpListCompanies(r *http.Request) (any, *apiError) {
@@ -230,7 +230,6 @@ func (s *Server) httpScrollCompanies(r *http.Request) (any, *apiError) {
 	param := r.URL.Query().Get("scroll_param")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	all := s.listedCompanies()
 	start := 0
 	if param != "" {
 		c, e := decodeCursor(param)
@@ -239,9 +238,10 @@ func (s *Server) httpScrollCompanies(r *http.Request) (any, *apiError) {
 		}
 		start = c.Page
 	}
-	start = min(start, len(all))
-	end := min(start+50, len(all))
-	page := s.renderCompanyPage(all[start:end], start/50+1, 50, len(all))
+	items, total := s.listedCompanyPage(start, 50, false)
+	start = min(start, total)
+	end := start + len(items)
+	page := s.renderCompanyPage(items, start/50+1, 50, total)
 	page["scroll_param"] = encodeCursor(pageCursor{Page: max(end, 1)})
 	delete(page, "pages")
 	return page, nil
@@ -282,6 +282,7 @@ func (s *Server) httpDeleteCompany(r *http.Request) (any, *apiError) {
 		return nil, e
 	}
 	co.deleted = true
+	co.members = nil
 	for _, c := range s.contactList {
 		if i := slices.Index(c.CompanyIDs, co.ID); i >= 0 {
 			c.CompanyIDs = slices.Delete(c.CompanyIDs, i, i+1)
@@ -298,12 +299,7 @@ func (s *Server) httpCompanyContacts(r *http.Request) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	var list []*contact
-	for _, c := range s.liveContacts() {
-		if slices.Contains(c.CompanyIDs, co.ID) {
-			list = append(list, c)
-		}
-	}
+	list := s.companyMembers(co)
 	per, e := perPage(r.URL.Query().Get("per_page"), 50)
 	if e != nil {
 		return nil, e

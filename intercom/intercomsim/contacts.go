@@ -174,6 +174,7 @@ func (s *Server) createContact(f map[string]any) (*contact, *apiError) {
 	c.seq = s.seq
 	s.contacts[c.ID] = c
 	s.contactList = append(s.contactList, c)
+	s.liveCount++
 	s.emit(contactTopic(c, "created"), s.renderContact(c, s.opts.DefaultVersion))
 	return c, nil
 }
@@ -196,6 +197,8 @@ func (s *Server) touchContact(c *contact) {
 // deleteContact removes c. Callers hold s.mu.
 func (s *Server) deleteContact(c *contact) {
 	s.unindexContact(c)
+	s.unlinkCompanies(c)
+	s.liveCount--
 	c.deleted = true
 	delete(s.contacts, c.ID)
 	s.emit("contact.deleted", map[string]any{"type": "contact", "id": c.ID,
@@ -293,7 +296,10 @@ func (s *Server) mergeContacts(fromID, intoID string, skipValidation bool, versi
 		}
 	}
 	s.unindexContact(from)
+	s.unlinkCompanies(from)
+	s.liveCount--
 	from.MergedInto = into.ID
+	s.linkCompanies(into)
 	into.UpdatedAt = max(s.now(), into.UpdatedAt)
 	item := s.renderContact(into, s.opts.DefaultVersion)
 	item["merged_from"] = map[string]any{"type": "contact", "id": from.ID}

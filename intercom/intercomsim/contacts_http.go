@@ -84,7 +84,7 @@ func (s *Server) httpListContacts(r *http.Request) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, e := paginate(s.liveContacts(), func(c *contact) sortKey { return sortKey{Seq: c.seq} }, false, per, r.URL.Query().Get("starting_after"))
+	p, e := s.listContactsPage(per, r.URL.Query().Get("starting_after"))
 	if e != nil {
 		return nil, e
 	}
@@ -176,6 +176,7 @@ func (s *Server) httpAttachCompany(r *http.Request) (any, *apiError) {
 			return nil, errorf(http.StatusBadRequest, "contact_company_limit_exceeded", "A contact can be attached to at most 1000 companies")
 		}
 		c.CompanyIDs = append(c.CompanyIDs, co.ID)
+		addMember(co, c)
 		s.touchContact(c)
 		s.emit("company.contact.attached", map[string]any{"type": "company_contact", "company": s.renderCompany(co), "contact": s.renderContact(c, s.opts.DefaultVersion)})
 	}
@@ -195,6 +196,7 @@ func (s *Server) httpDetachCompany(r *http.Request) (any, *apiError) {
 	}
 	if i := slices.Index(c.CompanyIDs, co.ID); i >= 0 {
 		c.CompanyIDs = slices.Delete(c.CompanyIDs, i, i+1)
+		detachMember(co, c)
 		s.touchContact(c)
 		s.emit("company.contact.detached", map[string]any{"type": "company_contact", "company": s.renderCompany(co), "contact": s.renderContact(c, s.opts.DefaultVersion)})
 	}

@@ -117,11 +117,12 @@ func (s *Server) searchContacts(body map[string]any, version string) (pageResult
 		key = func(c *contact) sortKey { return sortKeyOf(spec.get(c), c.seq) }
 		desc = sb.desc
 	}
-	var matched []*contact
-	for _, c := range s.contactList {
-		if !c.deleted && c.MergedInto == "" && pred(c) {
-			matched = append(matched, c)
+	matched := func(yield func(*contact) bool) {
+		for _, c := range s.contactList {
+			if !c.deleted && c.MergedInto == "" && pred(c) && !yield(c) {
+				return
+			}
 		}
 	}
-	return paginate(matched, key, desc, sb.per, sb.after)
+	return paginateSeq(matched, key, desc, sb.per, sb.after)
 }

@@ -66,6 +66,7 @@ func (s *Server) CreateContact(c ContactSeed) (string, error) {
 		return "", e
 	}
 	ct.CompanyIDs = slices.Clone(c.CompanyIDs)
+	s.linkCompanies(ct)
 	return ct.ID, nil
 }
 

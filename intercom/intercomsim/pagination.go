@@ -2,8 +2,10 @@ package intercomsim
 
 import (
 	"cmp"
+	"container/heap"
 	"encoding/base64"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"slices"
 	"strconv"
@@ -86,46 +88,95 @@ type pageResult[T any] struct {
 // paginate sorts items by key (descending when desc) and returns the page
 // after the cursor.
 func paginate[T any](items []T, key func(T) sortKey, desc bool, per int, after string) (pageResult[T], *apiError) {
-	type kv struct {
-		item T
-		k    sortKey
-	}
-	all := make([]kv, len(items))
-	for i, it := range items {
-		all[i] = kv{it, key(it)}
-	}
+	return paginateSeq(slices.Values(items), key, desc, per, after)
+}
+
+// paginateSeq is paginate over a sequence. Keys must be unique (the
+// creation sequence breaks ties). Instead of sorting every item it keeps
+// the per+1 first items after the cursor in a bounded heap, so a page costs
+// O(n log per) time and O(per) memory.
+func paginateSeq[T any](items iter.Seq[T], key func(T) sortKey, desc bool, per int, after string) (pageResult[T], *apiError) {
 	order := func(a, b sortKey) int {
 		if desc {
 			return compareKeys(b, a)
 		}
 		return compareKeys(a, b)
 	}
-	slices.SortFunc(all, func(a, b kv) int { return order(a.k, b.k) })
-	start, page := 0, 1
+	var cursor *sortKey
+	page := 1
 	if after != "" {
 		c, e := decodeCursor(after)
 		if e != nil {
 			return pageResult[T]{}, e
 		}
-		start, _ = slices.BinarySearchFunc(all, c.Key, func(e kv, t sortKey) int {
-			if order(e.k, t) <= 0 {
-				return -1
-			}
-			return 1
-		})
+		cursor = &c.Key
 		page = c.Page + 1
 	}
-	end := min(start+per, len(all))
-	res := pageResult[T]{Total: len(all)}
-	for _, e := range all[start:end] {
+	h := &pageHeap[T]{order: order, keep: per + 1}
+	total := 0
+	for it := range items {
+		total++
+		k := key(it)
+		if cursor != nil && order(k, *cursor) <= 0 {
+			continue
+		}
+		h.offer(it, k)
+	}
+	sorted := h.sorted()
+	hasNext := len(sorted) > per
+	sorted = sorted[:min(per, len(sorted))]
+	res := pageResult[T]{Total: total}
+	for _, e := range sorted {
 		res.Items = append(res.Items, e.item)
 	}
-	totalPages := (len(all) + per - 1) / per
+	totalPages := (total + per - 1) / per
 	res.Pages = map[string]any{"type": "pages", "page": page, "per_page": per, "total_pages": totalPages}
-	if end < len(all) && end > start {
-		res.Pages["next"] = map[string]any{"page": page + 1, "starting_after": encodeCursor(pageCursor{Key: all[end-1].k, Page: page})}
+	if hasNext {
+		res.Pages["next"] = map[string]any{"page": page + 1, "starting_after": encodeCursor(pageCursor{Key: sorted[len(sorted)-1].k, Page: page})}
 	}
 	return res, nil
+}
+
+// keyed is an item with its sort key.
+type keyed[T any] struct {
+	item T
+	k    sortKey
+}
+
+// pageHeap keeps the keep first items by order: a max-heap whose root is
+// the last item kept.
+type pageHeap[T any] struct {
+	order func(a, b sortKey) int
+	keep  int
+	items []keyed[T]
+}
+
+func (h *pageHeap[T]) Len() int           { return len(h.items) }
+func (h *pageHeap[T]) Less(i, j int) bool { return h.order(h.items[i].k, h.items[j].k) > 0 }
+func (h *pageHeap[T]) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *pageHeap[T]) Push(x any)         { h.items = append(h.items, x.(keyed[T])) }
+func (h *pageHeap[T]) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return x
+}
+
+// offer adds an item if it is among the keep first seen so far.
+func (h *pageHeap[T]) offer(it T, k sortKey) {
+	if len(h.items) < h.keep {
+		heap.Push(h, keyed[T]{it, k})
+		return
+	}
+	if h.order(k, h.items[0].k) < 0 {
+		h.items[0] = keyed[T]{it, k}
+		heap.Fix(h, 0)
+	}
+}
+
+// sorted returns the kept items in order.
+func (h *pageHeap[T]) sorted() []keyed[T] {
+	slices.SortFunc(h.items, func(a, b keyed[T]) int { return h.order(a.k, b.k) })
+	return h.items
 }
 
 // queryInt reads an integer query parameter with a default.

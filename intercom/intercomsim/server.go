@@ -20,7 +20,8 @@ type Server struct {
 	mu            sync.Mutex
 	ids           ids
 	contacts      map[string]*contact
-	contactList   []*contact
+	contactList   []*contact          // every contact ever created, in creation (seq) order
+	liveCount     int                 // contacts neither deleted nor merged away
 	usersByEmail  map[string]*contact // live users by lower-cased email
 	usersByExtID  map[string]*contact // live users by external_id
 	companies     map[string]*company

@@ -41,6 +41,9 @@ type company struct {
 	TagIDs           []string
 	deleted          bool
 	seq              int
+	// members holds the live (not deleted, not merged) contacts attached
+	// to the company; its size is the company's user_count.
+	members map[*contact]struct{}
 }
 
 // admin is a teammate of the workspace.
