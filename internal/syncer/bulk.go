@@ -327,7 +327,7 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []map[
 	keyField := b.s.icKeyField(obj)
 	recs := make([]store.BulkRecord, 0, len(data))
 	for _, it := range data {
-		trimmed := map[string]any{"id": it["id"], "role": it["role"], keyField: it[keyField]}
+		trimmed := map[string]any{"id": it["id"], "role": it["role"], "updated_at": it["updated_at"], keyField: it[keyField]}
 		for _, m := range b.s.cfg.Mappings {
 			if m.Object != obj {
 				continue
@@ -774,7 +774,7 @@ func (w *icWriters) close() {
 func (w *icWriters) write(ctx context.Context, p pendingIC) {
 	s := w.b.s
 	defer s.locks.lock("sf:" + p.link.SalesforceID)()
-	if cur, err := s.store.Shadows(ctx, p.link.ID); err != nil || cur[seenSalesforceKey] > p.stamp {
+	if cur, err := s.store.Shadows(ctx, p.link.ID); err != nil || (p.stamp != "" && cur[seenSalesforceKey] > p.stamp) {
 		return // event sync already synced a newer version of this record
 	}
 	var err error
@@ -886,7 +886,7 @@ func (s *Syncer) dropSuperseded(ctx context.Context, pending []pendingSF) ([]pen
 		if err != nil {
 			return nil, err
 		}
-		if cur[seenIntercomKey] > p.stamp {
+		if p.stamp != "" && cur[seenIntercomKey] > p.stamp {
 			continue
 		}
 		out = append(out, p)
