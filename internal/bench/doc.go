@@ -1,4 +1,6 @@
-// Package bench measures tandem's bulk sync end to end.
+// Package bench measures tandem end to end against the simulators: the
+// cost of a bulk sync (Run) and how long a change takes to cross the bridge
+// in each direction (Latency).
 //
 // Run starts a Salesforce and an Intercom simulator and the bridge in one
 // process, seeds both systems with pairs of matching records (a chosen
@@ -12,4 +14,8 @@
 // Result separates the heap the simulators hold after seeding (the baseline)
 // from the peak seen during the sync; the difference is what the sync itself
 // added. `tandem bench` and BenchmarkBulkSync10k are the two ways to run it.
+//
+// Latency starts the demo set-up with webhooks on, makes changes one at a
+// time on each side and times each until the other system shows it;
+// `tandem bench latency` prints the median and p95 per direction.
 package bench
