@@ -98,8 +98,16 @@ func verify(t *testing.T, sfURL, icURL, dataDir string, ps []pair, icBefore int)
 	db, err := store.Open(context.Background(), store.Config{DataDir: dataDir})
 	require.NoError(t, err)
 	defer db.Close()
-	links, err := db.ListLinks(context.Background(), store.ListLinksParams{Installation: tandem.DefaultInstallation, Limit: 1 << 30})
-	require.NoError(t, err)
+	var links []tandem.Link
+	for after := int64(0); ; { // pages of store.MaxLimit
+		page, err := db.ListLinks(context.Background(), store.ListLinksParams{Installation: tandem.DefaultInstallation, AfterID: after, Limit: store.MaxLimit})
+		require.NoError(t, err)
+		links = append(links, page...)
+		if len(page) < store.MaxLimit {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
 	byIC, bySF := map[string]string{}, map[string]int{}
 	for _, l := range links {
 		if prev, ok := byIC[l.IntercomID]; ok {

@@ -52,8 +52,10 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 	env := bridgeEnv(t, dataDir, "127.0.0.1:0", sfURL, icURL)
 	r := rng(t)
 
-	// Kills land within a window that halves each time a run finishes
-	// before its kill, so they spread over startup, reading and aligning.
+	// Kills land within a window that grows after every kill (a resumed run
+	// must get further than the last one before it dies again) and halves
+	// each time a run finishes before its kill, so they spread over
+	// startup, reading and aligning whatever the data set's size.
 	window := 300 * time.Millisecond
 	runs, kills, finished := 0, 0, 0
 	for kills < *flagKills && runs < 4**flagKills {
@@ -69,6 +71,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 		case <-time.After(delay):
 			p.kill()
 			kills++
+			window = min(window*3/2, 20*time.Second)
 			t.Logf("run %d killed after %s: bulk sync %s", runs, delay.Round(time.Millisecond), bulkState(t, dataDir))
 		}
 	}
