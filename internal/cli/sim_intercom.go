@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/intercom/intercomsim"
@@ -23,6 +24,7 @@ func runIntercomSim(ctx context.Context, c *base, args []string) error {
 	secret := fs.String("client-secret", "test-secret", "client secret signing webhooks and canvas requests")
 	webhookURL := fs.String("webhook-url", "", "URL subscribed to every webhook topic")
 	seed := fs.Int64("seed", 1, "seed of the generated workspace data")
+	retry := fs.String("webhook-retry", "1m", "comma-separated waits before each redelivery of a failed webhook (e.g. 1s,5s); \"none\" disables retries")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -32,7 +34,11 @@ func runIntercomSim(ctx context.Context, c *base, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %v", errUsage, fs.Args())
 	}
-	sim := intercomsim.New(intercomsim.Options{Token: *token, ClientSecret: *secret})
+	delays, err := parseRetryDelays(*retry)
+	if err != nil {
+		return fmt.Errorf("%w: --webhook-retry: %v", errUsage, err)
+	}
+	sim := intercomsim.New(intercomsim.Options{Token: *token, ClientSecret: *secret, WebhookRetryDelays: delays})
 	defer sim.Close()
 	if *webhookURL != "" {
 		sim.Subscribe(*webhookURL, nil)
@@ -57,4 +63,26 @@ func runIntercomSim(ctx context.Context, c *base, args []string) error {
 	case err := <-errc:
 		return err
 	}
+}
+
+// parseRetryDelays parses a comma-separated list of webhook retry waits.
+// "none" or "" gives an empty, non-nil list: failed webhooks are not
+// redelivered.
+func parseRetryDelays(v string) ([]time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "" || v == "none" {
+		return []time.Duration{}, nil
+	}
+	var out []time.Duration
+	for part := range strings.SplitSeq(v, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil {
+			return nil, err
+		}
+		if d < 0 {
+			return nil, fmt.Errorf("negative wait %s", d)
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
