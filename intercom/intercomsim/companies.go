@@ -10,10 +10,8 @@ func (s *Server) companyByCompanyID(cid string) *company {
 	if cid == "" {
 		return nil
 	}
-	for _, co := range s.companyList {
-		if !co.deleted && co.CompanyID == cid {
-			return co
-		}
+	if co := s.companiesByCID[cid]; co != nil && !co.deleted {
+		return co
 	}
 	return nil
 }
@@ -114,6 +112,7 @@ func (s *Server) upsertCompany(f map[string]any) (*company, *apiError) {
 	s.seq++
 	co.seq = s.seq
 	s.companies[co.ID] = co
+	s.companiesByCID[co.CompanyID] = co
 	s.companyList = append(s.companyList, co)
 	s.emit("company.created", s.renderCompany(co))
 	return co, nil
@@ -210,8 +209,14 @@ func (s *Server) httpListCompanies(r *http.Request) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if cid, name := q.Get("company_id"), q.Get("name"); cid != "" || name != "" {
+		if cid != "" {
+			if co := s.companyByCompanyID(cid); co != nil {
+				return s.renderCompanyPage([]*company{co}, 1, 15, 1), nil
+			}
+			return nil, errorf(http.StatusNotFound, "company_not_found", "Company Not Found")
+		}
 		for _, co := range s.companyList {
-			if !co.deleted && ((cid != "" && co.CompanyID == cid) || (cid == "" && co.Name == name)) {
+			if !co.deleted && co.Name == name {
 				return s.renderCompanyPage([]*company{co}, 1, 15, 1), nil
 			}
 		}

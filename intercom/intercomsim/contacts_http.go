@@ -61,6 +61,12 @@ func (s *Server) httpFindByExternalID(r *http.Request) (any, *apiError) {
 	ext := r.PathValue("external_id")
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if c := s.usersByExtID[ext]; ext != "" {
+		if c != nil && !c.deleted && c.MergedInto == "" && c.Role == "user" {
+			return s.renderContact(c, s.version(r)), nil
+		}
+		return nil, errNotFound("User Not Found")
+	}
 	for _, c := range s.contactList {
 		if !c.deleted && c.MergedInto == "" && c.Role == "user" && c.ExternalID == ext {
 			return s.renderContact(c, s.version(r)), nil

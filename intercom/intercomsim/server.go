@@ -17,22 +17,23 @@ type Server struct {
 	// (find_by_external_id); it is consulted first.
 	special *http.ServeMux
 
-	mu            sync.Mutex
-	ids           ids
-	contacts      map[string]*contact
-	contactList   []*contact          // every contact ever created, in creation (seq) order
-	liveCount     int                 // contacts neither deleted nor merged away
-	usersByEmail  map[string]*contact // live users by lower-cased email
-	usersByExtID  map[string]*contact // live users by external_id
-	companies     map[string]*company
-	companyList   []*company
-	conversations map[string]*conversation
-	convList      []*conversation
-	admins        []*admin
-	tags          []*tag
-	notes         map[string]*note
-	attributes    []*dataAttribute
-	seq           int
+	mu             sync.Mutex
+	ids            ids
+	contacts       map[string]*contact
+	contactList    []*contact          // every contact ever created, in creation (seq) order
+	liveCount      int                 // contacts neither deleted nor merged away
+	usersByEmail   map[string]*contact // live users by lower-cased email
+	usersByExtID   map[string]*contact // live users by external_id
+	companies      map[string]*company
+	companyList    []*company
+	companiesByCID map[string]*company // company_id to the company that last took it
+	conversations  map[string]*conversation
+	convList       []*conversation
+	admins         []*admin
+	tags           []*tag
+	notes          map[string]*note
+	attributes     []*dataAttribute
+	seq            int
 
 	calls   callCounter
 	limiter rateLimiter
@@ -45,17 +46,18 @@ type Server struct {
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
 	s := &Server{
-		opts:          opts,
-		mux:           http.NewServeMux(),
-		special:       http.NewServeMux(),
-		contacts:      map[string]*contact{},
-		usersByEmail:  map[string]*contact{},
-		usersByExtID:  map[string]*contact{},
-		companies:     map[string]*company{},
-		conversations: map[string]*conversation{},
-		notes:         map[string]*note{},
-		calls:         callCounter{counts: map[string]int{}},
-		limiter:       rateLimiter{windows: map[string]*rateWindow{}},
+		opts:           opts,
+		mux:            http.NewServeMux(),
+		special:        http.NewServeMux(),
+		contacts:       map[string]*contact{},
+		usersByEmail:   map[string]*contact{},
+		usersByExtID:   map[string]*contact{},
+		companies:      map[string]*company{},
+		companiesByCID: map[string]*company{},
+		conversations:  map[string]*conversation{},
+		notes:          map[string]*note{},
+		calls:          callCounter{counts: map[string]int{}},
+		limiter:        rateLimiter{windows: map[string]*rateWindow{}},
 	}
 	s.faults = newFaults()
 	s.hooks = newWebhooks(s)
