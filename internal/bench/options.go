@@ -13,10 +13,7 @@ type Options struct {
 	// Contacts, 10 % companies ↔ Accounts and 5 % Intercom leads ↔ Leads.
 	Pairs int
 	// MaxAccounts caps the companies ↔ Accounts pairs (the rest become
-	// users ↔ Contacts). The Intercom simulator counts each company's users
-	// by scanning every contact, so listing companies costs companies ×
-	// contacts per page; 10 000 companies next to 100 000 contacts time
-	// out. 0 means no cap.
+	// users ↔ Contacts); 0 means no cap.
 	MaxAccounts int
 	// OutOfSync is the fraction of pairs whose mapped values differ, half
 	// of them owned by Intercom (a Salesforce write) and half by
@@ -56,7 +53,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		Pairs:                10000,
-		MaxAccounts:          1000,
+		MaxAccounts:          0,
 		OutOfSync:            0.1,
 		Unlinked:             0.05,
 		SalesforceLatency:    20 * time.Millisecond,

@@ -28,7 +28,7 @@ func runBench(ctx context.Context, c *base, args []string) error {
 	icLatency := fs.Duration("ic-latency", d.IntercomLatency, "latency of every Intercom call")
 	icLimit := fs.Int("ic-rate-limit", d.IntercomRateLimit, "Intercom requests allowed per rate window")
 	icWindow := fs.Duration("ic-rate-window", d.IntercomRateWindow, "Intercom rate-limit window")
-	maxAccounts := fs.Int("max-accounts", d.MaxAccounts, "cap on companies ↔ Accounts pairs (0: none; the Intercom simulator lists companies in companies × contacts time)")
+	maxAccounts := fs.Int("max-accounts", d.MaxAccounts, "cap on companies ↔ Accounts pairs (0: none, 10 % of --pairs)")
 	workers := fs.Int("ic-workers", 0, "concurrent Intercom writes (0: the bulk sync's default)")
 	dbURL := fs.String("database-url", "", "an empty Postgres database to use instead of a temporary SQLite one")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
