@@ -144,9 +144,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Logger:      log.With(slog.String("component", "river")),
 		RetryPolicy: jobs.RetryPolicy{},
 		// A replica killed mid-job leaves it running; another replica (or
-		// this one restarted) takes it over after this long. Every job is
-		// idempotent, so a job rescued while still running does no harm.
-		RescueStuckJobsAfter: 2 * time.Minute,
+		// this one restarted) takes it over after this long, which is longer
+		// than any job's timeout. A bulk sync runs longer, but its lease
+		// keeps a rescued copy from running beside it.
+		RescueStuckJobsAfter: 15 * time.Minute,
 	}
 	store.RiverTuning(a.Store.Dialect()).Apply(rcfg)
 	if !opts.NoWorkers {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -38,7 +39,9 @@ func runSync(ctx context.Context, c *base, args []string) error {
 	bar := &progressBar{w: c.out}
 	final, err := a.Syncer.RunBulk(ctx, run.ID, syncer.BulkOptions{Progress: bar.update})
 	bar.finish()
-	if err != nil {
+	if errors.Is(err, syncer.ErrBulkBusy) {
+		return fmt.Errorf("bulk sync %d is being run by another process (a running `tandem serve`?); follow it with GET /api/v1/bulk-syncs/%d", run.ID, run.ID)
+	} else if err != nil {
 		return fmt.Errorf("bulk sync %d stopped (run `tandem sync` again to resume): %w", run.ID, err)
 	}
 	v := web.BulkSyncView(final, time.Now())

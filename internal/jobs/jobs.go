@@ -139,8 +139,9 @@ func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
 }
 
 // Timeout gives a poll longer than River's default minute: a first poll
-// reads every record of the object.
-func (w *pollWorker) Timeout(*river.Job[PollArgs]) time.Duration { return time.Hour }
+// reads every record of the object. A poll cut short keeps its progress (the
+// watermark advances every 200 records) and the next one goes on.
+func (w *pollWorker) Timeout(*river.Job[PollArgs]) time.Duration { return 10 * time.Minute }
 
 // Outcome maps an engine error to a River outcome: nil succeeds; a
 // permanent error (already recorded as a sync error) cancels the job; a rate
@@ -239,6 +240,9 @@ type bulkSyncWorker struct {
 
 func (w *bulkSyncWorker) Work(ctx context.Context, job *river.Job[BulkSyncArgs]) error {
 	_, err := w.deps.Syncer.RunBulk(ctx, job.Args.RunID, syncer.BulkOptions{})
+	if errors.Is(err, syncer.ErrBulkBusy) {
+		return river.JobSnooze(time.Minute) // someone else is running it; look again later
+	}
 	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
 }
 

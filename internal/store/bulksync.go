@@ -118,3 +118,53 @@ func (q *queries) UpdateBulkSync(ctx context.Context, b BulkSync) error {
 	}
 	return nil
 }
+
+// ClaimBulkSync takes or renews the lease of a running bulk sync for owner
+// until the given time. It reports false when another owner holds an
+// unexpired lease (or the run is not running).
+func (q *queries) ClaimBulkSync(ctx context.Context, id int64, owner string, until time.Time) (bool, error) {
+	return q.claimBulkSync(ctx, id, owner, until, "")
+}
+
+// TakeOverBulkSync is ClaimBulkSync that also takes the lease from
+// previous, an owner known to be dead, before its lease expires.
+func (q *queries) TakeOverBulkSync(ctx context.Context, id int64, owner string, until time.Time, previous string) (bool, error) {
+	return q.claimBulkSync(ctx, id, owner, until, previous)
+}
+
+func (q *queries) claimBulkSync(ctx context.Context, id int64, owner string, until time.Time, previous string) (bool, error) {
+	res, err := q.x.ExecContext(ctx, `UPDATE tandem_bulk_syncs SET lease_owner = $1, lease_until = $2
+		WHERE id = $3 AND status = $4 AND (lease_owner = $1 OR lease_until < $5 OR (lease_owner = $6 AND $6 <> ''))`,
+		owner, micros(until), id, BulkRunning, micros(q.now()), previous)
+	if err != nil {
+		return false, fmt.Errorf("claim bulk sync %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim bulk sync %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+// ReleaseBulkSync gives up owner's lease of a bulk sync.
+func (q *queries) ReleaseBulkSync(ctx context.Context, id int64, owner string) error {
+	if _, err := q.x.ExecContext(ctx, `UPDATE tandem_bulk_syncs SET lease_until = 0 WHERE id = $1 AND lease_owner = $2`, id, owner); err != nil {
+		return fmt.Errorf("release bulk sync %d: %w", id, err)
+	}
+	return nil
+}
+
+// BulkSyncLease returns who holds a bulk sync's lease and until when.
+func (q *queries) BulkSyncLease(ctx context.Context, id int64) (string, time.Time, error) {
+	var (
+		owner string
+		until int64
+	)
+	err := q.x.QueryRowContext(ctx, `SELECT lease_owner, lease_until FROM tandem_bulk_syncs WHERE id = $1`, id).Scan(&owner, &until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", time.Time{}, notFound("no bulk sync %d", id)
+	} else if err != nil {
+		return "", time.Time{}, fmt.Errorf("load lease of bulk sync %d: %w", id, err)
+	}
+	return owner, fromMicros(until), nil
+}

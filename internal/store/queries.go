@@ -44,6 +44,10 @@ type Queries interface {
 	GetBulkSync(ctx context.Context, id int64) (BulkSync, error)
 	UpdateBulkSync(ctx context.Context, b BulkSync) error
 	LatestBulkSync(ctx context.Context, inst string) (BulkSync, error)
+	ClaimBulkSync(ctx context.Context, id int64, owner string, until time.Time) (bool, error)
+	ReleaseBulkSync(ctx context.Context, id int64, owner string) error
+	TakeOverBulkSync(ctx context.Context, id int64, owner string, until time.Time, previous string) (bool, error)
+	BulkSyncLease(ctx context.Context, id int64) (string, time.Time, error)
 
 	PutBulkRecords(ctx context.Context, recs []BulkRecord) error
 	BulkRecordByIntercomID(ctx context.Context, runID int64, obj tandem.Object, id string) (BulkRecord, error)

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -85,6 +87,18 @@ func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.Bu
 	if o.IntercomWorkers <= 0 {
 		o.IntercomWorkers = 16
 	}
+	// One runner at a time: hold the run's lease while working and renew it;
+	// a runner that died lets its lease expire.
+	owner := newOwnerID()
+	if ok, err := s.claimBulk(ctx, id, owner); err != nil {
+		return run, err
+	} else if !ok {
+		return run, ErrBulkBusy
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	go s.renewBulkLease(ctx, cancel, id, owner)
+	defer func() { _ = s.store.ReleaseBulkSync(context.WithoutCancel(ctx), id, owner) }()
 	b := &bulkRun{s: s, run: run, opts: o}
 	if run.Checkpoint != "" {
 		if err := json.Unmarshal([]byte(run.Checkpoint), &b.cp); err != nil {
@@ -97,6 +111,51 @@ func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.Bu
 		_ = s.store.UpdateBulkSync(context.WithoutCancel(ctx), b.run)
 	}
 	return b.run, err
+}
+
+// ErrBulkBusy says another runner (a replica, or `tandem sync`) holds the
+// bulk sync's lease.
+var ErrBulkBusy = tandem.Errorf(tandem.ECONFLICT, "This bulk sync is being run by another process; follow its progress instead.")
+
+const bulkLease = time.Minute
+
+// claimBulk takes the run's lease; a lease whose holder was a process of
+// this host that no longer exists (a killed `tandem sync`) is taken over at
+// once instead of after it expires.
+func (s *Syncer) claimBulk(ctx context.Context, id int64, owner string) (bool, error) {
+	until := s.now().Add(bulkLease)
+	if ok, err := s.store.ClaimBulkSync(ctx, id, owner, until); err != nil || ok {
+		return ok, err
+	}
+	prev, _, err := s.store.BulkSyncLease(ctx, id)
+	if err != nil || !ownerDead(prev) {
+		return false, err
+	}
+	return s.store.TakeOverBulkSync(ctx, id, owner, until, prev)
+}
+
+func newOwnerID() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%d", host, os.Getpid(), rand.Int64())
+}
+
+// renewBulkLease renews the lease every third of its length until ctx ends;
+// if the lease is lost, the run is cancelled.
+func (s *Syncer) renewBulkLease(ctx context.Context, cancel context.CancelCauseFunc, id int64, owner string) {
+	t := time.NewTicker(bulkLease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			ok, err := s.store.ClaimBulkSync(ctx, id, owner, s.now().Add(bulkLease))
+			if err == nil && !ok {
+				cancel(ErrBulkBusy)
+				return
+			}
+		}
+	}
 }
 
 type bulkRun struct {

@@ -44,6 +44,7 @@ func Exercise(t *testing.T, open func(testing.TB) *store.DB) {
 	exerciseBulkSyncs(t, open)
 	exerciseBulkRecords(t, open)
 	exerciseBatchLookups(t, open)
+	exerciseBulkLease(t, open)
 	exerciseTx(t, open)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -100,5 +101,51 @@ func exerciseBatchLookups(t *testing.T, open func(testing.TB) *store.DB) {
 		linked, err = db.LinkedIntercomIDs(ctx, inst, []tandem.Object{tandem.ObjectAccount}, []string{"ic1"})
 		require.NoError(t, err)
 		require.Empty(t, linked)
+	})
+}
+
+func exerciseBulkLease(t *testing.T, open func(testing.TB) *store.DB) {
+	ctx := context.Background()
+
+	t.Run("BulkSyncs/Lease", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		b, err := db.CreateBulkSync(ctx, inst)
+		require.NoError(t, err)
+		soon := time.Now().Add(time.Minute)
+		ok, err := db.ClaimBulkSync(ctx, b.ID, "a", soon)
+		require.NoError(t, err)
+		require.True(t, ok)
+		ok, err = db.ClaimBulkSync(ctx, b.ID, "b", soon)
+		require.NoError(t, err)
+		require.False(t, ok, "another owner's lease has not expired")
+		owner, until, err := db.BulkSyncLease(ctx, b.ID)
+		require.NoError(t, err)
+		require.Equal(t, "a", owner)
+		require.WithinDuration(t, soon, until, time.Millisecond)
+		ok, err = db.TakeOverBulkSync(ctx, b.ID, "c", soon, "someone-else")
+		require.NoError(t, err)
+		require.False(t, ok, "only the named dead owner's lease is taken over")
+		ok, err = db.TakeOverBulkSync(ctx, b.ID, "c", soon, "a")
+		require.NoError(t, err)
+		require.True(t, ok)
+		ok, err = db.ClaimBulkSync(ctx, b.ID, "a", soon)
+		require.NoError(t, err)
+		require.False(t, ok, "the dead owner lost its lease")
+		ok, err = db.TakeOverBulkSync(ctx, b.ID, "a", soon, "c")
+		require.NoError(t, err)
+		require.True(t, ok)
+		ok, err = db.ClaimBulkSync(ctx, b.ID, "a", soon.Add(time.Minute))
+		require.NoError(t, err)
+		require.True(t, ok, "the owner renews its lease")
+		require.NoError(t, db.ReleaseBulkSync(ctx, b.ID, "a"))
+		ok, err = db.ClaimBulkSync(ctx, b.ID, "b", soon)
+		require.NoError(t, err)
+		require.True(t, ok, "a released lease can be taken")
+		b.Status = store.BulkDone
+		require.NoError(t, db.UpdateBulkSync(ctx, b))
+		ok, err = db.ClaimBulkSync(ctx, b.ID, "b", soon)
+		require.NoError(t, err)
+		require.False(t, ok, "a finished run cannot be claimed")
 	})
 }
