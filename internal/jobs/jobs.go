@@ -8,6 +8,7 @@
 //	tandem.poll_salesforce   poll one Salesforce object for changes (periodic, leader only)
 //	tandem.salesforce_change sync one Salesforce record to Intercom (retry of a sync error)
 //	tandem.bulk_sync         run or resume one bulk sync
+//	tandem.create_lead       retry a Create Lead that failed
 //	tandem.reconcile         search Intercom for changes whose webhook never arrived (periodic, leader only)
 package jobs
 
@@ -78,6 +79,7 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &salesforceChangeWorker{deps: d})
 	river.AddWorker(workers, &bulkSyncWorker{deps: d})
 	river.AddWorker(workers, &reconcileWorker{deps: d})
+	river.AddWorker(workers, &createLeadWorker{deps: d})
 }
 
 // Periodic returns the periodic jobs: one Salesforce poll per object every
@@ -119,9 +121,13 @@ func (w *intercomChangeWorker) Work(ctx context.Context, job *river.Job[Intercom
 	default:
 		err = w.deps.Syncer.SyncIntercomContact(ctx, a.IntercomID, cause)
 	}
+	if err == nil {
+		// An earlier attempt that gave up is settled now.
+		err = w.deps.Syncer.ResolveRecord(ctx, a.Object, a.IntercomID, "", "sync_from_intercom")
+	}
 	return Outcome(err, job.Attempt, job.MaxAttempts, func() {
 		l := tandem.Link{Object: a.Object, IntercomID: a.IntercomID}
-		_, _ = w.deps.Syncer.RecordFailure(context.WithoutCancel(ctx), l, "sync_from_intercom", systemOf(err), "", a, err)
+		_, _ = w.deps.Syncer.RecordFailure(context.WithoutCancel(ctx), l, "sync_from_intercom", syncer.SystemOf(err), "", a, err)
 	})
 }
 
@@ -170,14 +176,6 @@ func Outcome(err error, attempt, maxAttempts int, final func()) error {
 	return err
 }
 
-func systemOf(err error) string {
-	var sfe *salesforce.ErrorResponse
-	if errors.As(err, &sfe) {
-		return "salesforce"
-	}
-	return "intercom"
-}
-
 // SalesforceChangeArgs asks for one Salesforce record to be synced to
 // Intercom (used to retry a failed Intercom write).
 type SalesforceChangeArgs struct {
@@ -201,9 +199,35 @@ func (w *salesforceChangeWorker) Work(ctx context.Context, job *river.Job[Salesf
 	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
 }
 
+// CreateLeadArgs retries a Create Lead that failed.
+type CreateLeadArgs struct {
+	IntercomID string `json:"intercom_id"`
+}
+
+// Kind implements river.JobArgs.
+func (CreateLeadArgs) Kind() string { return "tandem.create_lead" }
+
+type createLeadWorker struct {
+	river.WorkerDefaults[CreateLeadArgs]
+	deps Deps
+}
+
+func (w *createLeadWorker) Work(ctx context.Context, job *river.Job[CreateLeadArgs]) error {
+	_, err := w.deps.Syncer.CreateLead(ctx, job.Args.IntercomID, nil)
+	if tandem.ErrorCode(err) == tandem.ECONFLICT {
+		return river.JobSnooze(10 * time.Second) // another Create Lead for this contact is running
+	}
+	if code := tandem.ErrorCode(err); code != "" && code != tandem.EUNAVAILABLE && code != tandem.EINTERNAL {
+		return river.JobCancel(err) // recorded as a sync error, or nothing to create
+	}
+	return err
+}
+
 // RetryArgs returns the job that retries the operation of a sync error.
 func RetryArgs(e tandem.SyncError) (river.JobArgs, error) {
 	switch {
+	case e.Operation == "create_lead" && e.IntercomID != "":
+		return CreateLeadArgs{IntercomID: e.IntercomID}, nil
 	case e.Operation == "update_intercom" && e.SalesforceID != "":
 		return SalesforceChangeArgs{Object: e.Object, SalesforceID: e.SalesforceID}, nil
 	case e.IntercomID != "":

@@ -17,6 +17,7 @@ type ResolveParams struct {
 	Operation    string
 	IntercomID   string
 	SalesforceID string
+	Field        string
 }
 
 // ListSyncErrorsParams selects a page of sync errors, most recently seen
@@ -34,11 +35,11 @@ type ListSyncErrorsParams struct {
 // SyncErrorGroup summarises unresolved sync errors that share a system,
 // code and reason.
 type SyncErrorGroup struct {
-	System      string
-	Code        string
-	Reason      string
-	Errors      int // entries in the group
-	Occurrences int // sum of their counts
+	System      string `json:"system"`
+	Code        string `json:"code"`
+	Reason      string `json:"reason"`
+	Errors      int    `json:"errors"`      // entries in the group
+	Occurrences int    `json:"occurrences"` // sum of their counts
 }
 
 const syncErrorColumns = `id, installation_id, object, operation, intercom_id, salesforce_id, field, system, code,
@@ -114,8 +115,9 @@ func (q *queries) ResolveSyncErrors(ctx context.Context, p ResolveParams) (int, 
 		  AND (CAST($3 AS TEXT) = '' OR object = $3)
 		  AND (CAST($4 AS TEXT) = '' OR operation = $4)
 		  AND (CAST($5 AS TEXT) = '' OR intercom_id = $5)
-		  AND (CAST($6 AS TEXT) = '' OR salesforce_id = $6)`,
-		q.nowMicros(), p.Installation, string(p.Object), p.Operation, p.IntercomID, p.SalesforceID)
+		  AND (CAST($6 AS TEXT) = '' OR salesforce_id = $6)
+		  AND (CAST($7 AS TEXT) = '' OR field = $7)`,
+		q.nowMicros(), p.Installation, string(p.Object), p.Operation, p.IntercomID, p.SalesforceID, p.Field)
 	if err != nil {
 		return 0, fmt.Errorf("resolve sync errors: %w", err)
 	}

@@ -109,6 +109,7 @@ func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.Bu
 	if err != nil && ctx.Err() == nil && !Transient(err) {
 		b.run.Status, b.run.Error = store.BulkFailed, err.Error()
 		_ = s.store.UpdateBulkSync(context.WithoutCancel(ctx), b.run)
+		_ = s.store.DeleteBulkRecords(context.WithoutCancel(ctx), b.run.ID)
 	}
 	return b.run, err
 }
@@ -833,7 +834,12 @@ func (w *icWriters) close() {
 func (w *icWriters) write(ctx context.Context, p pendingIC) {
 	s := w.b.s
 	defer s.locks.lock("sf:" + p.link.SalesforceID)()
-	if cur, err := s.store.Shadows(ctx, p.link.ID); err != nil || (p.stamp != "" && cur[seenSalesforceKey] > p.stamp) {
+	if cur, err := s.store.Shadows(ctx, p.link.ID); err != nil {
+		w.mu.Lock()
+		w.err = err // the run stops before its checkpoint passes this record
+		w.mu.Unlock()
+		return
+	} else if p.stamp != "" && cur[seenSalesforceKey] > p.stamp {
 		return // event sync already synced a newer version of this record
 	}
 	var err error

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
@@ -106,6 +107,7 @@ func (s *Syncer) recordConversion(ctx context.Context, l tandem.Link, m tandem.M
 	if m.Direction == tandem.ToIntercom {
 		system, field = "intercom", mustResolve(m)
 	}
+	op = "convert_" + strings.TrimPrefix(op, "update_") // resolved per field, not by other fields' writes
 	e := tandem.SyncError{
 		InstallationID: s.cfg.Installation, Object: l.Object, Operation: op,
 		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: field, System: system,
@@ -125,11 +127,23 @@ func (s *Syncer) recordConversion(ctx context.Context, l tandem.Link, m tandem.M
 // resolve marks the record's open sync errors of op as resolved: a later
 // write succeeded.
 func (s *Syncer) resolve(ctx context.Context, l tandem.Link, op string) error {
+	return s.resolveField(ctx, l, op, "")
+}
+
+// resolveField is resolve limited to one field ("" for any).
+func (s *Syncer) resolveField(ctx context.Context, l tandem.Link, op, field string) error {
 	_, err := s.store.ResolveSyncErrors(ctx, store.ResolveParams{
 		Installation: s.cfg.Installation, Object: l.Object, Operation: op,
-		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID,
+		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: field,
 	})
 	return err
+}
+
+// ResolveRecord marks the open errors of op on a record resolved (the job
+// layer calls it when a retried sync finally succeeds). Empty ids match
+// any.
+func (s *Syncer) ResolveRecord(ctx context.Context, obj tandem.Object, intercomID, salesforceID, op string) error {
+	return s.resolve(ctx, tandem.Link{Object: obj, IntercomID: intercomID, SalesforceID: salesforceID}, op)
 }
 
 // errorCode extracts the vendor's error code and message.
@@ -160,4 +174,17 @@ func systemName(system string) string {
 		return "Intercom"
 	}
 	return "Salesforce"
+}
+
+// SystemOf names the system whose answer err is.
+func SystemOf(err error) string {
+	var sfe *salesforce.ErrorResponse
+	if errors.As(err, &sfe) {
+		return "salesforce"
+	}
+	var ice *intercom.ErrorResponse
+	if errors.As(err, &ice) {
+		return "intercom"
+	}
+	return "tandem"
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/budget"
@@ -17,8 +19,11 @@ import (
 // LeadResult is the answer to Create Lead.
 type LeadResult struct {
 	SalesforceID string `json:"salesforce_id"`
-	IntercomID   string `json:"intercom_contact_id"`
-	URL          string `json:"url"`
+	// Object is "Lead", or "Contact" when the contact was already linked to
+	// one (its Lead was converted).
+	Object     string `json:"object"`
+	IntercomID string `json:"intercom_contact_id"`
+	URL        string `json:"url"`
 	// Created is false when the Lead existed already (linked before, or
 	// found by email) and was linked instead of created.
 	Created bool           `json:"created"`
@@ -41,6 +46,13 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 	if ok, _ := s.Allow(budget.Action); !ok {
 		return res, tandem.Errorf(tandem.EUNAVAILABLE, "The Salesforce API budget for the last 24 hours is used up; try again later.")
 	}
+	// Replicas do not share the lock above: an intent row makes a second
+	// Create Lead for the same contact wait its turn.
+	release, err := s.leadIntent(ctx, intercomID)
+	if err != nil {
+		return res, err
+	}
+	defer release()
 	icObj, err := s.icGetContact(ctx, intercomID)
 	if isIntercomGone(err) {
 		return res, tandem.Errorf(tandem.ENOTFOUND, "Intercom contact %s does not exist.", intercomID)
@@ -64,7 +76,7 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 		if l, found, err := s.linkForIntercom(ctx, obj, intercomID); err != nil {
 			return res, err
 		} else if found {
-			res.SalesforceID, res.URL = l.SalesforceID, s.recordURL(ctx, l.SalesforceID)
+			res.SalesforceID, res.Object, res.URL = l.SalesforceID, l.Object.SObject(), s.recordURL(ctx, l.Object.SObject(), l.SalesforceID)
 			return res, nil
 		}
 	}
@@ -84,7 +96,7 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 				return res, err
 			}
 			s.linkEvent("made", l)
-			res.SalesforceID, res.URL = rec.ID(), s.recordURL(ctx, rec.ID())
+			res.SalesforceID, res.Object, res.URL = rec.ID(), "Lead", s.recordURL(ctx, "Lead", rec.ID())
 			return res, s.pushToSalesforce(ctx, l, icObj, rec, tandem.CauseAction)
 		}
 	}
@@ -130,7 +142,7 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 	if err := s.resolve(ctx, tandem.Link{Object: tandem.ObjectLead, IntercomID: intercomID}, "create_lead"); err != nil {
 		return res, err
 	}
-	res.SalesforceID, res.URL, res.Created, res.Fields = id, s.recordURL(ctx, id), true, fields
+	res.SalesforceID, res.Object, res.URL, res.Created, res.Fields = id, "Lead", s.recordURL(ctx, "Lead", id), true, fields
 	return res, nil
 }
 
@@ -263,12 +275,12 @@ func checkEdits(desc *salesforce.DescribeSObject, edits map[string]any) error {
 }
 
 // recordURL links to a record in Salesforce's UI.
-func (s *Syncer) recordURL(ctx context.Context, id string) string {
+func (s *Syncer) recordURL(ctx context.Context, sobject, id string) string {
 	base, err := s.sf.InstanceURL(ctx)
 	if err != nil {
 		return ""
 	}
-	return base + "/lightning/r/Lead/" + id + "/view"
+	return base + "/lightning/r/" + sobject + "/" + id + "/view"
 }
 
 // remoteError turns a failed call into a user-facing domain error.
@@ -282,4 +294,27 @@ func remoteError(what string, err error) error {
 		return tandem.Errorf(tandem.EUNAVAILABLE, "Could not %s right now (%s: %s); try again.", what, code, msg)
 	}
 	return tandem.Errorf(tandem.EUNPROCESSABLE, "Could not %s: %s: %s", what, code, msg)
+}
+
+// leadIntent records that this process is creating a Lead for an Intercom
+// contact. An intent older than two minutes belongs to a process that died
+// and is taken over.
+func (s *Syncer) leadIntent(ctx context.Context, intercomID string) (func(), error) {
+	key := "create_lead:" + intercomID
+	mine := fmt.Sprintf("%s@%d", newOwnerID(), s.now().UnixMilli())
+	stored, created, err := s.store.PutStateIfAbsent(ctx, s.cfg.Installation, key, mine)
+	if err != nil {
+		return nil, err
+	}
+	if !created {
+		_, at, _ := strings.Cut(stored, "@")
+		ms, _ := strconv.ParseInt(at, 10, 64)
+		if s.now().Sub(time.UnixMilli(ms)) < 2*time.Minute {
+			return nil, tandem.Errorf(tandem.ECONFLICT, "A Lead is being created for Intercom contact %s right now; try again in a moment.", intercomID)
+		}
+		if err := s.store.SetState(ctx, s.cfg.Installation, key, mine); err != nil {
+			return nil, err
+		}
+	}
+	return func() { _ = s.store.DeleteState(context.WithoutCancel(ctx), s.cfg.Installation, key) }, nil
 }

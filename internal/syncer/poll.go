@@ -48,6 +48,16 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 		}
 		res.Handled++
 		if err := s.SyncSalesforceRecord(ctx, obj, rec, tandem.CausePoll); err != nil && !IsPermanent(err) {
+			if Transient(err) {
+				return err // the next poll resumes here
+			}
+			// A permanent answer (say, a 4xx to a read) must not hold up
+			// every record after this one: record it and go on.
+			l := tandem.Link{Object: obj, SalesforceID: rec.ID()}
+			if _, rerr := s.RecordFailure(ctx, l, "sync_from_salesforce", SystemOf(err), "", nil, err); rerr != nil {
+				return rerr
+			}
+		} else if err := s.ResolveRecord(ctx, obj, "", rec.ID(), "sync_from_salesforce"); err != nil {
 			return err
 		}
 		s.markHandled(rec.ID(), rec.String("SystemModstamp"))

@@ -68,6 +68,9 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 	if err != nil {
 		return err
 	}
+	if st := intercomStamp(icObj); st != "" && shadows[seenIntercomKey] > st {
+		return nil // a newer version was synced already (another replica, or a bulk sync)
+	}
 	baseline := map[string]string{}
 	var changes []change
 	for _, m := range ms {
@@ -145,6 +148,9 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 	shadows, err := s.store.Shadows(ctx, l.ID)
 	if err != nil {
 		return err
+	}
+	if st := salesforceStamp(rec); st != "" && shadows[seenSalesforceKey] > st {
+		return nil // a newer version was synced already
 	}
 	baseline := map[string]string{}
 	var changes []change
@@ -246,6 +252,12 @@ func (s *Syncer) commit(ctx context.Context, l tandem.Link, d tandem.Direction, 
 	}
 	if err := s.resolve(ctx, l, op); err != nil {
 		return err
+	}
+	convertOp := "convert_" + strings.TrimPrefix(op, "update_")
+	for _, e := range entries {
+		if err := s.resolveField(ctx, l, convertOp, e.Field); err != nil {
+			return err
+		}
 	}
 	for _, e := range entries {
 		s.log.Info("synced", "direction", string(d), "object", string(l.Object), "intercom_id", l.IntercomID,

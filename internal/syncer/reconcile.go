@@ -41,6 +41,7 @@ func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context
 			return found, err
 		}
 		var ids []string
+		stamps := map[string]int64{}
 		for _, c := range objects(res["data"]) {
 			id := str(c["id"])
 			upd, _ := c["updated_at"].(float64)
@@ -48,12 +49,15 @@ func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context
 				continue
 			}
 			ids = append(ids, id)
-			s.markReconciled(id, int64(upd))
-			maxSeen = max(maxSeen, int64(upd))
+			stamps[id] = int64(upd)
 		}
 		if len(ids) > 0 {
 			if err := enqueue(ctx, ids); err != nil {
-				return found, err
+				return found, err // nothing marked: the next reconciliation tries again
+			}
+			for id, upd := range stamps {
+				s.markReconciled(id, upd)
+				maxSeen = max(maxSeen, upd)
 			}
 			found += len(ids)
 		}
@@ -69,6 +73,11 @@ func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context
 		}
 	}
 	s.pruneReconciled(since - 86400)
+	// Webhook ids are kept a week for de-duplication (Intercom redelivers
+	// within hours at most).
+	if _, err := s.store.PruneDeliveries(ctx, s.now().Add(-7*24*time.Hour)); err != nil {
+		return found, err
+	}
 	return found, nil
 }
 

@@ -107,6 +107,8 @@ type Syncer struct {
 	seenMu     sync.Mutex
 	seen       map[string]string // poll de-duplication: sobject id → SystemModstamp handled
 	reconciled map[string]int64  // reconciliation de-duplication: Intercom id → updated_at handled
+
+	budgetRefreshed time.Time
 }
 
 // New returns a Syncer. now may be nil (time.Now).
@@ -137,7 +139,32 @@ func (s *Syncer) Allow(c budget.Class) (bool, time.Duration) {
 	if s.cfg.Budget == nil {
 		return true, 0
 	}
-	return s.cfg.Budget.Allow(c)
+	ok, wait := s.cfg.Budget.Allow(c)
+	if !ok && s.budgetRefreshDue() {
+		// Org-wide usage only moves when Salesforce answers; while paused,
+		// ask /limits now and then so that work resumes by itself.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if limits, _, err := s.sf.Limits(ctx); err == nil {
+			if l, found := limits["DailyApiRequests"]; found {
+				s.cfg.Budget.Observe(l.Max-l.Remaining, l.Max)
+			}
+		}
+		ok, wait = s.cfg.Budget.Allow(c)
+	}
+	return ok, wait
+}
+
+// budgetRefreshDue reports, at most once a minute, that the budget's
+// org-wide usage should be read again.
+func (s *Syncer) budgetRefreshDue() bool {
+	s.seenMu.Lock()
+	defer s.seenMu.Unlock()
+	if now := s.now(); now.Sub(s.budgetRefreshed) >= time.Minute {
+		s.budgetRefreshed = now
+		return true
+	}
+	return false
 }
 
 // Config returns the engine's configuration.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/riverqueue/river"
@@ -36,8 +37,10 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 	if err := intercom.ValidateSignature(body, r.Header.Get("X-Hub-Signature"), s.IntercomSecret); err != nil {
 		s.Log.Warn("webhook rejected", slog.String("reason", err.Error()), slog.String("remote", r.RemoteAddr))
 		msg := "The X-Hub-Signature header does not match the body signed with the client secret."
-		if errors.Is(err, intercom.ErrNoSignature) {
+		if r.Header.Get("X-Hub-Signature") == "" {
 			msg = "The X-Hub-Signature header is missing."
+		} else if errors.Is(err, intercom.ErrNoSignature) {
+			msg = "The X-Hub-Signature header is not of the form sha1=<40 hex digits>."
 		}
 		s.Error(w, r, tandem.Errorf(tandem.EUNAUTHORIZED, "%s", msg))
 		return
@@ -80,18 +83,19 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 }
 
 // envelope is the part of Intercom's notification tandem reads.
+// Only what tandem needs is typed strictly; timestamps are read leniently.
 type envelope struct {
-	Type      string `json:"type"`
-	ID        string `json:"id"`
-	Topic     string `json:"topic"`
-	CreatedAt int64  `json:"created_at"`
+	Type      string    `json:"type"`
+	ID        string    `json:"id"`
+	Topic     string    `json:"topic"`
+	CreatedAt flexInt64 `json:"created_at"`
 	Data      struct {
 		Item struct {
-			Type       string `json:"type"`
-			ID         string `json:"id"`
-			UpdatedAt  int64  `json:"updated_at"`
+			Type       string    `json:"type"`
+			ID         flexID    `json:"id"`
+			UpdatedAt  flexInt64 `json:"updated_at"`
 			MergedFrom *struct {
-				ID string `json:"id"`
+				ID flexID `json:"id"`
 			} `json:"merged_from"`
 		} `json:"item"`
 	} `json:"data"`
@@ -104,11 +108,11 @@ func changes(n envelope) []jobs.IntercomChangeArgs {
 	if item.ID == "" {
 		return nil
 	}
-	at := item.UpdatedAt
+	at := int64(item.UpdatedAt)
 	if at == 0 {
-		at = n.CreatedAt
+		at = int64(n.CreatedAt)
 	}
-	base := jobs.IntercomChangeArgs{IntercomID: item.ID, Topic: n.Topic, Cause: tandem.CauseWebhook, At: at}
+	base := jobs.IntercomChangeArgs{IntercomID: string(item.ID), Topic: n.Topic, Cause: tandem.CauseWebhook, At: at}
 	switch {
 	case n.Topic == "contact.deleted":
 		base.Object, base.Deleted = tandem.ObjectContact, true
@@ -117,7 +121,7 @@ func changes(n envelope) []jobs.IntercomChangeArgs {
 		base.Object = tandem.ObjectContact
 		out := []jobs.IntercomChangeArgs{base}
 		if item.MergedFrom != nil && item.MergedFrom.ID != "" {
-			out = append(out, jobs.IntercomChangeArgs{Object: tandem.ObjectContact, IntercomID: item.MergedFrom.ID, Deleted: true, Topic: n.Topic, Cause: tandem.CauseWebhook})
+			out = append(out, jobs.IntercomChangeArgs{Object: tandem.ObjectContact, IntercomID: string(item.MergedFrom.ID), Deleted: true, Topic: n.Topic, Cause: tandem.CauseWebhook})
 		}
 		return out
 	case strings.HasPrefix(n.Topic, "contact.") && item.Type == "contact":
@@ -129,6 +133,41 @@ func changes(n envelope) []jobs.IntercomChangeArgs {
 	case (n.Topic == "company.created" || n.Topic == "company.updated") && item.Type == "company":
 		base.Object = tandem.ObjectAccount
 		return []jobs.IntercomChangeArgs{base}
+	}
+	return nil
+}
+
+// flexInt64 reads a number or a numeric string; anything else reads as 0.
+type flexInt64 int64
+
+func (f *flexInt64) UnmarshalJSON(b []byte) error {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	switch x := v.(type) {
+	case float64:
+		*f = flexInt64(x)
+	case string:
+		n, _ := strconv.ParseInt(x, 10, 64)
+		*f = flexInt64(n)
+	}
+	return nil
+}
+
+// flexID reads an id sent as a string or a number.
+type flexID string
+
+func (f *flexID) UnmarshalJSON(b []byte) error {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	switch x := v.(type) {
+	case string:
+		*f = flexID(x)
+	case float64:
+		*f = flexID(strconv.FormatFloat(x, 'f', -1, 64))
 	}
 	return nil
 }

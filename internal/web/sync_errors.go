@@ -42,6 +42,10 @@ func (s *Server) syncErrorsList(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	if obj := tandem.Object(q.Get("object")); obj != "" && !obj.Valid() {
+		s.Error(w, r, tandem.Errorf(tandem.EINVALID, "object must be lead, contact or account, not %q.", obj))
+		return
+	}
 	list, err := s.Store.ListSyncErrors(r.Context(), store.ListSyncErrorsParams{
 		Installation: s.Installation, IncludeResolved: q.Get("resolved") == "true",
 		Object: tandem.Object(q.Get("object")), Limit: limit, AfterID: after,

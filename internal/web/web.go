@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -78,8 +79,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // admin token as a bearer token.
 func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || s.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.AdminToken)) != 1 {
+		scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		ok = ok && strings.EqualFold(scheme, "Bearer")
+		if !ok || s.AdminToken == "" || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.AdminToken)) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="tandem"`)
 			s.Error(w, r, tandem.Errorf(tandem.EUNAUTHORIZED, "A valid admin token is required (Authorization: Bearer TOKEN)."))
 			return
@@ -94,6 +96,9 @@ func decodeJSON(r *http.Request, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return tandem.Errorf(tandem.EINVALID, "Invalid JSON body: %v.", err)
+	}
+	if err := dec.Decode(&struct{}{}); err != io.EOF {
+		return tandem.Errorf(tandem.EINVALID, "Invalid JSON body: more than one JSON value.")
 	}
 	return nil
 }
