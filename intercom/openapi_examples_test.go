@@ -22,7 +22,10 @@ func TestOpenAPIExamples_Decode(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile(openAPIPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skip("Intercom OpenAPI description not available at " + openAPIPath)
+		if os.Getenv("TANDEM_REQUIRE_REFERENCE") == "1" {
+			t.Fatal("TANDEM_REQUIRE_REFERENCE=1 but the Intercom OpenAPI description is missing at " + openAPIPath)
+		}
+		t.Skip("Intercom OpenAPI description not available at " + openAPIPath + " (it lives beside the checkout, not in it)")
 	}
 	require.NoError(t, err)
 	var spec struct {

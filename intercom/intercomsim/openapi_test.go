@@ -22,7 +22,10 @@ const openAPIPath = "../../../shared/reference/intercom-openapi.yaml"
 func TestOpenAPIConformance(t *testing.T) {
 	t.Parallel()
 	if _, err := os.Stat(openAPIPath); err != nil {
-		t.Skip("Intercom OpenAPI description not available: ", err)
+		if os.Getenv("TANDEM_REQUIRE_REFERENCE") == "1" {
+			t.Fatal("TANDEM_REQUIRE_REFERENCE=1 but the Intercom OpenAPI description is missing: ", err)
+		}
+		t.Skip("Intercom OpenAPI description not available (it lives beside the checkout, not in it): ", err)
 	}
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromFile(openAPIPath)
