@@ -21,6 +21,10 @@ func init() {
 func runErrors(ctx context.Context, c *base, args []string) error {
 	retryID := int64(0)
 	if len(args) > 0 && args[0] == "retry" {
+		if len(args) > 1 && isHelp(args[1]) {
+			fmt.Fprintln(c.out, "Usage: tandem errors retry ID [--config FILE]   (queues a retry of sync error ID for the running bridge)")
+			return nil
+		}
 		if len(args) < 2 {
 			return fmt.Errorf("%w: tandem errors retry ID", errUsage)
 		}

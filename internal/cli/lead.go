@@ -14,6 +14,9 @@ func init() {
 }
 
 func runLead(ctx context.Context, c *base, args []string) error {
+	if len(args) > 0 && isHelp(args[0]) {
+		args = []string{"create", "-h"}
+	}
 	if len(args) == 0 || args[0] != "create" {
 		return fmt.Errorf("%w: tandem lead create --intercom-id ID [--fields JSON] [--config FILE]", errUsage)
 	}

@@ -23,6 +23,10 @@ func runSim(ctx context.Context, c *base, args []string) error {
 	if len(args) == 0 {
 		return fmt.Errorf("%w: tandem sim %s --listen ADDR", errUsage, strings.Join(names, "|"))
 	}
+	if isHelp(args[0]) {
+		fmt.Fprintf(c.out, "Usage: tandem sim %s [flags]   (tandem sim NAME -h for its flags)\n", strings.Join(names, "|"))
+		return nil
+	}
 	run, ok := sims[args[0]]
 	if !ok {
 		return fmt.Errorf("%w: unknown simulator %q (have %s)", errUsage, args[0], strings.Join(names, ", "))

@@ -18,7 +18,7 @@ type Config struct {
 	// DatabaseURL selects Postgres when set (postgres://…); empty means
 	// SQLite in DataDir.
 	DatabaseURL Secret `yaml:"database_url" json:"database_url"`
-	// AdminToken is the bearer token of the JSON API and admin UI
+	// AdminToken is the bearer token of the JSON API
 	// (required).
 	AdminToken Secret `yaml:"admin_token" json:"admin_token"`
 
@@ -40,8 +40,8 @@ type Intercom struct {
 	URL string `yaml:"url" json:"url"`
 	// Token is the access token (required).
 	Token Secret `yaml:"token" json:"token"`
-	// ClientSecret is the app's client secret, which signs webhooks and
-	// canvas requests (required: tandem verifies every one).
+	// ClientSecret is the app's client secret, which signs webhooks
+	// (required: tandem verifies every one).
 	ClientSecret Secret `yaml:"client_secret" json:"client_secret"`
 	// Version is the Intercom-Version header (default 2.14).
 	Version string `yaml:"version" json:"version"`

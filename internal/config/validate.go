@@ -34,7 +34,7 @@ func (c Config) Validate() error {
 		add("database_url", "must be a postgres:// or postgresql:// URL (leave it empty for SQLite)")
 	}
 	if c.AdminToken == "" {
-		add("admin_token", "required (set TANDEM_ADMIN_TOKEN): it protects the JSON API and admin UI")
+		add("admin_token", "required (set TANDEM_ADMIN_TOKEN): it protects the JSON API")
 	}
 
 	if err := checkURL(c.Intercom.URL); err != nil {
@@ -44,7 +44,7 @@ func (c Config) Validate() error {
 		add("intercom.token", "required (set TANDEM_INTERCOM_TOKEN)")
 	}
 	if c.Intercom.ClientSecret == "" {
-		add("intercom.client_secret", "required (set TANDEM_INTERCOM_CLIENT_SECRET): webhooks and canvas requests are verified with it")
+		add("intercom.client_secret", "required (set TANDEM_INTERCOM_CLIENT_SECRET): webhooks are verified with it")
 	}
 	if c.Intercom.Version == "" {
 		add("intercom.version", "required")
