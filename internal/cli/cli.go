@@ -42,7 +42,9 @@ func init() {
 }
 
 // isHelp reports whether arg asks for help.
-func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help" }
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
+}
 
 // errUsage marks an error whose message is a usage problem (exit code 2).
 var errUsage = errors.New("usage")
