@@ -171,6 +171,39 @@ type bulkRun struct {
 	// batchFrom is the Id of the record before the first one in batch: a
 	// resumed run starts after it. prevID is the last record aligned.
 	batchFrom, prevID string
+	// page collects the Intercom writes of the page being aligned; pages
+	// are the earlier ones whose writes may still run, oldest first;
+	// doneThrough is the last record of the newest page with none left.
+	page        *pageWrites
+	pages       []*pageWrites
+	doneThrough string
+}
+
+// pageWrites tracks the Intercom writes of one page of records.
+type pageWrites struct {
+	wg     sync.WaitGroup
+	lastID string
+	done   chan struct{}
+}
+
+// pageDone closes the current page (its last record is lastID), starts a
+// new one, and moves doneThrough past every finished page.
+func (b *bulkRun) pageDone(lastID string) {
+	pw := b.page
+	pw.lastID, pw.done = lastID, make(chan struct{})
+	go func() { pw.wg.Wait(); close(pw.done) }()
+	b.pages = append(b.pages, pw)
+	b.page = &pageWrites{}
+	for len(b.pages) > 0 {
+		select {
+		case <-b.pages[0].done:
+			b.doneThrough = b.pages[0].lastID
+			b.pages = b.pages[1:]
+			continue
+		default:
+		}
+		break
+	}
 }
 
 // pageData is what one page of Salesforce records needs from the store,
@@ -247,6 +280,7 @@ type pendingSF struct {
 
 // pendingIC is a pair waiting for its Intercom write.
 type pendingIC struct {
+	page    *pageWrites
 	stamp   string // the Salesforce version the write comes from
 	link    tandem.Link
 	body    map[string]any
@@ -440,7 +474,8 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 	}
 	soql += " ORDER BY Id ASC"
 	next := ""
-	b.prevID = b.cp.LastID
+	b.prevID, b.doneThrough, b.pages = b.cp.LastID, b.cp.LastID, nil
+	b.page = &pageWrites{}
 	for {
 		if err := b.s.waitBudget(ctx, budget.Bulk, func() { b.setPhase(ctx, "paused: Salesforce API budget") }); err != nil {
 			return err
@@ -471,16 +506,19 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 			}
 			b.prevID = rec.ID()
 		}
-		// Every Intercom write of this page is done before the checkpoint
-		// moves past it; Salesforce writes still waiting for a full
-		// collection keep the checkpoint just before the first of them.
-		if err := b.writers.wait(); err != nil {
+		// The checkpoint only moves past a page once all its Intercom
+		// writes are done (they run on while the next page is aligned), and
+		// never past the first record whose Salesforce write still waits for
+		// a full collection.
+		if n := len(page.Records); n > 0 {
+			b.pageDone(page.Records[n-1].ID())
+		}
+		if err := b.writers.failed(); err != nil {
 			return err
 		}
-		if len(b.batch) > 0 {
+		b.cp.LastID = b.doneThrough
+		if len(b.batch) > 0 && (b.cp.LastID == "" || b.batchFrom < b.cp.LastID) {
 			b.cp.LastID = b.batchFrom
-		} else if n := len(page.Records); n > 0 {
-			b.cp.LastID = page.Records[n-1].ID()
 		}
 		if err := b.save(ctx); err != nil {
 			return err
@@ -489,9 +527,13 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 			if err := b.flushSF(ctx, obj); err != nil {
 				return err
 			}
+			if err := b.writers.wait(); err != nil {
+				return err
+			}
 			if n := len(page.Records); n > 0 {
 				b.cp.LastID = page.Records[n-1].ID()
 			}
+			b.pages, b.doneThrough = nil, ""
 			return b.save(ctx)
 		}
 		next = page.NextRecordsURL
@@ -572,7 +614,7 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 	if len(icChanges) > 0 {
 		stamp := salesforceStamp(rec)
 		icShadows[seenSalesforceKey] = stamp
-		b.writers.submit(ctx, pendingIC{stamp: stamp, link: l, body: body, changes: icChanges, shadows: icShadows})
+		b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: body, changes: icChanges, shadows: icShadows})
 	} else if len(icShadows) > 0 {
 		if err := s.store.SetShadows(ctx, l.ID, icShadows); err != nil {
 			return err
@@ -798,6 +840,7 @@ func newICWriters(ctx context.Context, b *bulkRun, n int) *icWriters {
 			defer w.wg.Done()
 			for p := range w.jobs {
 				w.write(ctx, p)
+				p.page.wg.Done()
 				w.inFly.Done()
 			}
 		}()
@@ -807,11 +850,23 @@ func newICWriters(ctx context.Context, b *bulkRun, n int) *icWriters {
 
 func (w *icWriters) submit(ctx context.Context, p pendingIC) {
 	w.inFly.Add(1)
+	p.page.wg.Add(1)
 	select {
 	case w.jobs <- p:
 	case <-ctx.Done():
+		p.page.wg.Done()
 		w.inFly.Done()
 	}
+}
+
+// failed returns (and forgets) the transient error that made a write give
+// up, if any, without waiting.
+func (w *icWriters) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	err := w.err
+	w.err = nil
+	return err
 }
 
 // wait blocks until every submitted write finished, and returns (and
