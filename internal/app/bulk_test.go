@@ -138,6 +138,11 @@ func TestBulkSyncOverHTTP(t *testing.T) {
 	status, run := do(http.MethodPost, "/api/v1/bulk-syncs")
 	require.Equal(t, http.StatusAccepted, status)
 	id := int64(run["id"].(float64))
+	if status, again := do(http.MethodPost, "/api/v1/bulk-syncs"); status == http.StatusOK {
+		require.Equal(t, run["id"], again["id"], "a second request while one runs returns the running one")
+	} else {
+		require.Equal(t, http.StatusAccepted, status, "the first one finished already: a new run starts")
+	}
 	eventually(t, "bulk sync done", func() bool {
 		status, run = do(http.MethodGet, fmt.Sprintf("/api/v1/bulk-syncs/%d", id))
 		return status == http.StatusOK && run["status"] == "done"

@@ -72,6 +72,13 @@ func (s *Syncer) StartBulk(ctx context.Context) (store.BulkSync, bool, error) {
 		return store.BulkSync{}, false, err
 	}
 	b, err := s.store.CreateBulkSync(ctx, s.cfg.Installation)
+	if err != nil {
+		// Another caller created one at the same moment (one running run
+		// per installation is a unique index): use that one.
+		if latest, lerr := s.store.LatestBulkSync(ctx, s.cfg.Installation); lerr == nil && latest.Status == store.BulkRunning {
+			return latest, false, nil
+		}
+	}
 	return b, true, err
 }
 

@@ -57,11 +57,12 @@ func (s *Server) bulkSyncsCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if created {
-		if _, err := s.River.Insert(r.Context(), jobs.BulkSyncArgs{RunID: b.ID}, nil); err != nil {
-			s.Error(w, r, err)
-			return
-		}
+	// Insert the job even for a run that exists: the job is unique per run,
+	// so this is a no-op while it is queued or running, and it revives a run
+	// whose job was lost or gave up.
+	if _, err := s.River.Insert(r.Context(), jobs.BulkSyncArgs{RunID: b.ID}, nil); err != nil {
+		s.Error(w, r, err)
+		return
 	}
 	status := http.StatusOK
 	if created {
