@@ -12,14 +12,28 @@ import (
 // notifications are harmless), finds or makes its link, and writes the
 // to_salesforce attributes that changed.
 func (s *Syncer) SyncIntercomContact(ctx context.Context, id string, cause tandem.Cause) error {
+	return s.syncFromIntercom(ctx, tandem.ObjectContact, id, cause)
+}
+
+// SyncIntercomCompany is SyncIntercomContact for companies.
+func (s *Syncer) SyncIntercomCompany(ctx context.Context, id string, cause tandem.Cause) error {
+	return s.syncFromIntercom(ctx, tandem.ObjectAccount, id, cause)
+}
+
+// syncFromIntercom syncs one Intercom contact (kind ObjectContact; its role
+// picks the pair) or company (kind ObjectAccount).
+func (s *Syncer) syncFromIntercom(ctx context.Context, kind tandem.Object, id string, cause tandem.Cause) error {
 	defer s.locks.lock("ic:" + id)()
-	icObj, err := s.icGetContact(ctx, id)
+	icObj, err := s.icGet(ctx, kind, id)
 	if isIntercomGone(err) {
-		return s.IntercomDeleted(ctx, tandem.ObjectContact, id)
+		return s.IntercomDeleted(ctx, kind, id)
 	} else if err != nil {
 		return err
 	}
-	obj := personObject(str(icObj["role"]))
+	obj := kind
+	if kind != tandem.ObjectAccount {
+		obj = personObject(str(icObj["role"]))
+	}
 	l, found, err := s.linkForIntercom(ctx, obj, id)
 	if err != nil {
 		return err
@@ -42,36 +56,6 @@ func (s *Syncer) SyncIntercomContact(ctx context.Context, id string, cause tande
 	}
 	if fresh {
 		// A new link is aligned in both directions at once.
-		return s.pushToIntercom(ctx, l, rec, icObj, cause)
-	}
-	return nil
-}
-
-// SyncIntercomCompany is SyncIntercomContact for companies.
-func (s *Syncer) SyncIntercomCompany(ctx context.Context, id string, cause tandem.Cause) error {
-	defer s.locks.lock("ic:" + id)()
-	icObj, err := s.icGetCompany(ctx, id)
-	if isIntercomGone(err) {
-		return s.IntercomDeleted(ctx, tandem.ObjectAccount, id)
-	} else if err != nil {
-		return err
-	}
-	l, found, err := s.linkForIntercom(ctx, tandem.ObjectAccount, id)
-	if err != nil {
-		return err
-	}
-	var rec salesforce.Record
-	fresh := false
-	if !found {
-		if l, rec, found, err = s.linkFromIntercom(ctx, tandem.ObjectAccount, icObj); err != nil || !found {
-			return err
-		}
-		fresh = true
-	}
-	if err := s.pushToSalesforce(ctx, l, icObj, rec, cause); err != nil {
-		return err
-	}
-	if fresh {
 		return s.pushToIntercom(ctx, l, rec, icObj, cause)
 	}
 	return nil
