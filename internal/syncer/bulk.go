@@ -751,7 +751,7 @@ func (s *Syncer) diffToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 		shadows[sfShadowKey(m)] = c
 		if old := mapping.Canonical(cur); old != c {
 			changes = append(changes, change{m: m, value: v, canonical: c, old: old})
-			maps.Copy(fields, mapping.SalesforceWrite(m.Salesforce, v))
+			maps.Copy(fields, sfWrite(l.Object, m.Salesforce, v))
 		}
 	}
 	return changes, fields

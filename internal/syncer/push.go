@@ -113,7 +113,7 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 	}
 	fields := map[string]any{}
 	for _, ch := range changes {
-		maps.Copy(fields, mapping.SalesforceWrite(ch.m.Salesforce, ch.value))
+		maps.Copy(fields, sfWrite(l.Object, ch.m.Salesforce, ch.value))
 	}
 	if _, err := s.sf.SObjects.Update(ctx, l.Object.SObject(), l.SalesforceID, fields); err != nil {
 		if isSalesforceGone(err) {
@@ -307,6 +307,15 @@ func changedFields(cs []change) string {
 		}
 	}
 	return strings.Join(names, ", ")
+}
+
+// sfWrite is the update body that sets field of obj to v: a Lead's or
+// Contact's "Name" is FirstName and LastName, an Account's is a field.
+func sfWrite(obj tandem.Object, field string, v any) map[string]any {
+	if obj == tandem.ObjectAccount {
+		return map[string]any{field: v}
+	}
+	return mapping.SalesforceWrite(field, v)
 }
 
 func mustResolve(m tandem.Mapping) string {
