@@ -58,9 +58,11 @@ type App struct {
 	Budget     *budget.Budget
 	Web        *web.Server
 
-	server   *http.Server
-	listener net.Listener
-	serveErr chan error
+	server      *http.Server
+	listener    net.Listener
+	serveErr    chan error
+	stopSharing context.CancelFunc
+	sharingDone chan struct{}
 }
 
 // New opens the store (migrating it), connects the clients, validates the
@@ -84,6 +86,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err := a.Store.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
+	a.shareBudget() // every command's Salesforce calls count, from here on
 	hc := opts.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
@@ -177,6 +180,40 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	ok = true
 	return a, nil
+}
+
+// shareBudget adds this process's Salesforce calls to the count in the
+// database every ten seconds and reads back the total of every replica, so
+// that the 24-hour cap holds for the whole installation and across
+// restarts.
+func (a *App) shareBudget() {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.stopSharing, a.sharingDone = cancel, make(chan struct{})
+	share := func(ctx context.Context) {
+		err := a.Budget.Share(
+			func(hour int64, n int) error { return a.Store.AddAPICalls(ctx, tandem.DefaultInstallation, hour, n) },
+			func(from int64) (int, error) { return a.Store.APICallsSince(ctx, tandem.DefaultInstallation, from) })
+		if err != nil {
+			a.Log.Warn("share the API budget count", slog.Any("err", err))
+		}
+	}
+	go func() {
+		defer close(a.sharingDone)
+		t := time.NewTicker(10 * time.Second)
+		defer t.Stop()
+		for {
+			share(ctx)
+			select {
+			case <-ctx.Done():
+				// The calls of the last few seconds count too.
+				final, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				share(final)
+				cancel()
+				return
+			case <-t.C:
+			}
+		}
+	}()
 }
 
 // newSalesforce builds the Salesforce client for the configured auth mode.
@@ -273,6 +310,11 @@ func (a *App) Wait(ctx context.Context) error {
 // finish for a few seconds) and closes the database. Safe to call twice.
 func (a *App) Close() error {
 	var errs []error
+	if a.stopSharing != nil {
+		a.stopSharing()
+		<-a.sharingDone
+		a.stopSharing = nil
+	}
 	if a.server != nil {
 		errs = append(errs, shutdown(a.server, 5*time.Second))
 		a.server = nil

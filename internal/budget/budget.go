@@ -39,6 +39,11 @@ type Budget struct {
 	buckets [24]bucket
 	orgUsed int
 	orgMax  int
+
+	// pending counts calls made here since the last Share, by unix hour;
+	// shared is the 24-hour total of every replica that Share read back.
+	pending map[int64]int
+	shared  int
 }
 
 type bucket struct {
@@ -65,6 +70,50 @@ func (b *Budget) Count() {
 		*bk = bucket{hour: h}
 	}
 	bk.calls++
+	if b.pending == nil {
+		b.pending = map[int64]int{}
+	}
+	b.pending[h]++
+}
+
+// Share adds the calls made here since the last Share to a count kept
+// outside the process (add), and reads back the total of the last 24 hours
+// of every process counting there (total), so that a cap holds across
+// replicas and restarts. Calls that could not be added are kept for the
+// next Share.
+func (b *Budget) Share(add func(hour int64, n int) error, total func(fromHour int64) (int, error)) error {
+	b.mu.Lock()
+	pending := b.pending
+	b.pending = nil
+	nowHour := b.now().Unix() / 3600
+	b.mu.Unlock()
+	var err error
+	for h, n := range pending {
+		if err == nil {
+			if err = add(h, n); err == nil {
+				delete(pending, h)
+			}
+		}
+	}
+	if err != nil {
+		b.mu.Lock()
+		for h, n := range pending {
+			if b.pending == nil {
+				b.pending = map[int64]int{}
+			}
+			b.pending[h] += n
+		}
+		b.mu.Unlock()
+		return err
+	}
+	t, err := total(nowHour - 23)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.shared = t
+	b.mu.Unlock()
+	return nil
 }
 
 // Observe records the org-wide usage from a Sforce-Limit-Info header.
@@ -115,13 +164,19 @@ func (b *Budget) snapshotLocked() Snapshot {
 
 func (b *Budget) ownLocked() int {
 	h := b.now().Unix() / 3600
-	n := 0
+	local := 0
 	for _, bk := range b.buckets {
 		if h-bk.hour < 24 {
-			n += bk.calls
+			local += bk.calls
 		}
 	}
-	return n
+	shared := b.shared
+	for ph, n := range b.pending {
+		if h-ph < 24 {
+			shared += n
+		}
+	}
+	return max(local, shared)
 }
 
 // Allow reports whether work of class c may call Salesforce now, and if not,

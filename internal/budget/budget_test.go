@@ -1,6 +1,7 @@
 package budget
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -74,4 +75,39 @@ func TestOrgWideUsage(t *testing.T) {
 	require.False(t, s.EventPaused)
 	b.Observe(0, 0) // a response without the header changes nothing
 	require.Equal(t, 45000, b.Snapshot().Used)
+}
+
+func TestShareAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	c := &clock{t: time.Date(2026, 5, 1, 10, 30, 0, 0, time.UTC)}
+	db := map[int64]int{} // the shared count, as the store keeps it
+	add := func(h int64, n int) error { db[h] += n; return nil }
+	total := func(from int64) (int, error) {
+		n := 0
+		for h, c := range db {
+			if h >= from {
+				n += c
+			}
+		}
+		return n, nil
+	}
+	a, b := New(100, 0.4, 0.8, c.now), New(100, 0.4, 0.8, c.now)
+	for range 25 {
+		a.Count()
+		b.Count()
+	}
+	ok, _ := a.Allow(Bulk)
+	require.True(t, ok, "each replica alone is at 25 %")
+	require.NoError(t, a.Share(add, total))
+	require.NoError(t, b.Share(add, total))
+	require.NoError(t, a.Share(add, total))
+	require.Equal(t, 50, a.Snapshot().OwnCalls, "both replicas' calls count")
+	ok, _ = a.Allow(Bulk)
+	require.False(t, ok, "together they reached the bulk threshold")
+
+	failing := func(int64, int) error { return errors.New("database down") }
+	a.Count()
+	require.Error(t, a.Share(failing, total))
+	require.NoError(t, a.Share(add, total))
+	require.Equal(t, 51, a.Snapshot().OwnCalls, "calls that could not be shared are kept for the next time")
 }

@@ -49,6 +49,9 @@ type Queries interface {
 	TakeOverBulkSync(ctx context.Context, id int64, owner string, until time.Time, previous string) (bool, error)
 	BulkSyncLease(ctx context.Context, id int64) (string, time.Time, error)
 
+	AddAPICalls(ctx context.Context, inst string, hour int64, n int) error
+	APICallsSince(ctx context.Context, inst string, fromHour int64) (int, error)
+
 	PutBulkRecords(ctx context.Context, recs []BulkRecord) error
 	BulkRecordByIntercomID(ctx context.Context, runID int64, obj tandem.Object, id string) (BulkRecord, error)
 	BulkRecordsByKey(ctx context.Context, runID int64, obj tandem.Object, key string) ([]BulkRecord, error)

@@ -149,3 +149,26 @@ func exerciseBulkLease(t *testing.T, open func(testing.TB) *store.DB) {
 		require.False(t, ok, "a finished run cannot be claimed")
 	})
 }
+
+func exerciseAPIUsage(t *testing.T, open func(testing.TB) *store.DB) {
+	ctx := context.Background()
+
+	t.Run("APIUsage/AddAndSum", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		require.NoError(t, db.AddAPICalls(ctx, inst, 1000, 5))
+		require.NoError(t, db.AddAPICalls(ctx, inst, 1000, 7))
+		require.NoError(t, db.AddAPICalls(ctx, inst, 1010, 1))
+		require.NoError(t, db.AddAPICalls(ctx, "other", 1010, 100))
+		n, err := db.APICallsSince(ctx, inst, 1000)
+		require.NoError(t, err)
+		require.Equal(t, 13, n)
+		n, err = db.APICallsSince(ctx, inst, 1001)
+		require.NoError(t, err)
+		require.Equal(t, 1, n)
+		require.NoError(t, db.AddAPICalls(ctx, inst, 1058, 2)) // hours before 1010 are now over two days old
+		n, err = db.APICallsSince(ctx, inst, 0)
+		require.NoError(t, err)
+		require.Equal(t, 3, n, "old hours are pruned, hour 1010 is kept")
+	})
+}
