@@ -50,16 +50,6 @@ func (o Object) IntercomKind() string {
 // Valid reports whether o is one of the known pairs.
 func (o Object) Valid() bool { return o.SObject() != "" }
 
-// ObjectForSObject maps a Salesforce sObject name back to its pair.
-func ObjectForSObject(name string) (Object, bool) {
-	for _, o := range []Object{ObjectLead, ObjectContact, ObjectAccount} {
-		if o.SObject() == name {
-			return o, true
-		}
-	}
-	return "", false
-}
-
 // Direction says which system owns a mapped attribute: the owner is the only
 // writer, the other side receives its value.
 type Direction string

@@ -7,9 +7,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -314,6 +312,3 @@ func jobCount(t *testing.T, e *env) int {
 	require.NoError(t, err)
 	return len(res.Jobs)
 }
-
-var _ = fmt.Sprint
-var _ = url.Values{}

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -195,5 +194,3 @@ func TestCreateLeadAssignmentRuleFallback(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, "%v", out)
 	require.Equal(t, e.Salesforce.AssignmentUserID(), e.sf("Lead", out["salesforce_id"].(string))["OwnerId"])
 }
-
-var _ = bytes.NewReader

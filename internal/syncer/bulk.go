@@ -3,7 +3,6 @@ package syncer
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -1001,8 +1000,6 @@ func (p *pacer) observe(r intercom.Rate) {
 		p.remaining = r.Remaining
 	}
 }
-
-var _ = errors.New
 
 // dropSuperseded removes the pairs whose link has been synced by event sync
 // from an Intercom version newer than the bulk snapshot.

@@ -3,7 +3,6 @@ package syncer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"sync"
@@ -167,9 +166,6 @@ func (s *Syncer) budgetRefreshDue() bool {
 	return false
 }
 
-// Config returns the engine's configuration.
-func (s *Syncer) Config() Config { return s.cfg }
-
 // mappings returns the mappings of obj in direction d.
 func (s *Syncer) mappings(obj tandem.Object, d tandem.Direction) []tandem.Mapping {
 	var out []tandem.Mapping
@@ -257,12 +253,3 @@ func (s *Syncer) linkEvent(action string, l tandem.Link) {
 		s.hooks.OnLink(action, l)
 	}
 }
-
-func wrapf(err error, format string, args ...any) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf(format+": %w", append(args, err)...)
-}
-
-var _ = context.Background
