@@ -55,61 +55,101 @@ func icShadowKey(m tandem.Mapping) string {
 	return "ic:" + name
 }
 
-// pushToSalesforce writes the to_salesforce attributes of icObj that differ
-// from their shadows to the linked Salesforce record. rec is the current
-// Salesforce record when the caller has it (nil otherwise; it is read only
-// if a field has no shadow yet).
-func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[string]any, rec salesforce.Record, cause tandem.Cause) error {
-	ms := s.mappings(l.Object, tandem.ToSalesforce)
+// direction describes one side of a push for plan: where values come from,
+// how they are converted, and how the target's current value is read.
+type direction struct {
+	dir      tandem.Direction
+	op       string                                 // update_salesforce or update_intercom
+	seenKey  string                                 // shadow key of the source version
+	stamp    string                                 // the source record's version
+	key      func(tandem.Mapping) string            // shadow key of a mapping
+	source   func(tandem.Mapping) any               // the owning side's raw value
+	convert  func(tandem.Mapping, any) (any, error) // raw value → target value
+	current  func(tandem.Mapping) (any, error)      // the target's value, read lazily
+	readFail func(error) error                      // what a failed read of the target means
+}
+
+// plan compares every mapping of d with its shadow (or, for a field with no
+// shadow yet, with the target's current value) and returns the fields to
+// write and the shadows to store with them. done is true when nothing is
+// to be written: the record was synced from a newer version already, or
+// every field matches (the shadows learned on the way are stored then).
+func (s *Syncer) plan(ctx context.Context, l tandem.Link, d direction) (changes []change, baseline map[string]string, done bool, err error) {
+	ms := s.mappings(l.Object, d.dir)
 	if len(ms) == 0 {
-		return nil
+		return nil, nil, true, nil
 	}
 	shadows, err := s.store.Shadows(ctx, l.ID)
 	if err != nil {
-		return err
+		return nil, nil, true, err
 	}
-	if st := intercomStamp(icObj); st != "" && shadows[seenIntercomKey] > st {
-		return nil // a newer version was synced already (another replica, or a bulk sync)
+	if d.stamp != "" && shadows[d.seenKey] > d.stamp {
+		return nil, nil, true, nil // a newer version was synced already (another replica, or a bulk sync)
 	}
-	baseline := map[string]string{}
-	var changes []change
+	baseline = map[string]string{}
 	for _, m := range ms {
-		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
-		v, err := s.toSalesforce(ctx, l.Object, m, raw)
+		v, err := d.convert(m, d.source(m))
 		if err != nil {
-			if err := s.skipConversion(ctx, l, m, "update_salesforce", err); err != nil {
-				return err
+			if err := s.skipConversion(ctx, l, m, d.op, err); err != nil {
+				return nil, nil, true, err
 			}
 			continue
 		}
 		c := mapping.Canonical(v)
-		old, ok := shadows[sfShadowKey(m)]
+		old, ok := shadows[d.key(m)]
 		if ok && old == c {
 			continue
 		}
 		if !ok {
-			if rec == nil {
-				if rec, err = s.sfGet(ctx, l.Object, l.SalesforceID); err != nil {
-					return s.salesforceGone(ctx, l, err)
-				}
+			cur, err := d.current(m)
+			if err != nil {
+				return nil, nil, true, d.readFail(err)
 			}
-			cur, _ := mapping.SalesforceValue(rec, m.Salesforce)
-			old = mapping.Canonical(cur)
-			if old == c {
-				baseline[sfShadowKey(m)] = c
+			if old = mapping.Canonical(cur); old == c {
+				baseline[d.key(m)] = c
 				continue
 			}
 		}
 		changes = append(changes, change{m: m, value: v, canonical: c, old: old})
 	}
-	if stamp := intercomStamp(icObj); stamp != "" && shadows[seenIntercomKey] != stamp {
-		baseline[seenIntercomKey] = stamp
+	if d.stamp != "" && shadows[d.seenKey] != d.stamp {
+		baseline[d.seenKey] = d.stamp
 	}
 	if len(changes) == 0 {
 		if len(baseline) > 0 {
-			return s.store.SetShadows(ctx, l.ID, baseline)
+			return nil, nil, true, s.store.SetShadows(ctx, l.ID, baseline)
 		}
-		return nil
+		return nil, nil, true, nil
+	}
+	return changes, baseline, false, nil
+}
+
+// pushToSalesforce writes the to_salesforce attributes of icObj that differ
+// from their shadows to the linked Salesforce record. rec is the current
+// Salesforce record when the caller has it (nil otherwise; it is read only
+// if a field has no shadow yet).
+func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[string]any, rec salesforce.Record, cause tandem.Cause) error {
+	changes, baseline, done, err := s.plan(ctx, l, direction{
+		dir: tandem.ToSalesforce, op: "update_salesforce", seenKey: seenIntercomKey, stamp: intercomStamp(icObj), key: sfShadowKey,
+		source: func(m tandem.Mapping) any {
+			v, _ := mapping.IntercomValue(icObj, mustResolve(m))
+			return v
+		},
+		convert: func(m tandem.Mapping, raw any) (any, error) { return s.toSalesforce(ctx, l.Object, m, raw) },
+		current: func(m tandem.Mapping) (any, error) {
+			if rec == nil {
+				var err error
+				if rec, err = s.sfGet(ctx, l.Object, l.SalesforceID); err != nil {
+					return nil, err
+				}
+			}
+			v, _ := mapping.SalesforceValue(rec, m.Salesforce)
+			return v, nil
+		},
+		readFail: func(err error) error { return s.salesforceGone(ctx, l, err) },
+	})
+	if done || err != nil {
+		return err
 	}
 	fields := map[string]any{}
 	for _, ch := range changes {
@@ -141,57 +181,27 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 // shadows to the linked Intercom record. icObj is the current Intercom record
 // when the caller has it.
 func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesforce.Record, icObj map[string]any, cause tandem.Cause) error {
-	ms := s.mappings(l.Object, tandem.ToIntercom)
-	if len(ms) == 0 {
-		return nil
-	}
-	shadows, err := s.store.Shadows(ctx, l.ID)
-	if err != nil {
-		return err
-	}
-	if st := salesforceStamp(rec); st != "" && shadows[seenSalesforceKey] > st {
-		return nil // a newer version was synced already
-	}
-	baseline := map[string]string{}
-	var changes []change
-	for _, m := range ms {
-		name := mustResolve(m)
-		raw, _ := mapping.SalesforceValue(rec, m.Salesforce)
-		v, err := s.toIntercom(ctx, l.Object, m, raw)
-		if err != nil {
-			if err := s.skipConversion(ctx, l, m, "update_intercom", err); err != nil {
-				return err
-			}
-			continue
-		}
-		c := mapping.Canonical(v)
-		old, ok := shadows[icShadowKey(m)]
-		if ok && old == c {
-			continue
-		}
-		if !ok {
+	changes, baseline, done, err := s.plan(ctx, l, direction{
+		dir: tandem.ToIntercom, op: "update_intercom", seenKey: seenSalesforceKey, stamp: salesforceStamp(rec), key: icShadowKey,
+		source: func(m tandem.Mapping) any {
+			v, _ := mapping.SalesforceValue(rec, m.Salesforce)
+			return v
+		},
+		convert: func(m tandem.Mapping, raw any) (any, error) { return s.toIntercom(ctx, l.Object, m, raw) },
+		current: func(m tandem.Mapping) (any, error) {
 			if icObj == nil {
+				var err error
 				if icObj, err = s.icGet(ctx, l.Object, l.IntercomID); err != nil {
-					return s.intercomGone(ctx, l, err)
+					return nil, err
 				}
 			}
-			cur, _ := mapping.IntercomValue(icObj, name)
-			old = mapping.Canonical(cur)
-			if old == c {
-				baseline[icShadowKey(m)] = c
-				continue
-			}
-		}
-		changes = append(changes, change{m: m, value: v, canonical: c, old: old})
-	}
-	if stamp := salesforceStamp(rec); stamp != "" && shadows[seenSalesforceKey] != stamp {
-		baseline[seenSalesforceKey] = stamp
-	}
-	if len(changes) == 0 {
-		if len(baseline) > 0 {
-			return s.store.SetShadows(ctx, l.ID, baseline)
-		}
-		return nil
+			v, _ := mapping.IntercomValue(icObj, mustResolve(m))
+			return v, nil
+		},
+		readFail: func(err error) error { return s.intercomGone(ctx, l, err) },
+	})
+	if done || err != nil {
+		return err
 	}
 	body := map[string]any{}
 	custom := map[string]any{}
