@@ -205,6 +205,15 @@ func (c *Client) Do(ctx context.Context, req *http.Request, v any) (*Response, e
 			if attempt > 0 {
 				final = &RetriesExhaustedError{Attempts: attempt + 1, LastReason: lastReason, Err: final}
 			}
+			if !retry && ctx.Err() != nil && hresp != nil && attempt < c.maxRetries {
+				// The retry was given up only because the context ended
+				// (policies never retry then): say so, so callers see a
+				// cancellation rather than the transient answer alone.
+				if again, _ := c.retryPolicy(context.WithoutCancel(ctx), hresp, nil); again {
+					final = fmt.Errorf("%w; not retried: %w", final, ctx.Err())
+				}
+				hresp.Body = io.NopCloser(bytes.NewReader(errBody))
+			}
 			return resp, final
 		}
 		lastReason = reason
