@@ -194,7 +194,28 @@ type Mapping struct {
 	// Salesforce field's describe type and the Intercom attribute's data
 	// type decide).
 	Transform string `yaml:"transform,omitempty" json:"transform,omitempty"`
+	// OnFirstLink says what the first alignment of a newly linked pair does
+	// when both sides hold different, non-empty values: keep the target's
+	// value (FillBlanks, the default) or replace it (Overwrite).
+	OnFirstLink FirstLinkPolicy `yaml:"on_first_link,omitempty" json:"on_first_link,omitempty"`
+	// SyncBlanks lets an empty value replace a non-empty one on the other
+	// side. Off by default: clearing a field is never propagated.
+	SyncBlanks bool `yaml:"sync_blanks,omitempty" json:"sync_blanks,omitempty"`
 }
+
+// FirstLinkPolicy is what a mapping does the first time a pair is aligned.
+type FirstLinkPolicy string
+
+const (
+	// FillBlanks writes only where the target is empty; a differing
+	// non-empty target value is kept and reported.
+	FillBlanks FirstLinkPolicy = "fill_blanks"
+	// Overwrite replaces the target's value with the owner's.
+	Overwrite FirstLinkPolicy = "overwrite"
+)
+
+// Valid reports whether p is a known policy; empty means FillBlanks.
+func (p FirstLinkPolicy) Valid() bool { return p == "" || p == FillBlanks || p == Overwrite }
 
 // String describes the mapping for messages and logs.
 func (m Mapping) String() string {

@@ -140,7 +140,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 				hooks.OnLink(action, l)
 			}
 		},
-		OnLag: a.Metrics.observeLag,
+		OnLag:     a.Metrics.observeLag,
+		OnVerdict: a.Metrics.observeVerdict,
 	})
 
 	rcfg := &river.Config{

@@ -14,22 +14,37 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom/intercomsim"
 	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
 )
 
 // startQuiet starts an environment whose poller effectively never runs, so
 // only the bulk sync moves data.
-func startQuiet(t *testing.T, dbURL string) *env {
+func startQuiet(t *testing.T, dbURL string, configure ...func(*config.Config)) *env {
 	t.Helper()
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: time.Hour, NoWebhooks: true,
 		Options: app.Options{NoPeriodic: true},
+		Configure: func(c *config.Config) {
+			for _, f := range configure {
+				f(c)
+			}
+		},
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, d.Close()) })
 	return &env{Demo: d, t: t}
+}
+
+// overwriteAtFirstLink makes every mapping replace differing values when a
+// pair is first linked, for tests about writes rather than about the
+// first-link policy.
+func overwriteAtFirstLink(c *config.Config) {
+	for i := range c.Mappings {
+		c.Mappings[i].OnFirstLink = tandem.Overwrite
+	}
 }
 
 // seedPairs creates n users in Intercom, and Contacts with the same email
@@ -59,7 +74,7 @@ func seedPairs(t *testing.T, e *env, n int) (stale int) {
 func TestBulkSync(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, dbURL string) {
-		e := startQuiet(t, dbURL)
+		e := startQuiet(t, dbURL, overwriteAtFirstLink)
 		ctx := context.Background()
 		const n = 450
 		stale := seedPairs(t, e, n)

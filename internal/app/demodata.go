@@ -50,15 +50,20 @@ func seedDemo(ic *intercomsim.Server, sf *sfsim.Server) error {
 	companyIDs := map[string]string{}
 	accountIDs := map[string]string{}
 	for i, c := range demoCompanies {
+		size := 20 + c.spend/10
 		companyIDs[c.id] = ic.UpsertCompany(intercomsim.CompanySeed{CompanyID: c.id, Name: c.name, Website: "https://" + c.domain,
-			MonthlySpend: c.spend, Plan: demoPlans[i%3]})
+			MonthlySpend: c.spend, Size: size, Plan: demoPlans[i%3]})
 		if c.inSalesforce {
-			rev := float64(c.spend * 12)
-			if i%3 == 0 {
-				rev = 0 // out of date in Salesforce: the first sync fixes it
+			account := map[string]any{"Name": c.name, "AccountNumber": c.id, "Industry": c.industry,
+				"Website": c.domain, "AnnualRevenue": float64(c.spend * 120)}
+			switch i % 3 {
+			case 0: // empty in Salesforce: the first sync fills it
+			case 1: // Salesforce knows better: kept at first link, shown in the plan
+				account["NumberOfEmployees"] = size + 7
+			default:
+				account["NumberOfEmployees"] = size
 			}
-			id, err := sf.Insert("Account", map[string]any{"Name": c.name, "AccountNumber": c.id, "Industry": c.industry,
-				"Website": c.domain, "AnnualRevenue": rev})
+			id, err := sf.Insert("Account", account)
 			if err != nil {
 				return fmt.Errorf("account %s: %w", c.name, err)
 			}

@@ -241,10 +241,10 @@ func TestEndToEnd(t *testing.T) {
 		t.Run("companies sync with Accounts", func(t *testing.T) {
 			accID, err := e.Salesforce.Insert("Account", map[string]any{"Name": "Kestrel", "AccountNumber": "kestrel", "Industry": "Aviation"})
 			require.NoError(t, err)
-			coID := e.Intercom.UpsertCompany(intercomsim.CompanySeed{CompanyID: "kestrel", Name: "Kestrel", MonthlySpend: 1500})
+			coID := e.Intercom.UpsertCompany(intercomsim.CompanySeed{CompanyID: "kestrel", Name: "Kestrel", Size: 1500})
 			e.linked(tandem.ObjectAccount, coID)
-			eventually(t, "annual revenue from monthly spend", func() bool {
-				v, _ := e.sf("Account", accID)["AnnualRevenue"].(float64)
+			eventually(t, "employees from company size", func() bool {
+				v, _ := e.sf("Account", accID)["NumberOfEmployees"].(float64)
 				return v == 1500
 			})
 		})

@@ -147,6 +147,7 @@ func startFaultEnv(t *testing.T, dbURL string) *env {
 			c.Salesforce.Token = ""
 			c.Salesforce.ClientID = "sfsim-client-id"
 			c.Salesforce.ClientSecret = "sfsim-client-secret"
+			overwriteAtFirstLink(c)
 		},
 	})
 	require.NoError(t, err)
@@ -232,7 +233,7 @@ func seedFaultData(t *testing.T, e *env, scale int) faultData {
 	n, nl, nc := 40*scale, 8*scale, 6*scale
 	for i := range nc {
 		cid := fmt.Sprintf("co-%04d", i)
-		d.companies = append(d.companies, e.Intercom.UpsertCompany(intercomsim.CompanySeed{CompanyID: cid, Name: "Company " + cid, MonthlySpend: int64(100 * i)}))
+		d.companies = append(d.companies, e.Intercom.UpsertCompany(intercomsim.CompanySeed{CompanyID: cid, Name: "Company " + cid, Size: int64(100 * i)}))
 		id, err := e.Salesforce.Insert("Account", map[string]any{"Name": "Company " + cid, "AccountNumber": cid, "Industry": "Software"})
 		require.NoError(t, err)
 		d.accounts = append(d.accounts, id)
@@ -291,7 +292,7 @@ func burst(t *testing.T, e *env, d faultData) {
 	}
 	for i, id := range d.companies {
 		if i%2 == 0 {
-			require.NoError(t, e.Intercom.UpdateCompany(id, map[string]any{"monthly_spend": 5000 + i}))
+			require.NoError(t, e.Intercom.UpdateCompany(id, map[string]any{"size": 5000 + i}))
 		}
 		if i%3 == 0 {
 			require.NoError(t, e.Salesforce.Update("Account", d.accounts[i], map[string]any{"Industry": "Retail"}))
@@ -321,7 +322,7 @@ func snapshot(t *testing.T, e *env) faultSnapshot {
 			switch obj {
 			case "Account":
 				key = fmt.Sprint(r["AccountNumber"])
-				fields = map[string]any{"AnnualRevenue": r["AnnualRevenue"], "Industry": r["Industry"]}
+				fields = map[string]any{"NumberOfEmployees": r["NumberOfEmployees"], "Industry": r["Industry"]}
 			default:
 				key = fmt.Sprint(r["Email"])
 				fields = map[string]any{"Phone": r["Phone"], "Plan__c": r["Plan__c"], "Title": r["Title"]}
@@ -349,7 +350,7 @@ func snapshot(t *testing.T, e *env) faultSnapshot {
 	s.Counts["intercom companies"] = len(companies)
 	for _, c := range companies {
 		k := fmt.Sprintf("company/%v", c["company_id"])
-		s.Intercom[k] = map[string]any{"monthly_spend": c["monthly_spend"], "industry": c["industry"]}
+		s.Intercom[k] = map[string]any{"size": c["size"], "industry": c["industry"]}
 		icKey[fmt.Sprint(c["id"])] = k
 	}
 	links, err := e.App.Store.ListLinks(context.Background(), store.ListLinksParams{Installation: tandem.DefaultInstallation, Limit: 1 << 20})
@@ -375,8 +376,8 @@ func requireAligned(t *testing.T, s faultSnapshot, d faultData) {
 		require.NotNil(t, sf, l)
 		switch tandem.Object(obj) {
 		case tandem.ObjectAccount:
-			rev, _ := sf["AnnualRevenue"].(float64)
-			require.EqualValues(t, ic["monthly_spend"], rev, "AnnualRevenue of %s", l)
+			employees, _ := sf["NumberOfEmployees"].(float64)
+			require.EqualValues(t, ic["size"], employees, "NumberOfEmployees of %s", l)
 			require.Equal(t, sf["Industry"], ic["industry"], "industry of %s", l)
 		default:
 			require.Equal(t, ic["phone"], sf["Phone"], "Phone of %s", l)

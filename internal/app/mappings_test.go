@@ -22,8 +22,8 @@ func TestNameMappings(t *testing.T) {
 		DataDir: t.TempDir(), PollInterval: 200 * time.Millisecond,
 		Configure: func(c *config.Config) {
 			c.Mappings = append(c.Mappings,
-				tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "name", Salesforce: "Name", Direction: tandem.ToSalesforce},
-				tandem.Mapping{Object: tandem.ObjectContact, Intercom: "name", Salesforce: "Name", Direction: tandem.ToSalesforce},
+				tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "name", Salesforce: "Name", Direction: tandem.ToSalesforce, OnFirstLink: tandem.Overwrite},
+				tandem.Mapping{Object: tandem.ObjectContact, Intercom: "name", Salesforce: "Name", Direction: tandem.ToSalesforce, OnFirstLink: tandem.Overwrite},
 			)
 		},
 	})

@@ -22,6 +22,7 @@ type Metrics struct {
 	SyncErrors *prometheus.CounterVec
 	Links      *prometheus.CounterVec
 	APIUsage   *prometheus.GaugeVec
+	NotWritten *prometheus.CounterVec
 }
 
 func newMetrics() *Metrics {
@@ -47,8 +48,11 @@ func newMetrics() *Metrics {
 		APIUsage: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "tandem_salesforce_api_usage", Help: "Salesforce API usage of the last 24 hours as reported by Sforce-Limit-Info.",
 		}, []string{"kind"}),
+		NotWritten: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tandem_values_not_written_total", Help: "Values left alone on purpose: kept at first link, or a blank refused; by object, direction, field and verdict.",
+		}, []string{"object", "direction", "field", "verdict"}),
 	}
-	reg.MustRegister(m.Writes, m.Lag, m.APICalls, m.SyncErrors, m.Links, m.APIUsage,
+	reg.MustRegister(m.Writes, m.Lag, m.APICalls, m.SyncErrors, m.Links, m.APIUsage, m.NotWritten,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -72,6 +76,10 @@ func (m *Metrics) Handler() http.Handler {
 
 func (m *Metrics) observeWrite(e tandem.AuditEntry) {
 	m.Writes.WithLabelValues(string(e.Direction), string(e.Object)).Inc()
+}
+
+func (m *Metrics) observeVerdict(obj tandem.Object, d tandem.Direction, field, verdict string) {
+	m.NotWritten.WithLabelValues(string(obj), string(d), field, verdict).Inc()
 }
 
 func (m *Metrics) observeLag(d tandem.Direction, lag time.Duration) {

@@ -45,6 +45,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		Configure: func(c *config.Config) {
 			c.Intercom.URL, c.Salesforce.URL = s.icURL, s.sfURL
 			c.Sync.ReconcileInterval = 24 * time.Hour
+			// The benchmark measures writes: pairs that differ when first
+			// linked are aligned, not kept.
+			for i := range c.Mappings {
+				c.Mappings[i].OnFirstLink = tandem.Overwrite
+			}
 		},
 	})
 	if err != nil {

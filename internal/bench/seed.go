@@ -91,20 +91,20 @@ func seed(ic *intercomsim.Server, sf *sfsim.Server, o Options) (Seeded, error) {
 	for i := range nAcc {
 		stale, toSF := d.next(i)
 		note(tandem.ObjectAccount, stale, toSF)
-		cid, spend := fmt.Sprintf("co-%07d", i), int64(100+i%5000)
-		companyIDs[i] = ic.UpsertCompany(intercomsim.CompanySeed{CompanyID: cid, Name: "Company " + cid, MonthlySpend: spend,
+		cid, size := fmt.Sprintf("co-%07d", i), int64(100+i%5000)
+		companyIDs[i] = ic.UpsertCompany(intercomsim.CompanySeed{CompanyID: cid, Name: "Company " + cid, Size: size,
 			Industry: "Technology"})
 		if companyIDs[i] == "" {
 			return s, fmt.Errorf("seed Intercom company %s", cid)
 		}
-		revenue, industry := float64(spend), "Technology"
+		employees, industry := size, "Technology"
 		if stale && toSF {
-			revenue++
+			employees++
 		} else if stale {
 			industry = "Retail"
 		}
 		if _, err := sf.Insert("Account", map[string]any{"Name": "Company " + cid, "AccountNumber": cid,
-			"AnnualRevenue": revenue, "Industry": industry}); err != nil {
+			"NumberOfEmployees": employees, "Industry": industry}); err != nil {
 			return s, fmt.Errorf("seed Account %s: %w", cid, err)
 		}
 	}

@@ -110,6 +110,9 @@ func (c Config) Validate() error {
 		if !m.Direction.Valid() {
 			add(key+".direction", "must be to_salesforce or to_intercom")
 		}
+		if !m.OnFirstLink.Valid() {
+			add(key+".on_first_link", "must be fill_blanks or overwrite, not %q", m.OnFirstLink)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"sync"
 	"syscall"
@@ -66,6 +67,29 @@ func startSim(t *testing.T, args ...string) string {
 // into the processes.
 func baseEnv(t *testing.T) []string {
 	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+}
+
+// overwriteMappings are the default mappings with on_first_link: overwrite:
+// the seeded pairs differ when first linked, and the suites check that
+// every owner value arrives, whatever is killed when.
+const overwriteMappings = `mappings:
+  - {object: lead,    intercom: phone,                            salesforce: Phone,   direction: to_salesforce, on_first_link: overwrite}
+  - {object: lead,    intercom: custom_attributes.plan,           salesforce: Plan__c, direction: to_salesforce, on_first_link: overwrite}
+  - {object: lead,    intercom: custom_attributes.job_title,      salesforce: Title,   direction: to_intercom,   on_first_link: overwrite}
+  - {object: lead,    intercom: custom_attributes.sf_lead_status, salesforce: Status,  direction: to_intercom,   on_first_link: overwrite}
+  - {object: contact, intercom: phone,                            salesforce: Phone,   direction: to_salesforce, on_first_link: overwrite}
+  - {object: contact, intercom: custom_attributes.plan,           salesforce: Plan__c, direction: to_salesforce, on_first_link: overwrite}
+  - {object: contact, intercom: custom_attributes.job_title,      salesforce: Title,   direction: to_intercom,   on_first_link: overwrite}
+  - {object: account, intercom: size,                             salesforce: NumberOfEmployees, direction: to_salesforce, on_first_link: overwrite}
+  - {object: account, intercom: industry,                         salesforce: Industry, direction: to_intercom,  on_first_link: overwrite}
+`
+
+// writeConfig writes a configuration file with the overwrite mappings and
+// extra settings, and returns its path.
+func writeConfig(t *testing.T, extra string) string {
+	path := filepath.Join(t.TempDir(), "tandem.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(extra+overwriteMappings), 0o600))
+	return path
 }
 
 // bridgeEnv configures tandem through TANDEM_* variables.

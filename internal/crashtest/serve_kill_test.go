@@ -3,8 +3,6 @@ package crashtest
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -25,10 +23,9 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	ps := seedPairs(t, sfURL, icURL, n)
 	icBefore := len(icContacts(t, icURL))
 	dataDir := t.TempDir()
-	cfg := filepath.Join(t.TempDir(), "tandem.yaml")
 	// Reconciliation catches the changes whose webhooks arrived while the
 	// bridge was down (the simulator redelivers only after a minute).
-	require.NoError(t, os.WriteFile(cfg, []byte("sync:\n  poll_interval: 300ms\n  reconcile_interval: 1s\n"), 0o600))
+	cfg := writeConfig(t, "sync:\n  poll_interval: 300ms\n  reconcile_interval: 1s\n")
 	env := bridgeEnv(t, dataDir, listen, sfURL, icURL)
 	r := rng(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)

@@ -50,6 +50,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 	icBefore := len(icContacts(t, icURL))
 	dataDir := t.TempDir()
 	env := bridgeEnv(t, dataDir, "127.0.0.1:0", sfURL, icURL)
+	cfg := writeConfig(t, "")
 	r := rng(t)
 
 	// Kills land within a window that grows after every kill (a resumed run
@@ -59,7 +60,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 	window := 300 * time.Millisecond
 	runs, kills, finished := 0, 0, 0
 	for kills < *flagKills && runs < 4**flagKills {
-		p := startProc(t, env, "sync")
+		p := startProc(t, env, "sync", "--config", cfg)
 		runs++
 		delay := time.Duration(r.Int64N(int64(window)))
 		select {
@@ -75,7 +76,7 @@ func TestSyncSurvivesSIGKILL(t *testing.T) {
 			t.Logf("run %d killed after %s: bulk sync %s", runs, delay.Round(time.Millisecond), bulkState(t, dataDir))
 		}
 	}
-	p := startProc(t, env, "sync")
+	p := startProc(t, env, "sync", "--config", cfg)
 	runs++
 	require.NoError(t, p.wait(t, 2*time.Minute), "last tandem sync:\n%s", p.out.String())
 	t.Logf("last run: %s", lastLine(p.out.String()))

@@ -9,9 +9,11 @@ import "github.com/tandemhq/tandem"
 //     Phone and custom attribute plan → Plan__c towards Salesforce; Title →
 //     custom attribute job_title towards Intercom; for leads only, Status →
 //     custom attribute sf_lead_status towards Intercom;
-//   - companies ↔ Accounts: monthly_spend → AnnualRevenue towards
-//     Salesforce; Industry → the standard company attribute industry towards Intercom.
+//   - companies ↔ Accounts: size (the number of employees) →
+//     NumberOfEmployees towards Salesforce; Industry → the standard company
+//     attribute industry towards Intercom.
 //
+// Every default pairs two fields that mean the same thing on both sides.
 // Each call returns a fresh slice the caller may modify.
 func Defaults() []tandem.Mapping {
 	var ms []tandem.Mapping
@@ -26,7 +28,7 @@ func Defaults() []tandem.Mapping {
 		}
 	}
 	return append(ms,
-		tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "monthly_spend", Salesforce: "AnnualRevenue", Direction: tandem.ToSalesforce},
+		tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "size", Salesforce: "NumberOfEmployees", Direction: tandem.ToSalesforce},
 		tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "industry", Salesforce: "Industry", Direction: tandem.ToIntercom},
 	)
 }

@@ -42,6 +42,9 @@ func Validate(ms []tandem.Mapping, s Schema) error {
 		if strings.TrimSpace(m.Salesforce) == "" {
 			report("salesforce: the Salesforce field is missing")
 		}
+		if !m.OnFirstLink.Valid() {
+			report("on_first_link: must be fill_blanks or overwrite, not %q", m.OnFirstLink)
+		}
 		if m.Transform != "" {
 			report("transform: unknown transform %q (leave it empty to convert by type)", m.Transform)
 		}

@@ -41,9 +41,10 @@ func testSchema() Schema {
 	lead["IsConverted"] = SFField{Name: "IsConverted", Type: "boolean"}
 	contact := people()
 	account := map[string]SFField{
-		"Name":          {Name: "Name", Type: "string", Length: 255, Updateable: true, Createable: true},
-		"AnnualRevenue": {Name: "AnnualRevenue", Type: "currency", Updateable: true, Createable: true, Nillable: true},
-		"Industry":      {Name: "Industry", Type: "picklist", Picklist: []string{"Banking", "Retail"}, Updateable: true, Createable: true, Nillable: true},
+		"Name":              {Name: "Name", Type: "string", Length: 255, Updateable: true, Createable: true},
+		"AnnualRevenue":     {Name: "AnnualRevenue", Type: "currency", Updateable: true, Createable: true, Nillable: true},
+		"NumberOfEmployees": {Name: "NumberOfEmployees", Type: "int", Updateable: true, Createable: true, Nillable: true},
+		"Industry":          {Name: "Industry", Type: "picklist", Picklist: []string{"Banking", "Retail"}, Updateable: true, Createable: true, Nillable: true},
 	}
 	custom := func(name, dataType string) ICAttribute {
 		return ICAttribute{Name: "custom_attributes." + name, DataType: dataType, APIWritable: true, Custom: true}

@@ -162,7 +162,10 @@ func TestDefaults(t *testing.T) {
 	}
 	require.True(t, has(tandem.Mapping{Object: tandem.ObjectLead, Intercom: "custom_attributes.sf_lead_status", Salesforce: "Status", Direction: tandem.ToIntercom}))
 	require.False(t, has(tandem.Mapping{Object: tandem.ObjectContact, Intercom: "custom_attributes.sf_lead_status", Salesforce: "Status", Direction: tandem.ToIntercom}))
-	require.True(t, has(tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "monthly_spend", Salesforce: "AnnualRevenue", Direction: tandem.ToSalesforce}))
+	require.True(t, has(tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "size", Salesforce: "NumberOfEmployees", Direction: tandem.ToSalesforce}))
+	for _, m := range ms {
+		require.False(t, m.Intercom == "monthly_spend" && m.Salesforce == "AnnualRevenue", "monthly spend is not annual revenue")
+	}
 	require.True(t, has(tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "industry", Salesforce: "Industry", Direction: tandem.ToIntercom}))
 
 	ms[0].Intercom = "changed"

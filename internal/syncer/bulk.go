@@ -61,6 +61,11 @@ type BulkOptions struct {
 	IntercomWorkers int
 	// Progress is called after every page with the run's state.
 	Progress func(store.BulkSync)
+	// Records makes the plan list every field of every record it would
+	// write, refuse or keep, not only samples.
+	Records bool
+	// Report receives what the run did when it ends (RunBulk).
+	Report func(BulkPlan)
 }
 
 // StartBulk creates a bulk sync run, or returns the one still running.
@@ -105,7 +110,10 @@ func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.Bu
 	defer cancel(nil)
 	go s.renewBulkLease(ctx, cancel, id, owner)
 	defer func() { _ = s.store.ReleaseBulkSync(context.WithoutCancel(ctx), id, owner) }()
-	b := &bulkRun{s: s, run: run, opts: o}
+	b := &bulkRun{s: s, run: run, opts: o, tally: newTally(o.Records)}
+	if o.Report != nil {
+		defer func() { o.Report(b.tally.plan(false)) }()
+	}
 	if run.Checkpoint != "" {
 		if err := json.Unmarshal([]byte(run.Checkpoint), &b.cp); err != nil {
 			return run, fmt.Errorf("bulk sync %d: bad checkpoint: %w", id, err)
@@ -118,6 +126,23 @@ func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.Bu
 		_ = s.store.DeleteBulkRecords(context.WithoutCancel(ctx), b.run.ID)
 	}
 	return b.run, err
+}
+
+// PlanBulk runs a bulk sync without writing anything — no link, shadow,
+// Salesforce or Intercom write — and returns what a real run would do. It
+// reads both systems as a real run does.
+func (s *Syncer) PlanBulk(ctx context.Context, o BulkOptions) (BulkPlan, error) {
+	if o.IntercomWorkers <= 0 {
+		o.IntercomWorkers = 1
+	}
+	// The scratch records of a dry run belong to no bulk sync row: a
+	// negative id keeps them apart from every real run's.
+	id := -1 - rand.Int64N(1<<53)
+	b := &bulkRun{s: s, run: store.BulkSync{ID: id, Installation: s.cfg.Installation, Status: store.BulkRunning, StartedAt: s.now()},
+		opts: o, dry: true, tally: newTally(o.Records)}
+	defer func() { _ = s.store.DeleteBulkRecords(context.WithoutCancel(ctx), id) }()
+	err := b.execute(ctx)
+	return b.tally.plan(true), err
 }
 
 // ErrBulkBusy says another runner (a replica, or `tandem sync`) holds the
@@ -166,10 +191,12 @@ func (s *Syncer) renewBulkLease(ctx context.Context, cancel context.CancelCauseF
 }
 
 type bulkRun struct {
-	s    *Syncer
-	run  store.BulkSync
-	opts BulkOptions
-	cp   bulkCheckpoint
+	s     *Syncer
+	run   store.BulkSync
+	opts  BulkOptions
+	cp    bulkCheckpoint
+	dry   bool   // plan only: write nothing
+	tally *tally // what the run does, per object and field
 
 	mu      sync.Mutex // guards run counters updated by Intercom writers
 	writers *icWriters
@@ -302,6 +329,7 @@ func (b *bulkRun) execute(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
+			b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
 			total += n
 		}
 		b.run.Total = total
@@ -346,7 +374,9 @@ func (b *bulkRun) save(ctx context.Context) error {
 	b.run.Checkpoint = string(cp)
 	run := b.run
 	b.mu.Unlock()
-	if err := b.s.store.UpdateBulkSync(ctx, run); err != nil {
+	if b.dry {
+		run.Checkpoint = ""
+	} else if err := b.s.store.UpdateBulkSync(ctx, run); err != nil {
 		return err
 	}
 	if b.opts.Progress != nil {
@@ -497,6 +527,7 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 		if err != nil {
 			return err
 		}
+		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
 		pd, err := b.loadPage(ctx, obj, page.Records)
 		if err != nil {
 			return err
@@ -577,11 +608,15 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 		// of lists, and a lead may have become a user. Read it directly.
 		var err error
 		if icObj, err = s.icGet(ctx, l.Object, l.IntercomID); isIntercomGone(err) {
+			if b.dry {
+				return nil
+			}
 			return s.dropLink(ctx, l, "Intercom record deleted")
 		} else if err != nil {
 			return err
 		}
 	}
+	b.tally.add(obj, func(o *ObjectPlan) { o.Compared++ })
 	old := pd.shadows[l.ID]
 	if old == nil {
 		old = map[string]string{}
@@ -590,8 +625,20 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 	// a failed write is retried by the next sync instead of looking done.
 	before := maps.Clone(old)
 	sfShadows, icShadows := map[string]string{}, map[string]string{}
-	sfChanges, fields := s.diffToSalesforce(ctx, l, icObj, rec, sfShadows)
-	icChanges, body := s.diffToIntercom(ctx, l, rec, icObj, icShadows)
+	sfChanges := b.diff(ctx, l, tandem.ToSalesforce, icObj, rec, before, sfShadows)
+	icChanges := b.diff(ctx, l, tandem.ToIntercom, icObj, rec, before, icShadows)
+	if len(sfChanges) > 0 {
+		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceWrites++ })
+	}
+	if len(icChanges) > 0 {
+		b.tally.add(obj, func(o *ObjectPlan) { o.IntercomWrites++ })
+	}
+	if b.dry {
+		if len(sfChanges) > 0 {
+			b.batch = append(b.batch, pendingSF{link: l})
+		}
+		return nil
+	}
 	if len(sfChanges) == 0 {
 		maps.Copy(old, sfShadows)
 	}
@@ -611,18 +658,18 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 		if len(b.batch) == 0 {
 			b.batchFrom = b.prevID
 		}
-		b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: fields, changes: sfChanges, shadows: sfShadows})
+		b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: sfBody(l.Object, sfChanges), changes: sfChanges, shadows: sfShadows})
 	} else if len(sfShadows) > 0 {
-		if err := s.store.SetShadows(ctx, l.ID, sfShadows); err != nil {
+		if err := s.store.SetShadows(ctx, l.ID, unchanged(sfShadows, before)); err != nil {
 			return err
 		}
 	}
 	if len(icChanges) > 0 {
 		stamp := salesforceStamp(rec)
 		icShadows[seenSalesforceKey] = stamp
-		b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: body, changes: icChanges, shadows: icShadows})
+		b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: s.icBody(l.Object, icChanges), changes: icChanges, shadows: icShadows})
 	} else if len(icShadows) > 0 {
-		if err := s.store.SetShadows(ctx, l.ID, icShadows); err != nil {
+		if err := s.store.SetShadows(ctx, l.ID, unchanged(icShadows, before)); err != nil {
 			return err
 		}
 	}
@@ -642,15 +689,19 @@ func (b *bulkRun) linkByKey(ctx context.Context, obj tandem.Object, rec salesfor
 		if pd.linkedICs[c.IntercomID] {
 			continue
 		}
-		l, err := s.store.UpsertLink(ctx, tandem.Link{InstallationID: s.cfg.Installation, Object: obj,
+		l := tandem.Link{InstallationID: s.cfg.Installation, Object: obj,
 			IntercomID: c.IntercomID, SalesforceID: rec.ID(), MatchedBy: s.icKeyField(obj), MatchKey: key,
-			Note: candidatesNote(len(cands))})
-		if err != nil {
-			return tandem.Link{}, false, err
+			Note: candidatesNote(len(cands))}
+		if !b.dry {
+			var err error
+			if l, err = s.store.UpsertLink(ctx, l); err != nil {
+				return tandem.Link{}, false, err
+			}
+			s.linkEvent("made", l)
 		}
 		pd.linkedICs[c.IntercomID] = true
-		s.linkEvent("made", l)
 		b.count(func(r *store.BulkSync) { r.Linked++ })
+		b.tally.add(obj, func(o *ObjectPlan) { o.LinksMade++ })
 		return l, true, nil
 	}
 	return tandem.Link{}, false, nil
@@ -666,6 +717,10 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 	}
 	pending := b.batch
 	b.batch = nil
+	if b.dry {
+		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
+		return nil
+	}
 	// Event sync may be writing the same records right now: hold their
 	// locks, and drop the pairs it has already synced from a newer version.
 	keys := make([]string, 0, len(pending))
@@ -685,6 +740,7 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 			recs[i] = salesforce.NewRecord(obj.SObject(), f)
 		}
 		results, err := b.s.sf.Collections.Update(ctx, recs, false)
+		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
 		if err != nil {
 			return err // the whole call failed: the job retries from the checkpoint
 		}
@@ -733,54 +789,78 @@ func (b *bulkRun) count(fn func(*store.BulkSync)) {
 	b.mu.Unlock()
 }
 
-// diffToSalesforce plans the to_salesforce writes of a pair from the actual
-// values on both sides; shadows receives every compared field's value.
-func (s *Syncer) diffToSalesforce(ctx context.Context, l tandem.Link, icObj map[string]any, rec salesforce.Record, shadows map[string]string) ([]change, map[string]any) {
+// diff plans the writes of one direction of a pair from the actual values
+// on both sides and the link's shadows (prev); shadows receives the
+// shadows every compared field leaves behind once the write succeeded.
+func (b *bulkRun) diff(ctx context.Context, l tandem.Link, d tandem.Direction, icObj map[string]any, rec salesforce.Record, prev, shadows map[string]string) []change {
+	s := b.s
 	var changes []change
-	fields := map[string]any{}
-	for _, m := range s.mappings(l.Object, tandem.ToSalesforce) {
-		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
-		v, err := s.toSalesforce(ctx, l.Object, m, raw)
+	firstLink := prev[alignedKey(d)] == ""
+	if firstLink {
+		shadows[alignedKey(d)] = "1"
+	}
+	for _, m := range s.mappings(l.Object, d) {
+		name := mustResolve(m)
+		var (
+			v, cur     any
+			err        error
+			key, field string
+			op         = "update_salesforce"
+		)
+		if d == tandem.ToSalesforce {
+			raw, _ := mapping.IntercomValue(icObj, name)
+			v, err = s.toSalesforce(ctx, l.Object, m, raw)
+			cur, _ = mapping.SalesforceValue(rec, m.Salesforce)
+			key, field = sfShadowKey(m), m.Salesforce
+		} else {
+			raw, _ := mapping.SalesforceValue(rec, m.Salesforce)
+			v, err = s.toIntercom(ctx, l.Object, m, raw)
+			cur, _ = mapping.IntercomValue(icObj, name)
+			key, field, op = icShadowKey(m), name, "update_intercom"
+		}
 		if err != nil {
-			_ = s.skipConversion(ctx, l, m, "update_salesforce", err)
+			if !b.dry {
+				_ = s.skipConversion(ctx, l, m, op, err)
+			}
 			continue
 		}
-		c := mapping.Canonical(v)
-		cur, _ := mapping.SalesforceValue(rec, m.Salesforce)
-		shadows[sfShadowKey(m)] = c
-		if old := mapping.Canonical(cur); old != c {
-			changes = append(changes, change{m: m, value: v, canonical: c, old: old})
-			maps.Copy(fields, sfWrite(l.Object, m.Salesforce, v))
+		f := fieldState{src: mapping.Canonical(v), dst: mapping.Canonical(cur), dstKnown: true, firstLink: firstLink}
+		f.shadow, f.hasShadow = prev[key]
+		f.heldSrc, f.isHeld = holdOf(prev, key)
+		vd := decide(m, f, true)
+		b.tally.field(l, m, field, vd, f)
+		if !b.dry {
+			s.noteVerdict(l, m, vd, f)
+		}
+		recordVerdict(shadows, prev, key, vd, f.src)
+		if vd.writes() {
+			changes = append(changes, change{m: m, value: v, canonical: f.src, old: f.dst, verdict: vd})
 		}
 	}
-	return changes, fields
+	return changes
 }
 
-// diffToIntercom plans the to_intercom writes of a pair.
-func (s *Syncer) diffToIntercom(ctx context.Context, l tandem.Link, rec salesforce.Record, icObj map[string]any, shadows map[string]string) ([]change, map[string]any) {
-	var changes []change
-	body := map[string]any{}
-	for _, m := range s.mappings(l.Object, tandem.ToIntercom) {
-		name := mustResolve(m)
-		a := s.icAttr(l.Object, name)
-		raw, _ := mapping.SalesforceValue(rec, m.Salesforce)
-		v, err := s.toIntercom(ctx, l.Object, m, raw)
-		if err != nil {
-			_ = s.skipConversion(ctx, l, m, "update_intercom", err)
-			continue
-		}
-		c := mapping.Canonical(v)
-		cur, _ := mapping.IntercomValue(icObj, name)
-		shadows[icShadowKey(m)] = c
-		if old := mapping.Canonical(cur); old != c {
-			changes = append(changes, change{m: m, value: v, canonical: c, old: old})
-			if v == nil && a.DataType == "string" && a.Custom {
-				v = ""
-			}
-			setPath(body, name, s.intercomBodyValue(name, v))
-		}
+// sfBody is the Salesforce update body of changes.
+func sfBody(obj tandem.Object, changes []change) map[string]any {
+	fields := map[string]any{}
+	for _, ch := range changes {
+		maps.Copy(fields, sfWrite(obj, ch.m.Salesforce, ch.value))
 	}
-	return changes, body
+	return fields
+}
+
+// icBody is the Intercom update body of changes.
+func (s *Syncer) icBody(obj tandem.Object, changes []change) map[string]any {
+	body := map[string]any{}
+	for _, ch := range changes {
+		name := mustResolve(ch.m)
+		v := ch.value
+		if a := s.icAttr(obj, name); v == nil && a.DataType == "string" && a.Custom {
+			v = "" // Intercom rejects null for some custom attributes; "" clears a string.
+		}
+		setPath(body, name, s.intercomBodyValue(name, v))
+	}
+	return body
 }
 
 // sfCount counts the records of obj a bulk sync will read.

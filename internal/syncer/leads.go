@@ -193,7 +193,10 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 	} else if company != "" {
 		fields["Company"] = company
 	}
-	shadows := map[string]string{}
+	// Every mapped value Intercom has goes into the new Lead, whichever
+	// side owns it: a field Salesforce owns would otherwise come back empty
+	// and, polled, clear the Intercom value it was created from.
+	shadows := map[string]string{alignedKey(tandem.ToSalesforce): "1", alignedKey(tandem.ToIntercom): "1"}
 	for _, m := range s.mappings(tandem.ObjectLead, tandem.ToSalesforce) {
 		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
 		v, err := s.toSalesforce(ctx, tandem.ObjectLead, m, raw)
@@ -206,6 +209,22 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 			maps.Copy(fields, mapping.SalesforceWrite(m.Salesforce, v))
 		}
 		shadows[sfShadowKey(m)] = mapping.Canonical(v)
+	}
+	for _, m := range s.mappings(tandem.ObjectLead, tandem.ToIntercom) {
+		if f, ok := desc.Field(m.Salesforce); m.Transform == ownerTransform || ok && !f.Createable {
+			continue // the owner is chosen below; a field the API user cannot set stays to Salesforce
+		}
+		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
+		v, err := s.toSalesforce(ctx, tandem.ObjectLead, m, raw)
+		if err != nil || v == nil {
+			continue // nothing Salesforce can take: the value stays in Intercom, guarded from blanks
+		}
+		back, err := s.toIntercom(ctx, tandem.ObjectLead, m, v)
+		if err != nil {
+			continue
+		}
+		maps.Copy(fields, mapping.SalesforceWrite(m.Salesforce, v))
+		shadows[icShadowKey(m)] = mapping.Canonical(back)
 	}
 	maps.Copy(fields, edits)
 	for _, f := range desc.Fields {

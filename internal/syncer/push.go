@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 	"time"
 
@@ -13,12 +12,13 @@ import (
 	"github.com/tandemhq/tandem/salesforce"
 )
 
-// change is one field that differs from what tandem last synced.
+// change is one field to write.
 type change struct {
 	m         tandem.Mapping
 	value     any    // converted for the target system
 	canonical string // shadow form of value
 	old       string // previous shadow or target value, for the audit
+	verdict   verdict
 }
 
 // Besides one shadow per field, each link remembers which version of each
@@ -70,58 +70,108 @@ type direction struct {
 }
 
 // plan compares every mapping of d with its shadow (or, for a field with no
-// shadow yet, with the target's current value) and returns the fields to
-// write and the shadows to store with them. done is true when nothing is
-// to be written: the record was synced from a newer version already, or
-// every field matches (the shadows learned on the way are stored then).
-func (s *Syncer) plan(ctx context.Context, l tandem.Link, d direction) (changes []change, baseline map[string]string, done bool, err error) {
+// shadow yet, with the target's current value) and decides each field with
+// decide. It returns the fields to write and the shadows to store with them
+// (finish adds the written fields' shadows once the write succeeded). done
+// is true when nothing is to be written: the record was synced from a newer
+// version already, or no field needs a write (the shadows learned on the
+// way are stored then).
+func (s *Syncer) plan(ctx context.Context, l tandem.Link, d direction) (p planned, done bool, err error) {
 	ms := s.mappings(l.Object, d.dir)
 	if len(ms) == 0 {
-		return nil, nil, true, nil
+		return p, true, nil
 	}
 	shadows, err := s.store.Shadows(ctx, l.ID)
 	if err != nil {
-		return nil, nil, true, err
+		return p, true, err
 	}
 	if d.stamp != "" && shadows[d.seenKey] > d.stamp {
-		return nil, nil, true, nil // a newer version was synced already (another replica, or a bulk sync)
+		return p, true, nil // a newer version was synced already (another replica, or a bulk sync)
 	}
-	baseline = map[string]string{}
+	p = planned{prev: shadows, next: map[string]string{alignedKey(d.dir): "1"}}
+	firstLink := shadows[alignedKey(d.dir)] == ""
 	for _, m := range ms {
 		v, err := d.convert(m, d.source(m))
 		if err != nil {
 			if err := s.skipConversion(ctx, l, m, d.op, err); err != nil {
-				return nil, nil, true, err
+				return p, true, err
 			}
 			continue
 		}
 		c := mapping.Canonical(v)
-		old, ok := shadows[d.key(m)]
-		if ok && old == c {
-			continue
-		}
-		if !ok {
+		key := d.key(m)
+		f := fieldState{src: c, firstLink: firstLink}
+		f.shadow, f.hasShadow = shadows[key]
+		f.heldSrc, f.isHeld = holdOf(shadows, key)
+		f.dst = f.shadow
+		if !f.hasShadow {
 			cur, err := d.current(m)
 			if err != nil {
-				return nil, nil, true, d.readFail(err)
+				return p, true, d.readFail(err)
 			}
-			if old = mapping.Canonical(cur); old == c {
-				baseline[d.key(m)] = c
-				continue
-			}
+			f.dst, f.dstKnown = mapping.Canonical(cur), true
 		}
-		changes = append(changes, change{m: m, value: v, canonical: c, old: old})
-	}
-	if d.stamp != "" && shadows[d.seenKey] != d.stamp {
-		baseline[d.seenKey] = d.stamp
-	}
-	if len(changes) == 0 {
-		if len(baseline) > 0 {
-			return nil, nil, true, s.store.SetShadows(ctx, l.ID, baseline)
+		vd := decide(m, f, false)
+		s.noteVerdict(l, m, vd, f)
+		if vd.writes() {
+			p.changes = append(p.changes, change{m: m, value: v, canonical: c, old: f.dst, verdict: vd})
+			continue
 		}
-		return nil, nil, true, nil
+		recordVerdict(p.next, shadows, key, vd, c)
 	}
-	return changes, baseline, false, nil
+	if d.stamp != "" {
+		p.next[d.seenKey] = d.stamp
+	}
+	p.next = unchanged(p.next, shadows)
+	if len(p.changes) == 0 {
+		return p, true, s.store.SetShadows(ctx, l.ID, p.next)
+	}
+	return p, false, nil
+}
+
+// planned is the outcome of plan for one pair and direction.
+type planned struct {
+	changes []change
+	prev    map[string]string // the link's shadows before
+	next    map[string]string // the shadows to store
+}
+
+// finish adds the shadows of the written changes, once the write succeeded.
+func (p planned) finish(key func(tandem.Mapping) string) map[string]string {
+	for _, ch := range p.changes {
+		recordVerdict(p.next, p.prev, key(ch.m), ch.verdict, ch.canonical)
+	}
+	return p.next
+}
+
+// unchanged drops from next the shadows that prev holds already.
+func unchanged(next, prev map[string]string) map[string]string {
+	for k, v := range next {
+		if old, ok := prev[k]; ok && old == v || !ok && v == "" && strings.HasPrefix(k, "held:") {
+			delete(next, k)
+		}
+	}
+	return next
+}
+
+// noteVerdict reports the verdicts an operator should hear about: values
+// kept at first link and blanks refused.
+func (s *Syncer) noteVerdict(l tandem.Link, m tandem.Mapping, v verdict, f fieldState) {
+	if v != held && v != blankRefused {
+		return
+	}
+	field := m.Salesforce
+	if m.Direction == tandem.ToIntercom {
+		field = mustResolve(m)
+	}
+	if v == held && f.isHeld {
+		return // reported when the hold began
+	}
+	s.log.Info("value "+v.String(), "object", string(l.Object), "intercom_id", l.IntercomID, "salesforce_id", l.SalesforceID,
+		"direction", string(m.Direction), "field", field, "owner_value", f.src, "kept_value", f.dst)
+	if s.hooks.OnVerdict != nil {
+		s.hooks.OnVerdict(l.Object, m.Direction, field, v.String())
+	}
 }
 
 // pushToSalesforce writes the to_salesforce attributes of icObj that differ
@@ -129,7 +179,7 @@ func (s *Syncer) plan(ctx context.Context, l tandem.Link, d direction) (changes 
 // Salesforce record when the caller has it (nil otherwise; it is read only
 // if a field has no shadow yet).
 func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[string]any, rec salesforce.Record, cause tandem.Cause) error {
-	changes, baseline, done, err := s.plan(ctx, l, direction{
+	p, done, err := s.plan(ctx, l, direction{
 		dir: tandem.ToSalesforce, op: "update_salesforce", seenKey: seenIntercomKey, stamp: intercomStamp(icObj), key: sfShadowKey,
 		source: func(m tandem.Mapping) any {
 			v, _ := mapping.IntercomValue(icObj, mustResolve(m))
@@ -151,10 +201,8 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 	if done || err != nil {
 		return err
 	}
-	fields := map[string]any{}
-	for _, ch := range changes {
-		maps.Copy(fields, sfWrite(l.Object, ch.m.Salesforce, ch.value))
-	}
+	changes := p.changes
+	fields := sfBody(l.Object, changes)
 	if _, err := s.sf.SObjects.Update(ctx, l.Object.SObject(), l.SalesforceID, fields); err != nil {
 		if isSalesforceGone(err) {
 			return s.salesforceGone(ctx, l, err)
@@ -165,10 +213,7 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 		}
 		return s.fail(ctx, failure{link: l, op: "update_salesforce", system: "salesforce", fields: changedFields(changes), payload: fields}, err)
 	}
-	for _, ch := range changes {
-		baseline[sfShadowKey(ch.m)] = ch.canonical
-	}
-	if err := s.commit(ctx, l, tandem.ToSalesforce, "update_salesforce", changes, baseline, cause); err != nil {
+	if err := s.commit(ctx, l, tandem.ToSalesforce, "update_salesforce", changes, p.finish(sfShadowKey), cause); err != nil {
 		return err
 	}
 	if at, ok := icObj["updated_at"].(float64); ok && at > 0 {
@@ -181,7 +226,7 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 // shadows to the linked Intercom record. icObj is the current Intercom record
 // when the caller has it.
 func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesforce.Record, icObj map[string]any, cause tandem.Cause) error {
-	changes, baseline, done, err := s.plan(ctx, l, direction{
+	p, done, err := s.plan(ctx, l, direction{
 		dir: tandem.ToIntercom, op: "update_intercom", seenKey: seenSalesforceKey, stamp: salesforceStamp(rec), key: icShadowKey,
 		source: func(m tandem.Mapping) any {
 			v, _ := mapping.SalesforceValue(rec, m.Salesforce)
@@ -203,33 +248,15 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 	if done || err != nil {
 		return err
 	}
-	body := map[string]any{}
-	custom := map[string]any{}
-	for _, ch := range changes {
-		name := mustResolve(ch.m)
-		if attr, ok := strings.CutPrefix(name, "custom_attributes."); ok {
-			v := ch.value
-			if v == nil && s.icAttr(l.Object, name).DataType == "string" {
-				v = "" // Intercom rejects null for some custom attributes; "" clears a string.
-			}
-			custom[attr] = v
-		} else {
-			body[name] = s.intercomBodyValue(name, ch.value)
-		}
-	}
-	if len(custom) > 0 {
-		body["custom_attributes"] = custom
-	}
+	changes := p.changes
+	body := s.icBody(l.Object, changes)
 	if _, err := s.icUpdate(ctx, l.Object, l.IntercomID, body); err != nil {
 		if isIntercomGone(err) {
 			return s.intercomGone(ctx, l, err)
 		}
 		return s.fail(ctx, failure{link: l, op: "update_intercom", system: "intercom", fields: changedFields(changes), payload: body}, err)
 	}
-	for _, ch := range changes {
-		baseline[icShadowKey(ch.m)] = ch.canonical
-	}
-	if err := s.commit(ctx, l, tandem.ToIntercom, "update_intercom", changes, baseline, cause); err != nil {
+	if err := s.commit(ctx, l, tandem.ToIntercom, "update_intercom", changes, p.finish(icShadowKey), cause); err != nil {
 		return err
 	}
 	if at, ok := rec.Time("SystemModstamp"); ok {

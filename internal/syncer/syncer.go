@@ -88,6 +88,9 @@ type Hooks struct {
 	OnLink func(action string, l tandem.Link)
 	// OnLag observes the delay between a change and its write.
 	OnLag func(direction tandem.Direction, lag time.Duration)
+	// OnVerdict is called when a field was not written on purpose: a value
+	// kept at first link, or a blank refused.
+	OnVerdict func(obj tandem.Object, d tandem.Direction, field, verdict string)
 }
 
 // Syncer is the engine. It is safe for concurrent use.

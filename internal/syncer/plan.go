@@ -1,0 +1,122 @@
+package syncer
+
+import (
+	"github.com/tandemhq/tandem"
+)
+
+// verdict is what the planner decides for one mapped field of one pair.
+type verdict int
+
+const (
+	// inSync: nothing to write (equal values, or no change since the last
+	// sync).
+	inSync verdict = iota
+	// fill: the target is empty and receives the owner's value.
+	fill
+	// overwrite: the target's non-empty value is replaced by the owner's:
+	// the owner's value changed since the last sync, a bulk sync re-aligns a
+	// drifted field, or the mapping says on_first_link: overwrite.
+	overwrite
+	// held: the first alignment of the field found two different non-empty
+	// values and the mapping fills blanks only; the target keeps its value
+	// until the owner's value changes.
+	held
+	// blankRefused: the owner's value is empty, the target's is not, and
+	// the mapping does not sync blanks.
+	blankRefused
+)
+
+var verdictNames = [...]string{"in sync", "filled", "overwritten", "kept at first link", "blank refused"}
+
+func (v verdict) String() string { return verdictNames[v] }
+
+// writes reports whether the verdict writes the target.
+func (v verdict) writes() bool { return v == fill || v == overwrite }
+
+// fieldState is what the planner knows about one mapped field of a pair.
+// Values are canonical (mapping.Canonical), converted to the target's type.
+type fieldState struct {
+	src string // the owner's value
+	dst string // the target's value (or, if !dstKnown, the shadow)
+
+	dstKnown bool
+	// shadow is the value tandem last synced (or saw) for the field;
+	// hasShadow is false until the field was first compared.
+	shadow    string
+	hasShadow bool
+	// firstLink is true until the pair has been aligned once in this
+	// direction: the link is new (made by key, by Create Lead's lookup, or
+	// handed over by a Lead conversion).
+	firstLink bool
+	// heldSrc is the owner's value at the time the target was kept at first
+	// link; the hold lasts while the owner's value stays the same.
+	heldSrc string
+	isHeld  bool
+}
+
+// decide is the one planning rule event sync and bulk sync share.
+//
+// Event sync (realign false) reacts to a change of the owner: a field whose
+// owner value equals its shadow is left alone without reading the target.
+// Bulk sync (realign true) compares both sides and also repairs a target
+// that drifted from its owner since the last sync.
+//
+// In both, for a field that differs:
+//   - an empty owner value never clears the target unless SyncBlanks;
+//   - an empty target is filled;
+//   - the first alignment of a newly linked pair keeps a non-empty target
+//     unless OnFirstLink is overwrite, and the hold lasts until the owner's
+//     value changes;
+//   - otherwise the target is overwritten.
+func decide(m tandem.Mapping, f fieldState, realign bool) verdict {
+	if f.hasShadow && f.shadow == f.src && !realign {
+		return inSync
+	}
+	if f.src == f.dst && (f.dstKnown || realign) {
+		return inSync
+	}
+	srcBlank, dstBlank := f.src == "", f.dst == ""
+	switch {
+	case srcBlank && !dstBlank && !m.SyncBlanks:
+		return blankRefused
+	case dstBlank && f.dstKnown:
+		return fill
+	case f.isHeld && f.heldSrc == f.src:
+		return held
+	case f.firstLink && m.OnFirstLink != tandem.Overwrite:
+		return held
+	}
+	return overwrite
+}
+
+// alignedKey is the shadow key that marks a link as aligned once in
+// direction d; its absence makes the next alignment a first link.
+func alignedKey(d tandem.Direction) string { return "aligned:" + string(d) }
+
+// heldKey is the shadow key that remembers a value kept at first link.
+// Its value is "=" followed by the owner's value at that time, or empty
+// once the hold is over.
+func heldKey(shadowKey string) string { return "held:" + shadowKey }
+
+// holdOf reads the hold of a field from a link's shadows.
+func holdOf(shadows map[string]string, shadowKey string) (string, bool) {
+	v := shadows[heldKey(shadowKey)]
+	if len(v) == 0 || v[0] != '=' {
+		return "", false
+	}
+	return v[1:], true
+}
+
+// recordVerdict adds to next the shadows a verdict leaves behind once its
+// write (if any) succeeded: the owner's value as the field's shadow, and
+// the start or end of a hold.
+func recordVerdict(next, prev map[string]string, shadowKey string, v verdict, src string) {
+	next[shadowKey] = src
+	_, wasHeld := holdOf(prev, shadowKey)
+	switch {
+	case v == held:
+		next[heldKey(shadowKey)] = "=" + src
+	case wasHeld && v != blankRefused:
+		next[heldKey(shadowKey)] = ""
+	}
+}
