@@ -319,6 +319,9 @@ func (s *Server) dispatch(q *apiReq) response {
 	case "sobjects":
 		return s.dispatchSObjects(q)
 	case "composite":
+		if len(segs) == 1 {
+			return s.composite(q)
+		}
 		if len(segs) >= 2 && segs[1] == "sobjects" {
 			return s.dispatchCollections(q)
 		}
