@@ -145,7 +145,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
+	case strings.HasPrefix(p, "/lightning/r/"):
+		s.serveLightning(w, r)
+		return
 	default:
+		if s.serveShortLink(w, r) {
+			return
+		}
 		resp = errResp(notFound())
 	}
 	s.write(w, resp)
