@@ -28,8 +28,44 @@ func (s *Server) createConversation(c *contact, body string) *conversation {
 	conv.seq = s.seq
 	s.conversations[conv.ID] = conv
 	s.convList = append(s.convList, conv)
-	s.emit("conversation.user.created", s.renderConversation(conv, s.opts.DefaultVersion, nil))
+	s.emitConversation("conversation.user.created", conv, nil, nil)
 	return conv
+}
+
+// startAdminConversation starts a conversation an admin initiates with a
+// contact (an outbound in-app or email message) and fires
+// conversation.admin.single.created. Callers hold s.mu.
+func (s *Server) startAdminConversation(a *admin, c *contact, subject, body, messageType string) *conversation {
+	now := s.now()
+	conv := &conversation{
+		ID: s.ids.num(), CreatedAt: now, UpdatedAt: now, State: "open", Priority: "none", Read: true,
+		ContactIDs: []string{c.ID}, SourceID: s.ids.num(), SourceType: "admin_initiated_conversation",
+		DeliveredAs: "admin_initiated", Subject: subject, Body: htmlBody(body), AuthorType: "admin", AuthorID: a.ID,
+		CustomAttributes: map[string]any{},
+	}
+	if messageType == "email" {
+		conv.SourceType = "email"
+	}
+	s.seq++
+	conv.seq = s.seq
+	s.conversations[conv.ID] = conv
+	s.convList = append(s.convList, conv)
+	s.emitConversation("conversation.admin.single.created", conv, nil, nil)
+	return conv
+}
+
+// emitConversation fires a conversation topic carrying conv with the given
+// parts (nil: no conversation_parts key). Payloads for API 2.15 and later
+// carry plain-text bodies. extra keys are added to the item.
+func (s *Server) emitConversation(topic string, conv *conversation, parts []*part, extra map[string]any) {
+	item := s.renderConversation(conv, s.opts.DefaultVersion, parts)
+	if s.plainWebhooks() {
+		plainConversation(item)
+	}
+	for k, v := range extra {
+		item[k] = v
+	}
+	s.emit(topic, item)
 }
 
 // addPart appends a part, bumps updated_at and fires topic with that part.
@@ -40,7 +76,7 @@ func (s *Server) addPart(conv *conversation, p *part, topic string) {
 	conv.Parts = append(conv.Parts, p)
 	conv.UpdatedAt = max(p.CreatedAt, conv.UpdatedAt)
 	if topic != "" {
-		s.emit(topic, s.renderConversation(conv, s.opts.DefaultVersion, []*part{p}))
+		s.emitConversation(topic, conv, []*part{p}, nil)
 	}
 }
 
@@ -53,8 +89,9 @@ func (s *Server) adminFor(id string) (*admin, *apiError) {
 	return a, nil
 }
 
-// reply adds an admin comment or note. Callers hold s.mu.
-func (s *Server) reply(conv *conversation, adminID, body string, note bool) *apiError {
+// reply adds an admin comment or note; appCode marks parts made through
+// the REST API. Callers hold s.mu.
+func (s *Server) reply(conv *conversation, adminID, body string, note bool, appCode string) *apiError {
 	if _, e := s.adminFor(adminID); e != nil {
 		return e
 	}
@@ -65,7 +102,7 @@ func (s *Server) reply(conv *conversation, adminID, body string, note bool) *api
 	if note {
 		pt, topic = "note", "conversation.admin.noted"
 	}
-	s.addPart(conv, &part{PartType: pt, Body: htmlBody(body), AuthorType: "admin", AuthorID: adminID}, topic)
+	s.addPart(conv, &part{PartType: pt, Body: htmlBody(body), AuthorType: "admin", AuthorID: adminID, AppPackageCode: appCode}, topic)
 	return nil
 }
 
@@ -105,17 +142,62 @@ func (s *Server) assign(conv *conversation, adminID, assigneeID string) *apiErro
 	return nil
 }
 
-// tagConversation applies a tag. Callers hold s.mu.
+// tagConversation applies a tag to the conversation through its most
+// recent part (the one conversation_part.tag.created reports, with
+// tags_added), or to the conversation alone when it has no parts yet.
+// Callers hold s.mu.
 func (s *Server) tagConversation(conv *conversation, t *tag, adminID string) *apiError {
+	var p *part
+	if n := len(conv.Parts); n > 0 {
+		p = conv.Parts[n-1]
+	}
+	return s.tagPart(conv, p, t, adminID)
+}
+
+// tagPart tags part p (nil: the conversation only) and the conversation,
+// then fires conversation_part.tag.created. Callers hold s.mu.
+func (s *Server) tagPart(conv *conversation, p *part, t *tag, adminID string) *apiError {
 	if _, e := s.adminFor(adminID); e != nil {
 		return e
 	}
-	if !slices.ContainsFunc(conv.Tags, func(a appliedTag) bool { return a.TagID == t.ID }) {
-		conv.Tags = append(conv.Tags, appliedTag{TagID: t.ID, AppliedAt: s.now(), AdminID: adminID})
-		conv.UpdatedAt = max(s.now(), conv.UpdatedAt)
-		s.emit("conversation_part.tag.created", s.renderConversation(conv, s.opts.DefaultVersion, []*part{}))
+	has := func(list []appliedTag) bool {
+		return slices.ContainsFunc(list, func(a appliedTag) bool { return a.TagID == t.ID })
 	}
+	applied := appliedTag{TagID: t.ID, AppliedAt: s.now(), AdminID: adminID}
+	changed := false
+	if !has(conv.Tags) {
+		conv.Tags = append(conv.Tags, applied)
+		changed = true
+	}
+	parts := []*part{}
+	if p != nil {
+		if !has(p.Tags) {
+			p.Tags = append(p.Tags, applied)
+			changed = true
+		}
+		parts = []*part{p}
+	}
+	if !changed {
+		return nil
+	}
+	conv.UpdatedAt = max(s.now(), conv.UpdatedAt)
+	s.emitConversation("conversation_part.tag.created", conv, parts, map[string]any{
+		"tags_added": map[string]any{"type": "tag.list", "tags": []any{renderTag(t)}},
+	})
 	return nil
+}
+
+func (s *Server) renderAppliedTags(list []appliedTag) []any {
+	tags := []any{}
+	for _, at := range list {
+		if t := s.tagByID(at.TagID); t != nil {
+			m := renderTag(t)
+			m["applied_at"] = at.AppliedAt
+			m["applied_by"] = map[string]any{"type": "admin", "id": at.AdminID}
+			tags = append(tags, m)
+		}
+	}
+	return tags
 }
 
 func (s *Server) renderAuthor(typ, id string) map[string]any {
@@ -138,7 +220,8 @@ func (s *Server) renderPart(p *part, state string) map[string]any {
 		"type": "conversation_part", "id": p.ID, "part_type": p.PartType, "body": nullable(p.Body),
 		"created_at": p.CreatedAt, "updated_at": p.CreatedAt, "notified_at": p.CreatedAt,
 		"author": s.renderAuthor(p.AuthorType, p.AuthorID), "attachments": []any{},
-		"external_id": nil, "redacted": false, "state": state, "tags": []any{},
+		"external_id": nil, "redacted": false, "state": state, "tags": s.renderAppliedTags(p.Tags),
+		"app_package_code": nullable(p.AppPackageCode),
 	}
 	// assigned_to is a nullable $ref; it is left out when empty.
 	if p.AssignedTo != "" {
@@ -173,15 +256,7 @@ func (s *Server) renderConversation(conv *conversation, version string, parts []
 		}
 		contacts = append(contacts, map[string]any{"type": "contact", "id": id, "external_id": nullable(ext)})
 	}
-	tags := []any{}
-	for _, at := range conv.Tags {
-		if t := s.tagByID(at.TagID); t != nil {
-			m := renderTag(t)
-			m["applied_at"] = at.AppliedAt
-			m["applied_by"] = map[string]any{"type": "admin", "id": at.AdminID}
-			tags = append(tags, m)
-		}
-	}
+	tags := s.renderAppliedTags(conv.Tags)
 	var teammates []any
 	seen := map[string]bool{}
 	for _, p := range conv.Parts {

@@ -11,7 +11,11 @@ func (s *Server) fullConversation(conv *conversation, r *http.Request) map[strin
 	if parts == nil {
 		parts = []*part{}
 	}
-	return s.renderConversation(conv, s.version(r), parts)
+	m := s.renderConversation(conv, s.version(r), parts)
+	if r.Method == http.MethodGet && r.URL.Query().Get("display_as") == "plaintext" {
+		plainConversation(m)
+	}
+	return m
 }
 
 func (s *Server) httpCreateConversation(r *http.Request) (any, *apiError) {
@@ -212,7 +216,7 @@ func (s *Server) httpReply(r *http.Request) (any, *apiError) {
 		if mt != "comment" && mt != "note" && mt != "quick_reply" {
 			return nil, errInvalid("message_type", "message_type must be one of comment, note, quick_reply")
 		}
-		if e := s.reply(conv, str(body["admin_id"]), str(body["body"]), mt == "note"); e != nil {
+		if e := s.reply(conv, str(body["admin_id"]), str(body["body"]), mt == "note", s.opts.AppPackageCode); e != nil {
 			return nil, e
 		}
 	case "user":
@@ -226,7 +230,8 @@ func (s *Server) httpReply(r *http.Request) (any, *apiError) {
 		if c == nil {
 			return nil, errNotFound("User Not Found")
 		}
-		s.addPart(conv, &part{PartType: "comment", Body: htmlBody(str(body["body"])), AuthorType: c.Role, AuthorID: c.ID}, "conversation.user.replied")
+		s.addPart(conv, &part{PartType: "comment", Body: htmlBody(str(body["body"])), AuthorType: c.Role, AuthorID: c.ID,
+			AppPackageCode: s.opts.AppPackageCode}, "conversation.user.replied")
 	default:
 		return nil, errInvalid("type", "type must be admin or user")
 	}

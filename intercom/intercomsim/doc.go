@@ -10,5 +10,7 @@
 // create and change contacts, companies and conversations as a teammate
 // would in the Intercom UI (without being counted or rate limited), inject
 // faults, read per-endpoint call counters, deliver signed webhooks to
-// subscribed URLs, and drive a Canvas Kit inbox app with signed requests.
+// subscribed URLs (conversation payloads in plain text from API 2.15, as
+// Intercom sends them), drive a Canvas Kit inbox app with signed requests,
+// and run Custom Actions against a bridge as Intercom's backend does.
 package intercomsim

@@ -194,7 +194,7 @@ func (s *Server) withConversation(id string, f func(*conversation) *apiError) er
 
 // ReplyAsAdmin adds an admin comment (or a note) to a conversation.
 func (s *Server) ReplyAsAdmin(convID, adminID, body string, note bool) error {
-	return s.withConversation(convID, func(c *conversation) *apiError { return s.reply(c, adminID, body, note) })
+	return s.withConversation(convID, func(c *conversation) *apiError { return s.reply(c, adminID, body, note, "") })
 }
 
 // CloseConversation closes a conversation as adminID.
@@ -217,6 +217,53 @@ func (s *Server) TagConversation(convID, tagName, adminID string) error {
 	return s.withConversation(convID, func(c *conversation) *apiError {
 		return s.tagConversation(c, s.tagByName(tagName, true), adminID)
 	})
+}
+
+// TagConversationPart tags one part of a conversation (and so the
+// conversation), creating the tag when needed, as a teammate or a Workflow
+// does, and fires conversation_part.tag.created with that part.
+func (s *Server) TagConversationPart(convID, partID, tagName, adminID string) error {
+	return s.withConversation(convID, func(c *conversation) *apiError {
+		for _, p := range c.Parts {
+			if p.ID == partID {
+				return s.tagPart(c, p, s.tagByName(tagName, true), adminID)
+			}
+		}
+		return errNotFound("Conversation part not found")
+	})
+}
+
+// StartAdminConversation starts a conversation an admin initiates with a
+// contact (an outbound in-app message) and fires
+// conversation.admin.single.created. It returns the conversation id.
+func (s *Server) StartAdminConversation(adminID, contactID, body string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, e := s.adminFor(adminID)
+	if e != nil {
+		return "", e
+	}
+	c, e := s.liveContact(contactID, handleVersion)
+	if e != nil {
+		return "", e
+	}
+	return s.startAdminConversation(a, c, "", body, "inapp").ID, nil
+}
+
+// ConversationParts returns the ids and types of a conversation's parts in
+// order.
+func (s *Server) ConversationParts(convID string) ([][2]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	conv, e := s.liveConversation(convID)
+	if e != nil {
+		return nil, e
+	}
+	out := make([][2]string, 0, len(conv.Parts))
+	for _, p := range conv.Parts {
+		out = append(out, [2]string{p.ID, p.PartType})
+	}
+	return out, nil
 }
 
 // SetConversationAttribute sets a conversation attribute, defining it (with

@@ -37,6 +37,10 @@ type Options struct {
 	Location *time.Location
 	// WorkspaceID is the workspace (app) id. Default "tandemsim".
 	WorkspaceID string
+	// AppPackageCode is the package code of the app whose access token the
+	// simulator accepts; conversation parts created through the REST API
+	// carry it as app_package_code. Default "tandem".
+	AppPackageCode string
 }
 
 func (o Options) withDefaults() Options {
@@ -69,6 +73,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.WorkspaceID == "" {
 		o.WorkspaceID = "tandemsim"
+	}
+	if o.AppPackageCode == "" {
+		o.AppPackageCode = "tandem"
 	}
 	return o
 }

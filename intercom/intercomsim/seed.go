@@ -24,7 +24,22 @@ type SeedResult struct {
 	UserIDs         []string
 	LeadIDs         []string
 	ConversationIDs []string
+
+	// Fixtures, the same for every seed, matching the Salesforce
+	// simulator's seed fixtures by email and company_id: the Northwind
+	// Traders company (company_id NW-001) and its users Nora Single
+	// (nora.single@northwind.example, one open Opportunity in Salesforce)
+	// and Theo Double (theo.double@northwind.example, two), each with an
+	// open conversation.
+	FixtureCompanyID                       string
+	NoraUserID, TheoUserID                 string
+	NoraConversationID, TheoConversationID string
 }
+
+// seedAdmins are the first teammates Seed adds after the token's owner
+// (operator@tandem.example); the Salesforce simulator's seed has users with
+// the same emails.
+var seedAdmins = [][2]string{{"Priya Natarajan", "priya.natarajan@support.example"}, {"Marco Rossi", "marco.rossi@support.example"}}
 
 var (
 	seedFirst = []string{"Ada", "Grace", "Linus", "Margaret", "Alan", "Barbara", "Dennis", "Frances", "Ken", "Radia", "Tim", "Hedy", "Edsger", "Sophie", "John", "Mary"}
@@ -39,7 +54,8 @@ var (
 
 // Seed fills the workspace with deterministic, realistic data: admins,
 // companies with company_id, users with email and external_id, leads,
-// conversations with parts and attributes. The custom data attributes the
+// conversations with parts and attributes, then the fixtures SeedResult
+// describes. The custom data attributes the
 // demo uses (contact plan, job_title, sf_lead_status; company industry) are
 // defined first. The same seed gives the same data.
 func (s *Server) Seed(o SeedOptions) SeedResult {
@@ -67,6 +83,10 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 	res.AdminIDs = append(res.AdminIDs, s.admins[0].ID)
 	s.mu.Unlock()
 	for i := 1; i < o.Admins; i++ {
+		if i <= len(seedAdmins) {
+			res.AdminIDs = append(res.AdminIDs, s.AddAdmin(seedAdmins[i-1][0], seedAdmins[i-1][1]))
+			continue
+		}
 		first, last := pick(seedFirst), pick(seedLast)
 		res.AdminIDs = append(res.AdminIDs, s.AddAdmin(first+" "+last, fmt.Sprintf("%s.%s.%d@support.example", strings.ToLower(first), strings.ToLower(last), i)))
 	}
@@ -126,5 +146,29 @@ func (s *Server) Seed(o SeedOptions) SeedResult {
 			_ = s.CloseConversation(convID, adminID)
 		}
 	}
+	s.seedFixtures(&res)
 	return res
+}
+
+// seedFixtures adds the fixed records of SeedResult's fixture fields.
+func (s *Server) seedFixtures(res *SeedResult) {
+	res.FixtureCompanyID = s.UpsertCompany(CompanySeed{CompanyID: "NW-001", Name: "Northwind Traders",
+		Website: "https://northwind.example", Industry: "Retail", Size: 240, MonthlySpend: 4000, Plan: "pro"})
+	owner := res.AdminIDs[len(res.AdminIDs)-1]
+	if len(res.AdminIDs) > 1 {
+		owner = res.AdminIDs[1]
+	}
+	user := func(name, email, title string) string {
+		id, err := s.CreateContact(ContactSeed{Role: "user", Name: name, Email: email, OwnerID: owner,
+			CompanyIDs: []string{res.FixtureCompanyID}, CustomAttributes: map[string]any{"plan": "pro", "job_title": title}})
+		if err != nil {
+			panic("intercomsim: seed fixture " + email + ": " + err.Error())
+		}
+		return id
+	}
+	res.NoraUserID = user("Nora Single", "nora.single@northwind.example", "Head of Operations")
+	res.TheoUserID = user("Theo Double", "theo.double@northwind.example", "CTO")
+	res.NoraConversationID, _ = s.CreateConversation(res.NoraUserID, "Our last invoice shows the wrong VAT rate.")
+	_ = s.AssignConversation(res.NoraConversationID, owner, owner)
+	res.TheoConversationID, _ = s.CreateConversation(res.TheoUserID, "Can we add SSO to our plan?")
 }

@@ -33,6 +33,7 @@ type Server struct {
 	tags           []*tag
 	notes          map[string]*note
 	attributes     []*dataAttribute
+	actions        map[string]*customAction
 	seq            int
 
 	calls   callCounter
@@ -56,6 +57,7 @@ func New(opts Options) *Server {
 		companiesByCID: map[string]*company{},
 		conversations:  map[string]*conversation{},
 		notes:          map[string]*note{},
+		actions:        map[string]*customAction{},
 		calls:          callCounter{counts: map[string]int{}},
 		limiter:        rateLimiter{windows: map[string]*rateWindow{}},
 	}
@@ -196,6 +198,9 @@ func (s *Server) routes() {
 	s.handle("POST /conversations/{id}/parts", s.httpManage)
 	s.handle("POST /conversations/{id}/tags", s.httpTagConversation)
 	s.handle("DELETE /conversations/{id}/tags/{tag_id}", s.httpUntagConversation)
+
+	s.handle("POST /messages", s.httpCreateMessage)
+	s.handle("POST /custom_actions/{name}/run", s.httpRunCustomAction)
 
 	s.handle("GET /data_attributes", s.httpListDataAttributes)
 	s.handle("POST /data_attributes", s.httpCreateDataAttribute)

@@ -96,6 +96,10 @@ type part struct {
 	AuthorType string // admin, user, lead, bot
 	AuthorID   string
 	AssignedTo string // admin id for assignment parts
+	Tags       []appliedTag
+	// AppPackageCode is set on parts created through the REST API: the
+	// code of the app that made them.
+	AppPackageCode string
 }
 
 // conversation is the stored form of a conversation.

@@ -116,10 +116,11 @@ func soapType(f *field) string {
 
 func (s *Server) summary(q *apiReq, o *object) objectSummary {
 	base := q.base + "/sobjects/" + o.name
+	writable := !o.setup
 	return objectSummary{
-		Createable: true, Custom: o.custom, Deletable: true, KeyPrefix: o.keyPrefix, Label: o.label,
-		LabelPlural: o.labelPlural, Layoutable: true, Name: o.name, Queryable: true, Replicateable: true,
-		Retrieveable: true, Searchable: true, Triggerable: true, Undeletable: true, Updateable: true,
+		Createable: writable, Custom: o.custom, Deletable: writable, KeyPrefix: o.keyPrefix, Label: o.label,
+		LabelPlural: o.labelPlural, Layoutable: writable, Name: o.name, Queryable: true, Replicateable: writable,
+		Retrieveable: true, Searchable: writable, Triggerable: writable, Undeletable: writable, Updateable: writable,
 		URLs: map[string]string{"sobject": base, "describe": base + "/describe", "rowTemplate": base + "/{ID}"},
 	}
 }
@@ -166,23 +167,24 @@ func (s *Server) describe(q *apiReq, o *object) []byte {
 		d.ChildRelationships = append(d.ChildRelationships, childRelDescribe{ChildSObject: c.object, Field: c.field, RelationshipName: c.name})
 	}
 	for _, f := range o.fields {
-		d.Fields = append(d.Fields, describeField(f))
+		fd := describeField(f)
+		if o.setup {
+			fd.Createable, fd.Updateable = false, false
+		}
+		d.Fields = append(d.Fields, fd)
 	}
 	rtURL := func(id string) map[string]string {
 		return map[string]string{"layout": q.base + "/sobjects/" + o.name + "/describe/layouts/" + id}
 	}
-	rts := s.objects["recordtype"]
 	var infos []recordTypeInfo
-	for _, r := range rts.tbl.rows {
-		if r.deleted || getStr(rts, r.vals, "SobjectType") != o.name || r.vals[rts.field("IsActive").idx] != true {
-			continue
-		}
-		infos = append(infos, recordTypeInfo{Active: true, Available: true, DefaultRecordTypeMapping: len(infos) == 0,
-			DeveloperName: getStr(rts, r.vals, "DeveloperName"), Name: getStr(rts, r.vals, "Name"), RecordTypeID: r.id, URLs: rtURL(r.id)})
+	def := s.defaultRecordType(q.user, o)
+	for _, r := range s.activeRecordTypes(o) {
+		infos = append(infos, recordTypeInfo{Active: true, Available: s.recordTypeAvailable(q.user, r.id),
+			DefaultRecordTypeMapping: r.id == def, DeveloperName: getStr(r.obj, r.vals, "DeveloperName"),
+			Name: getStr(r.obj, r.vals, "Name"), RecordTypeID: r.id, URLs: rtURL(r.id)})
 	}
-	const master = "012000000000000AAA"
-	infos = append(infos, recordTypeInfo{Active: true, Available: true, DefaultRecordTypeMapping: len(infos) == 0,
-		DeveloperName: "Master", Master: true, Name: "Master", RecordTypeID: master, URLs: rtURL(master)})
+	infos = append(infos, recordTypeInfo{Active: true, Available: true, DefaultRecordTypeMapping: def == "",
+		DeveloperName: "Master", Master: true, Name: "Master", RecordTypeID: masterRecordType, URLs: rtURL(masterRecordType)})
 	d.RecordTypeInfos = infos
 	b, err := json.Marshal(d)
 	if err != nil {

@@ -5,9 +5,18 @@
 // token endpoint under /services/oauth2/ and the REST API under
 // /services/data/vNN.N/ (any version from 50.0 on): SOQL query and queryAll
 // with nextRecordsUrl pagination, sObject CRUD, upsert by external id,
-// describe, getUpdated/getDeleted, sObject Collections and /limits. Status
-// codes, JSON shapes, error bodies and headers (Sforce-Limit-Info) follow the
-// real API, and so do the write validations Salesforce applies.
+// describe, getUpdated/getDeleted, sObject Collections, Composite and
+// /limits. Status codes, JSON shapes, error bodies and headers
+// (Sforce-Limit-Info) follow the real API, and so do the write validations
+// Salesforce applies. SOQL covers parent relationship paths, child
+// relationship subqueries and semi-/anti-joins.
+//
+// Org configuration is data, as in a real org: the CaseStatus, TaskStatus
+// and OpportunityStage rows drive the status picklists and IsClosed/IsWon;
+// record types have a per-user default and availability; Cases written
+// without "Sforce-Auto-Assign: FALSE" go to the default case owner.
+// Lightning record pages (/lightning/r/{SObject}/{Id}/view) render a simple
+// HTML view of a record.
 //
 // The same *Server is also a state handle for Go code: Insert, Update, Delete,
 // Get, All, ConvertLead and Seed act like a person editing records in the

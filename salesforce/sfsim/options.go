@@ -61,12 +61,22 @@ type FieldSpec struct {
 }
 
 // DefaultCustomFields returns the custom fields tandem's demo relies on:
-// Plan__c (Text 80) on Lead and Contact.
+// Plan__c (Text 80) on Lead and Contact; on Case the unique External ID
+// Intercom_Conversation_Id__c (Text 40, the upsert key of Cases made from
+// conversations) and the picklist Product_Area__c; on Task the
+// (non-unique) External ID Intercom_Conversation_Id__c.
 func DefaultCustomFields() map[string][]FieldSpec {
 	plan := FieldSpec{Name: "Plan__c", Label: "Plan", Type: "string", Length: 80}
+	convID := FieldSpec{Name: "Intercom_Conversation_Id__c", Label: "Intercom Conversation ID", Type: "string", Length: 40,
+		ExternalID: true, Unique: true}
+	taskConvID := convID
+	taskConvID.Unique = false
 	return map[string][]FieldSpec{
 		"Lead":    {plan},
 		"Contact": {plan},
+		"Case": {convID, {Name: "Product_Area__c", Label: "Product Area", Type: "picklist",
+			Picklist: []string{"Billing", "Authentication", "Integrations", "Other"}}},
+		"Task": {taskConvID},
 	}
 }
 

@@ -62,6 +62,7 @@ type object struct {
 	owned                               bool
 	createable                          bool
 	custom                              bool
+	setup                               bool // org configuration: readable, not writable through the API
 
 	tbl *table
 }
@@ -100,6 +101,9 @@ func kindOf(typ string) valueKind {
 func nf(name, typ string, length int) fb {
 	f := &field{name: name, label: labelFor(name), typ: typ, kind: kindOf(typ), length: length,
 		nillable: true, createable: true, updateable: true, integer: typ == "int"}
+	if typ == "reference" && strings.HasSuffix(name, "Id") {
+		f.label += " ID"
+	}
 	if typ == "boolean" {
 		f.nillable = false
 		f.defaulted = true
@@ -123,7 +127,11 @@ func labelFor(name string) string {
 	return b.String()
 }
 
-func (b fb) req() fb  { b.f.nillable = false; return b }
+func (b fb) req() fb { b.f.nillable = false; return b }
+func (b fb) lbl(label string) fb {
+	b.f.label = label
+	return b
+}
 func (b fb) ro() fb   { b.f.createable, b.f.updateable = false, false; return b }
 func (b fb) co() fb   { b.f.updateable = false; return b }
 func (b fb) uniq() fb { b.f.unique = true; return b }
@@ -148,6 +156,7 @@ func (b fb) ref(rel string, to ...string) fb {
 type schemaDef struct {
 	name, label, plural, prefix string
 	owned                       bool
+	setup                       bool
 	fields                      []fb
 	children                    []childRel
 }
@@ -226,7 +235,7 @@ func standardSchema() []schemaDef {
 		}},
 		{name: "Case", label: "Case", plural: "Cases", prefix: "500", owned: true, fields: []fb{
 			nf("CaseNumber", "string", 30).ro(), nf("Subject", "string", 255), nf("Description", "textarea", 32000),
-			nf("Status", "picklist", 40).def("New").pick(false, "New", "Working", "Escalated", "Closed"),
+			nf("Status", "picklist", 40).def("New").pick(true, "New", "Working", "Escalated", "Closed"),
 			nf("Priority", "picklist", 40).def("Medium").pick(false, "High", "Medium", "Low"),
 			nf("Origin", "picklist", 40).pick(false, "Phone", "Email", "Web"),
 			nf("Type", "picklist", 40).pick(false, "Mechanical", "Electrical", "Electronic", "Structural", "Other"),
@@ -246,18 +255,25 @@ func standardSchema() []schemaDef {
 		{name: "Task", label: "Task", plural: "Tasks", prefix: "00T", owned: true, fields: []fb{
 			nf("Subject", "combobox", 255).pick(false, "Call", "Send Letter", "Send Quote", "Other"),
 			nf("Description", "textarea", 32000),
-			nf("Status", "picklist", 40).def("Not Started").pick(false, "Not Started", "In Progress", "Completed",
+			nf("Status", "picklist", 40).def("Not Started").pick(true, "Not Started", "In Progress", "Completed",
 				"Waiting on someone else", "Deferred"),
 			nf("Priority", "picklist", 40).def("Normal").pick(false, "High", "Normal", "Low"),
 			nf("ActivityDate", "date", 0),
-			nf("WhoId", "reference", 18).ref("Who", "Contact", "Lead"),
-			nf("WhatId", "reference", 18).ref("What", "Account", "Opportunity", "Case"),
+			nf("WhoId", "reference", 18).lbl("Name ID").ref("Who", "Contact", "Lead"),
+			nf("WhatId", "reference", 18).lbl("Related To ID").ref("What", "Account", "Opportunity", "Case"),
 			nf("AccountId", "reference", 18).ro().ref("Account", "Account"),
 			nf("TaskSubtype", "picklist", 40).co().pick(false, "Task", "Email", "ListEmail", "Cadence", "Call", "LinkedIn"),
 			nf("Type", "picklist", 40).pick(false, "Call", "Email", "Meeting", "Other"),
 			nf("CallType", "picklist", 40).pick(false, "Internal", "Inbound", "Outbound"),
 			nf("CallDurationInSeconds", "int", 0),
 			nf("IsClosed", "boolean", 0).ro(), nf("IsHighPriority", "boolean", 0).ro(), nf("IsArchived", "boolean", 0).ro(),
+		}},
+		{name: "CaseStatus", label: "Case Status Value", plural: "Case Status Values", prefix: "01k", setup: true, fields: statusFields()},
+		{name: "TaskStatus", label: "Task Status Value", plural: "Task Status Values", prefix: "01L", setup: true, fields: statusFields()},
+		{name: "OpportunityStage", label: "Opportunity Stage", plural: "Opportunity Stages", prefix: "01J", setup: true, fields: []fb{
+			nf("MasterLabel", "string", 255).req(), nf("ApiName", "string", 255).req(), nf("SortOrder", "int", 0),
+			nf("IsActive", "boolean", 0), nf("IsClosed", "boolean", 0), nf("IsWon", "boolean", 0),
+			nf("DefaultProbability", "percent", 0), nf("ForecastCategoryName", "string", 40), nf("Description", "string", 255),
 		}},
 		{name: "RecordType", label: "Record Type", plural: "Record Types", prefix: "012", fields: []fb{
 			nf("Name", "string", 80).req(), nf("DeveloperName", "string", 80).req(),
@@ -267,13 +283,21 @@ func standardSchema() []schemaDef {
 	}
 }
 
+// statusFields are the fields of the status value objects (CaseStatus,
+// TaskStatus): which picklist values exist, which is the default and which
+// count as closed.
+func statusFields() []fb {
+	return []fb{nf("MasterLabel", "string", 255).req(), nf("ApiName", "string", 255).req(), nf("SortOrder", "int", 0),
+		nf("IsDefault", "boolean", 0), nf("IsClosed", "boolean", 0)}
+}
+
 // buildSchema creates the objects, standard and custom fields included.
 func buildSchema(custom map[string][]FieldSpec) (map[string]*object, []*object, error) {
 	byLower := map[string]*object{}
 	var list []*object
 	for _, d := range standardSchema() {
 		o := &object{name: d.name, label: d.label, labelPlural: d.plural, keyPrefix: d.prefix, owned: d.owned,
-			createable: true, byLower: map[string]*field{}, relByLower: map[string]*field{}, childByLower: map[string]childRel{}}
+			createable: !d.setup, setup: d.setup, byLower: map[string]*field{}, relByLower: map[string]*field{}, childByLower: map[string]childRel{}}
 		o.add(nf("Id", "id", 18).ro().f).nillable = false
 		if d.owned {
 			owner := []string{"User"}

@@ -20,7 +20,30 @@ type SeedOptions struct {
 
 // SeedResult lists the ids Seed created, in creation order.
 type SeedResult struct {
+	// The generated records (fixtures not included).
 	UserIDs, AccountIDs, ContactIDs, LeadIDs, OpportunityIDs, ContactRoleIDs, CaseIDs []string
+
+	// The fixtures Seed adds after the generated records, the same for every
+	// seed. TeammateUserIDs are users whose emails match the Intercom
+	// simulator's seeded admins (operator@tandem.example,
+	// priya.natarajan@support.example, marco.rossi@support.example).
+	TeammateUserIDs []string
+	// BillingRecordTypeID is a second Case record type, next to Support.
+	BillingRecordTypeID string
+	// FixtureAccountID is Northwind Traders (AccountNumber NW-001).
+	FixtureAccountID string
+	// SingleOpportunityContactID (SeedSingleOpportunityEmail) has exactly
+	// one open Opportunity contact role, one on a closed Opportunity, an
+	// open Case and a closed Case.
+	SingleOpportunityContactID string
+	// TwoOpportunitiesContactID (SeedTwoOpportunitiesEmail) has two open
+	// Opportunity contact roles.
+	TwoOpportunitiesContactID string
+	// FixtureOpportunityIDs: the open expansion (both contacts), the open
+	// add-on (two-opportunities contact only) and the closed-won pilot.
+	FixtureOpportunityIDs []string
+	// FixtureCaseIDs: the single-opportunity contact's open and closed Case.
+	FixtureCaseIDs []string
 }
 
 var firstNames = []string{"Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances",
@@ -43,7 +66,10 @@ func slug(s string) string {
 // Seed generates realistic, deterministic data: users, accounts with
 // AccountNumber, contacts on those accounts, leads (some sharing an email
 // domain with an account), opportunities with contact roles, and cases.
-// Record timestamps spread over the past opts.Spread.
+// Record timestamps spread over the past opts.Spread. It then adds the
+// fixtures SeedResult describes: teammate users, a Billing Case record type
+// and the Northwind Traders account with two contacts whose open
+// Opportunity roles the inbox panel and Task features are tested with.
 func (s *Server) Seed(opts SeedOptions) SeedResult {
 	def := func(n, d int) int {
 		if n == 0 {
@@ -147,5 +173,6 @@ func (s *Server) Seed(opts SeedOptions) SeedResult {
 		}
 		res.CaseIDs = append(res.CaseIDs, ins("Case", f))
 	}
+	s.seedFixtures(&res, now)
 	return res
 }

@@ -36,6 +36,10 @@ type Server struct {
 	rules       map[*object][]ValidationRule
 	defaultUser string
 	assignUser  string
+	caseOwner   string
+	rtHidden    map[string]map[string]bool   // user → record type → withdrawn
+	rtDefault   map[string]map[string]string // user → sobject → record type
+	journal     *[]func()                    // undo log of an all-or-none composite request
 	orgID       string
 	started     time.Time
 }
@@ -56,8 +60,10 @@ func jsonResp(status int, body []byte) response { return response{status: status
 
 func errResp(e *Error) response { return response{status: e.Status, body: errorBody(e)} }
 
-// New returns a simulator with an empty org holding two users: the
-// integration user (the API caller) and the lead assignment user.
+// New returns a simulator with an empty org holding three users (the
+// integration user, who is the API caller; the lead assignment user; the
+// default case owner), the stock Case and Task status values and
+// Opportunity stages, and one Case record type, "Support".
 // It panics if opts.CustomFields is invalid.
 func New(opts Options) *Server {
 	opts = opts.withDefaults()
@@ -69,7 +75,7 @@ func New(opts Options) *Server {
 		opts: opts, objects: objs, objectList: list,
 		tokens: map[string]*tokenInfo{}, refresh: map[string]string{},
 		calls: map[string]int{}, cursors: map[string]*cursor{}, rules: map[*object][]ValidationRule{},
-		caseSeq: 1000,
+		caseSeq: 1000, rtHidden: map[string]map[string]bool{}, rtDefault: map[string]map[string]string{},
 	}
 	s.byPrefix = map[string]*object{}
 	for _, o := range list {
@@ -85,6 +91,8 @@ func New(opts Options) *Server {
 	s.mustInsert("User", map[string]any{"Id": s.defaultUser, "FirstName": "Integration", "LastName": "User",
 		"Email": opts.Username, "Username": opts.Username, "IsActive": true, "Alias": "integ"})
 	s.assignUser = s.mustInsertUser("Lead Assignment Queue", "lead.router@sfsim.example", "lead.router@sfsim.example")
+	s.caseOwner = s.mustInsertUser("Support Desk", "support.desk@sfsim.example", "support.desk@sfsim.example")
+	s.seedOrgData()
 	s.mustInsert("RecordType", map[string]any{"Name": "Support", "DeveloperName": "Support", "SobjectType": "Case", "IsActive": true})
 	s.tokens[opts.Token] = s.newTokenInfo(s.defaultUser)
 	return s
@@ -137,7 +145,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
+	case strings.HasPrefix(p, "/lightning/r/"):
+		s.serveLightning(w, r)
+		return
 	default:
+		if s.serveShortLink(w, r) {
+			return
+		}
 		resp = errResp(notFound())
 	}
 	s.write(w, resp)
@@ -311,6 +325,9 @@ func (s *Server) dispatch(q *apiReq) response {
 	case "sobjects":
 		return s.dispatchSObjects(q)
 	case "composite":
+		if len(segs) == 1 {
+			return s.composite(q)
+		}
 		if len(segs) >= 2 && segs[1] == "sobjects" {
 			return s.dispatchCollections(q)
 		}

@@ -495,6 +495,9 @@ func (c *compiler) cmp(o *object, x *cmpExpr, top bool) (func(*record) bool, fun
 	}
 	s := c.s
 	kind := p.kind
+	if x.semi != nil {
+		return c.semiJoin(o, p, x, top)
+	}
 	switch x.op {
 	case "=", "!=", "<", "<=", ">", ">=":
 		k, err := c.convert(p, x.vals[0])
@@ -630,6 +633,80 @@ func (c *compiler) cmp(o *object, x *cmpExpr, top bool) (func(*record) bool, fun
 		}, nil, nil
 	}
 	return nil, nil, soqlError("MALFORMED_QUERY", c.q, x.path.pos, "unexpected token: "+x.op)
+}
+
+// semiJoin compiles "field IN (SELECT idField FROM …)" and its NOT IN
+// (anti-join) form. The subquery runs once, when the outer query is
+// compiled, which is also when it runs.
+func (c *compiler) semiJoin(o *object, p *fieldPath, x *cmpExpr, top bool) (func(*record) bool, func() []*record, *Error) {
+	sub := x.semi
+	if p.kind != kindID {
+		return nil, nil, soqlError("INVALID_FIELD", c.q, x.path.pos, fmt.Sprintf(
+			"Invalid field for semi/anti join: %s. Semi/anti join conditions can only filter on id or reference fields", p.leafName))
+	}
+	so := c.s.object(sub.from.text)
+	if so == nil {
+		return nil, nil, soqlError("INVALID_TYPE", c.q, sub.from.pos, fmt.Sprintf("sObject type '%s' is not supported.", sub.from.text))
+	}
+	if len(sub.items) != 1 || sub.items[0].sub != nil || sub.items[0].count || sub.items[0].agg != "" {
+		return nil, nil, soqlError("MALFORMED_QUERY", c.q, sub.from.pos, "semi join sub-selects can only select one id field")
+	}
+	if hasSemiJoin(sub.where) {
+		return nil, nil, soqlError("MALFORMED_QUERY", c.q, sub.from.pos, "Nesting of semi join sub-selects is not supported")
+	}
+	sp, err := c.resolve(so, sub.items[0].path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sp.kind != kindID {
+		return nil, nil, soqlError("INVALID_FIELD", c.q, sub.items[0].path.pos, fmt.Sprintf(
+			"semi join sub selects can only query id fields, cannot use: '%s'", sub.items[0].path.text))
+	}
+	cq, err := c.compile(so, sub, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	set := map[string]bool{}
+	for _, r := range c.s.run(cq, false) {
+		if id, ok := sp.value(c.s, r).(string); ok && id != "" {
+			set[id] = true
+		}
+	}
+	in := x.op == "IN"
+	var plan func() []*record
+	if top && in && len(p.rels) == 0 && indexable(p.leaf) {
+		plan = func() []*record {
+			var out []*record
+			for id := range set {
+				out = append(out, o.tbl.lookup(p.leaf, id)...)
+			}
+			return out
+		}
+	}
+	s := c.s
+	return func(r *record) bool {
+		id, _ := p.value(s, r).(string)
+		if id == "" {
+			return !in
+		}
+		return set[id] == in
+	}, plan, nil
+}
+
+func hasSemiJoin(e soqlExpr) bool {
+	switch x := e.(type) {
+	case *logicExpr:
+		for _, t := range x.terms {
+			if hasSemiJoin(t) {
+				return true
+			}
+		}
+	case *notExpr:
+		return hasSemiJoin(x.e)
+	case *cmpExpr:
+		return x.semi != nil
+	}
+	return false
 }
 
 // run executes a compiled query and returns the matching rows.

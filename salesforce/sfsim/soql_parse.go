@@ -41,6 +41,7 @@ type cmpExpr struct {
 	path token
 	op   string // = != < <= > >= LIKE IN NOTIN INCLUDES EXCLUDES
 	vals []literal
+	semi *soqlQuery // IN / NOT IN (SELECT …): a semi-join or anti-join
 }
 
 type literal struct {
@@ -337,6 +338,17 @@ func (p *parser) term() (soqlExpr, *Error) {
 		}
 		if _, err := p.expect(tLParen); err != nil {
 			return nil, err
+		}
+		if (c.op == "IN" || c.op == "NOTIN") && p.isKw("SELECT") {
+			sub, err := p.query(true)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := p.expect(tRParen); err != nil {
+				return nil, err
+			}
+			c.semi = sub
+			return c, nil
 		}
 		for {
 			v, err := p.value()

@@ -3,6 +3,7 @@ package sfsim
 import (
 	"fmt"
 	"net/http"
+	"time"
 )
 
 // The methods in this file are the Go state handle. They bypass HTTP and API
@@ -85,6 +86,9 @@ func (s *Server) Delete(object, id string) error {
 }
 
 func (s *Server) deleteRecord(r *record, user string) *Error {
+	if r.obj.setup {
+		return setupWriteErr(r.obj, "deleted")
+	}
 	if r.deleted {
 		return apiErr(http.StatusNotFound, "ENTITY_IS_DELETED", "entity is deleted")
 	}
@@ -95,9 +99,11 @@ func (s *Server) deleteRecord(r *record, user string) *Error {
 	vals[o.field("LastModifiedDate").idx] = now
 	vals[o.field("LastModifiedById").idx] = user
 	vals[o.field("SystemModstamp").idx] = now
+	old := r.vals
 	s.commitVals(r, vals)
 	r.deleted = true
 	r.deletedAt = now
+	s.logUndo(func() { s.commitVals(r, old); r.deleted, r.deletedAt = false, time.Time{} })
 	return nil
 }
 

@@ -69,9 +69,15 @@ func (s *Server) applyFields(o *object, vals []any, given []bool, fields map[str
 
 func (s *Server) insert(o *object, fields map[string]any, wc writeCtx) (*record, *Error) {
 	wc.isUpdate = false
+	if o.setup && !wc.ui {
+		return nil, setupWriteErr(o, "inserted")
+	}
 	vals := make([]any, len(o.fields))
 	given := make([]bool, len(o.fields))
 	if e := s.applyFields(o, vals, given, fields, wc); e != nil {
+		return nil, e
+	}
+	if e := s.applyRecordType(o, vals, given, wc); e != nil {
 		return nil, e
 	}
 	now := s.now()
@@ -102,9 +108,7 @@ func (s *Server) insert(o *object, fields map[string]any, wc writeCtx) (*record,
 		s.caseSeq++
 		vals[o.field("CaseNumber").idx] = fmt.Sprintf("%08d", s.caseSeq)
 	}
-	if o.name == "Lead" && wc.autoAssign && !wc.ui {
-		vals[o.field("OwnerId").idx] = s.assignUser
-	}
+	s.autoAssign(o, vals, wc)
 	s.derive(o, vals, nil)
 	if e := s.validate(o, vals, nil, given); e != nil {
 		return nil, e
@@ -120,7 +124,32 @@ func (s *Server) insert(o *object, fields map[string]any, wc writeCtx) (*record,
 		return nil, badRequest("DUPLICATE_VALUE", "duplicate value found: Id duplicates value on record with id: "+r.id)
 	}
 	o.tbl.insert(r)
+	s.logUndo(func() { o.tbl.remove(r) })
 	return r, nil
+}
+
+// autoAssign applies assignment on an API write that did not send
+// "Sforce-Auto-Assign: FALSE": the lead assignment rule gives Leads to the
+// assignment user, and Cases go to the default case owner even though no
+// case assignment rule is active, as Salesforce does.
+func (s *Server) autoAssign(o *object, vals []any, wc writeCtx) {
+	if !wc.autoAssign || wc.ui {
+		return
+	}
+	switch o.name {
+	case "Lead":
+		vals[o.field("OwnerId").idx] = s.assignUser
+	case "Case":
+		vals[o.field("OwnerId").idx] = s.caseOwner
+	}
+}
+
+// logUndo records how to reverse a write while an all-or-none composite
+// request runs.
+func (s *Server) logUndo(f func()) {
+	if s.journal != nil {
+		*s.journal = append(*s.journal, f)
+	}
 }
 
 // update applies fields to r. It returns the previous values so the caller
@@ -133,10 +162,16 @@ func (s *Server) update(r *record, fields map[string]any, wc writeCtx) ([]any, *
 	if o.name == "Lead" && r.vals[o.field("IsConverted").idx] == true {
 		return nil, badRequest("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead")
 	}
+	if o.setup && !wc.ui {
+		return nil, setupWriteErr(o, "updated")
+	}
 	wc.isUpdate = true
 	vals := append([]any(nil), r.vals...)
 	given := make([]bool, len(o.fields))
 	if e := s.applyFields(o, vals, given, fields, wc); e != nil {
+		return nil, e
+	}
+	if e := s.applyRecordType(o, vals, given, wc); e != nil {
 		return nil, e
 	}
 	for _, f := range o.fields {
@@ -144,9 +179,7 @@ func (s *Server) update(r *record, fields map[string]any, wc writeCtx) ([]any, *
 			vals[f.idx] = false
 		}
 	}
-	if o.name == "Lead" && wc.autoAssign && !wc.ui {
-		vals[o.field("OwnerId").idx] = s.assignUser
-	}
+	s.autoAssign(o, vals, wc)
 	now := s.now()
 	lm := o.field("LastModifiedDate")
 	if !given[lm.idx] {
@@ -162,9 +195,10 @@ func (s *Server) update(r *record, fields map[string]any, wc writeCtx) ([]any, *
 	if e := s.validate(o, vals, r, given); e != nil {
 		return nil, e
 	}
-	old := r.vals
+	old, oldOptions := r.vals, r.callOptions
 	s.commitVals(r, vals)
 	r.callOptions = wc.callOptions
+	s.logUndo(func() { s.commitVals(r, old); r.callOptions = oldOptions })
 	return old, nil
 }
 
@@ -217,7 +251,7 @@ func (s *Server) derive(o *object, vals, old []any) {
 	case "Lead", "Contact", "User":
 		setVal(o, vals, "Name", strings.TrimSpace(getStr(o, vals, "FirstName")+" "+getStr(o, vals, "LastName")))
 	case "Case":
-		closed := getStr(o, vals, "Status") == "Closed"
+		closed := s.statusFlag("Case", getStr(o, vals, "Status"), "IsClosed")
 		setVal(o, vals, "IsClosed", closed)
 		cd := o.field("ClosedDate")
 		if closed && vals[cd.idx] == nil {
@@ -231,7 +265,7 @@ func (s *Server) derive(o *object, vals, old []any) {
 			}
 		}
 	case "Task":
-		setVal(o, vals, "IsClosed", getStr(o, vals, "Status") == "Completed")
+		setVal(o, vals, "IsClosed", s.statusFlag("Task", getStr(o, vals, "Status"), "IsClosed"))
 		setVal(o, vals, "IsHighPriority", getStr(o, vals, "Priority") == "High")
 		var acct any
 		if what := s.lookupID(getStr(o, vals, "WhatId")); what != nil {
@@ -247,11 +281,11 @@ func (s *Server) derive(o *object, vals, old []any) {
 		setVal(o, vals, "AccountId", acct)
 	case "Opportunity":
 		stage := getStr(o, vals, "StageName")
-		setVal(o, vals, "IsClosed", stage == "Closed Won" || stage == "Closed Lost")
-		setVal(o, vals, "IsWon", stage == "Closed Won")
+		setVal(o, vals, "IsClosed", s.statusFlag("Opportunity", stage, "IsClosed"))
+		setVal(o, vals, "IsWon", s.statusFlag("Opportunity", stage, "IsWon"))
 		pf := o.field("Probability")
 		if old == nil || old[o.field("StageName").idx] != vals[o.field("StageName").idx] {
-			prob, cat := stageProbability(stage)
+			prob, cat := s.stageDefaults(stage)
 			if old == nil && vals[pf.idx] != nil {
 				prob = vals[pf.idx].(float64)
 			}
@@ -261,20 +295,16 @@ func (s *Server) derive(o *object, vals, old []any) {
 	}
 }
 
-func stageProbability(stage string) (float64, string) {
-	switch stage {
-	case "Closed Won":
-		return 100, "Closed"
-	case "Closed Lost":
-		return 0, "Omitted"
-	case "Negotiation/Review":
-		return 90, "Commit"
-	case "Proposal/Price Quote", "Perception Analysis":
-		return 70, "Best Case"
-	case "Prospecting":
-		return 10, "Pipeline"
+// stageDefaults returns the default probability and forecast category of an
+// Opportunity stage, from its OpportunityStage row.
+func (s *Server) stageDefaults(stage string) (float64, string) {
+	so := s.object("OpportunityStage")
+	r := s.statusRow(so, stage)
+	if r == nil {
+		return 0, "Pipeline"
 	}
-	return 30, "Pipeline"
+	prob, _ := r.vals[so.field("DefaultProbability").idx].(float64)
+	return prob, getStr(so, r.vals, "ForecastCategoryName")
 }
 
 func validEmail(s string) bool {
@@ -334,8 +364,7 @@ func (s *Server) validate(o *object, vals []any, old *record, given []bool) *Err
 	}
 	if o.name == "Task" {
 		if who := getStr(o, vals, "WhoId"); strings.HasPrefix(who, "00Q") && getStr(o, vals, "WhatId") != "" {
-			return badRequest("FIELD_INTEGRITY_EXCEPTION",
-				"field integrity exception: WhatId (Related To must be blank when Name is a Lead)", "WhatId")
+			return badRequest("FIELD_INTEGRITY_EXCEPTION", "field integrity exception: WhoId, WhatId", "WhoId", "WhatId")
 		}
 	}
 	for _, f := range o.fields {
