@@ -59,6 +59,38 @@ func errorCode(out map[string]any) string {
 	return code
 }
 
+func TestBodyOverLimitIs413(t *testing.T) {
+	t.Parallel()
+	b := setupAPI(t)
+	big := `{"intercom_contact_id":"` + strings.Repeat("x", maxJSONBody) + `"}`
+	resp, out := b.call(t, http.MethodPost, "/api/v1/leads", strings.NewReader(big))
+	require.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	require.Equal(t, tandem.EINVALID, errorCode(out))
+	require.Contains(t, out["error"].(map[string]any)["message"], "larger than")
+
+	resp, _ = b.call(t, http.MethodPost, "/api/v1/leads", strings.NewReader(`{"intercom_contact_id":`))
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "a malformed body under the limit stays a 400")
+}
+
+func TestUnknownAPIPathIsJSON404(t *testing.T) {
+	t.Parallel()
+	b := setupAPI(t)
+	for _, path := range []string{"/api/v1/nope", "/api/v2/links", "/api/", "/api/v1/sync-errors/1/retry/again"} {
+		resp, out := b.call(t, http.MethodGet, path, nil)
+		require.Equal(t, http.StatusNotFound, resp.StatusCode, path)
+		require.Equal(t, tandem.ENOTFOUND, errorCode(out), path)
+	}
+	resp, out := b.call(t, http.MethodGet, "/api/v1/leads", nil)
+	require.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+	require.Contains(t, resp.Header.Get("Allow"), "POST")
+	require.NotEmpty(t, errorCode(out))
+
+	// Outside /api/ the mux answers as before.
+	rec := httptest.NewRecorder()
+	b.handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/nope", nil))
+	require.Equal(t, http.StatusNotFound, rec.Code)
+}
+
 func TestSyncErrorsGroupedByCause(t *testing.T) {
 	t.Parallel()
 	b := setupAPI(t)

@@ -63,6 +63,9 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if !ok {
 		status = http.StatusInternalServerError
 	}
+	if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+		status = http.StatusRequestEntityTooLarge
+	}
 	if code == tandem.EINTERNAL {
 		s.Log.Error("http request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
@@ -95,11 +98,15 @@ func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
 // maxJSONBody is the largest request body the JSON API reads.
 const maxJSONBody = 1 << 20
 
-// decodeJSON reads a JSON request body into v, rejecting unknown fields.
+// decodeJSON reads a JSON request body into v, rejecting unknown fields. A
+// body over maxJSONBody is an error that Error answers with 413.
 func decodeJSON(r *http.Request, v any) error {
 	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxJSONBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if mbe, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return fmt.Errorf("%w%w", tandem.Errorf(tandem.EINVALID, "The request body is larger than %d bytes.", mbe.Limit), mbe)
+		}
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("%w%w", tandem.Errorf(tandem.EINVALID, "The request body is empty; a JSON object is expected."), io.EOF)
 		}
