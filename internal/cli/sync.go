@@ -99,7 +99,7 @@ func (p *progress) update(v usecase.BulkSyncView) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.terminal {
-		if v.Phase != p.phase {
+		if v.Phase != p.phase && v.Running() {
 			p.phase = v.Phase
 			fmt.Fprintf(p.w, "%s: %d/%d records compared\n", v.Phase, v.Done, v.Total)
 		}
