@@ -122,7 +122,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Placeholder:           cfg.Sync.Placeholder,
 		Budget:                a.Budget,
 		Ownership: syncer.Ownership{Enabled: cfg.Ownership.Enabled, Direction: cfg.Ownership.Direction,
-			Fallback: cfg.Ownership.Fallback},
+			Fallback: cfg.Ownership.Fallback, OnFirstLink: cfg.Ownership.OnFirstLink},
 	}, a.Store, a.Intercom, a.Salesforce, log, opts.Now, syncer.Hooks{
 		OnWrite: func(e tandem.AuditEntry) {
 			a.Metrics.observeWrite(e)
@@ -142,8 +142,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 				hooks.OnLink(action, l)
 			}
 		},
-		OnLag:     a.Metrics.observeLag,
-		OnVerdict: a.Metrics.observeVerdict,
+		OnLag: a.Metrics.observeLag,
+		OnVerdict: func(u syncer.Unwritten) {
+			a.Metrics.observeVerdict(u)
+			if hooks.OnVerdict != nil {
+				hooks.OnVerdict(u)
+			}
+		},
 	})
 
 	rcfg := riverConfig(a.Store.Dialect(), log)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/budget"
+	"github.com/tandemhq/tandem/internal/syncer"
 )
 
 // Metrics are the Prometheus collectors tandem exports on /metrics.
@@ -78,8 +79,8 @@ func (m *Metrics) observeWrite(e tandem.AuditEntry) {
 	m.Writes.WithLabelValues(string(e.Direction), string(e.Object)).Inc()
 }
 
-func (m *Metrics) observeVerdict(obj tandem.Object, d tandem.Direction, field, verdict string) {
-	m.NotWritten.WithLabelValues(string(obj), string(d), field, verdict).Inc()
+func (m *Metrics) observeVerdict(u syncer.Unwritten) {
+	m.NotWritten.WithLabelValues(string(u.Link.Object), string(u.Direction), u.Field, u.Verdict).Inc()
 }
 
 func (m *Metrics) observeLag(d tandem.Direction, lag time.Duration) {

@@ -2,13 +2,17 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom/intercomsim"
+	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
 )
@@ -190,6 +194,31 @@ func TestDryRunPlanEqualsRun(t *testing.T) {
 		require.Len(t, written, 1)
 		require.Equal(t, "+1 555 77777", written[0].To)
 	})
+}
+
+// The JSON API answers a dry run with its plan and starts nothing.
+func TestDryRunOverHTTP(t *testing.T) {
+	t.Parallel()
+	e := startQuiet(t, "")
+	seedPairs(t, e, 30)
+	e.Salesforce.ResetCalls()
+	e.Intercom.ResetCalls()
+	req, err := http.NewRequest(http.MethodPost, e.URL+"/api/v1/bulk-syncs", strings.NewReader(`{"dry_run": true}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+app.DemoToken)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var plan syncer.BulkPlan
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&plan))
+	require.True(t, plan.DryRun)
+	require.NotEmpty(t, plan.Objects)
+	require.NotEmpty(t, plan.Fields)
+	require.Positive(t, plan.SalesforceCalls)
+	require.Zero(t, e.writeCalls())
+	_, err = e.App.Store.LatestBulkSync(context.Background(), tandem.DefaultInstallation)
+	require.True(t, store.IsNotFound(err), "no bulk sync started")
 }
 
 // plannedWrites is the number of collection calls a plan expects.

@@ -151,8 +151,15 @@ func TestSyncReportsDurationWithoutFrames(t *testing.T) {
 		"TANDEM_INTERCOM_URL": d.IntercomURL, "TANDEM_INTERCOM_TOKEN": app.DemoToken, "TANDEM_INTERCOM_CLIENT_SECRET": app.DemoToken,
 		"TANDEM_SALESFORCE_URL": d.SalesforceURL, "TANDEM_SALESFORCE_TOKEN": app.DemoToken,
 	}
+	code, dry, errOut := runEnv(env, "sync", "--dry-run")
+	require.Zero(t, code, errOut)
+	_, plan, ok := strings.Cut(dry, "\n\n")
+	require.True(t, ok, dry)
+	require.Contains(t, plan, "KEPT AT FIRST LINK", dry)
+
 	code, out, errOut := runEnv(env, "sync")
 	require.Zero(t, code, errOut)
+	require.Contains(t, out, plan, "the real run did what the dry run planned")
 	require.NotContains(t, out, "\r", "no progress frames when stdout is not a terminal")
 	m := regexp.MustCompile(`bulk sync \d+ done: (\d+) records compared.* in ([^ ]+) \((\d+) records/s\)`).FindStringSubmatch(out)
 	require.NotNil(t, m, out)

@@ -56,7 +56,7 @@ func newDemoCmd(c *base) *cobra.Command {
 		d, err := app.StartDemo(ctx, app.DemoOptions{
 			Listen: *listen, IntercomListen: *icListen, SalesforceListen: *sfListen,
 			DataDir: dir, PollInterval: *poll, Seed: true, Ownership: true, Log: log,
-			Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError}},
+			Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError, OnVerdict: p.unwritten}},
 		})
 		if err != nil {
 			return err
@@ -100,6 +100,16 @@ func (p *printer) link(action string, l tandem.Link) {
 	}
 	p.line("link %-7s Intercom %s %s ↔ Salesforce %s %s  (%s)", action, l.Object.IntercomKind(), l.IntercomID,
 		l.Object.SObject(), l.SalesforceID, how)
+}
+
+func (p *printer) unwritten(u syncer.Unwritten) {
+	l := u.Link
+	target := fmt.Sprintf("Salesforce %s %s", l.Object.SObject(), l.SalesforceID)
+	owner := "Intercom"
+	if u.Direction == tandem.ToIntercom {
+		target, owner = fmt.Sprintf("Intercom %s %s", l.Object.IntercomKind(), l.IntercomID), "Salesforce"
+	}
+	p.line("%-11s %s  %s: %q stays (%s has %q)", u.Verdict, target, u.Field, u.Kept, owner, u.Owner)
 }
 
 func (p *printer) syncError(e tandem.SyncError) {

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"sync"
+	"text/tabwriter"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -23,10 +25,17 @@ func newSyncCmd(c *base) *cobra.Command {
 		Short: "run one bulk sync here, with progress (resumes an unfinished one)",
 		Long: "Run one bulk sync in this process: link unlinked records and re-align every linked pair along\n" +
 			"the mapping directions. On a terminal a progress bar is drawn; otherwise one line per phase is\n" +
-			"printed. A run that was stopped resumes from its checkpoint when `tandem sync` runs again.",
+			"printed. A run that was stopped resumes from its checkpoint when `tandem sync` runs again.\n\n" +
+			"With --dry-run nothing is written: both systems are read as a real run reads them, and the plan\n" +
+			"is printed — per object and field, the links that would be made, the values filled or\n" +
+			"overwritten, the blanks refused, the values kept at first link, the Salesforce calls, and a\n" +
+			"sample of records for each (--records lists them all). A real run right after does the same.",
 		Args: noArgs,
 	}
 	path := configFlag(c, cmd.Flags())
+	dry := cmd.Flags().Bool("dry-run", false, "print what a bulk sync would do, writing nothing")
+	records := cmd.Flags().Bool("records", false, "with --dry-run: list every record, not only samples")
+	asJSON := cmd.Flags().Bool("json", false, "with --dry-run: print the plan as JSON")
 	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
 		cfg, err := c.loadConfig(*path)
 		if err != nil {
@@ -37,15 +46,48 @@ func newSyncCmd(c *base) *cobra.Command {
 			return err
 		}
 		defer a.Close()
+		if *dry {
+			return c.planSync(ctx, a.UseCases, *records, *asJSON)
+		}
 		return c.runSync(ctx, a.UseCases)
 	})
 	return cmd
 }
 
+// planSync prints the plan of a bulk sync without writing anything.
+func (c *base) planSync(ctx context.Context, uc *usecase.Service, records, asJSON bool) error {
+	start := time.Now()
+	plan, err := uc.PlanBulkSync(ctx, usecase.PlanBulkSyncParams{Records: records})
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(c.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(plan)
+	}
+	fmt.Fprintf(c.out, "dry run: nothing was written (planned in %s)\n\n", time.Since(start).Round(time.Millisecond))
+	if err := plan.WriteText(c.out); err != nil {
+		return err
+	}
+	if records && len(plan.Records) > 0 {
+		fmt.Fprintln(c.out)
+		tw := tabwriter.NewWriter(c.out, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "VERDICT\tOBJECT\tINTERCOM\tSALESFORCE\tFIELD\tFROM\tTO")
+		for _, r := range plan.Records {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%q\t%q\n", r.Verdict, r.Object, r.IntercomID, r.SalesforceID, r.Field, r.From, r.To)
+		}
+		return tw.Flush()
+	}
+	return nil
+}
+
 func (c *base) runSync(ctx context.Context, uc *usecase.Service) error {
 	p := newProgress(c.out)
 	var id int64
+	var done usecase.BulkPlan
 	res, err := uc.RunBulkSync(ctx, usecase.RunBulkSyncParams{
+		Report: func(pl usecase.BulkPlan) { done = pl },
 		Started: func(s usecase.BulkSyncStart) {
 			id = s.Run.ID
 			if !s.Created {
@@ -67,6 +109,12 @@ func (c *base) runSync(ctx context.Context, uc *usecase.Service) error {
 		r.ID, r.Status, r.Done, r.Changed, r.Linked, r.Failed, res.Elapsed.Round(time.Millisecond), res.Rate())
 	if res.Compared != r.Done {
 		fmt.Fprintf(c.out, "this run compared %d of them; the rest were compared before it resumed\n", res.Compared)
+	}
+	if len(done.Fields) > 0 {
+		fmt.Fprintln(c.out)
+		if err := done.WriteText(c.out); err != nil {
+			return err
+		}
 	}
 	if r.Failed > 0 {
 		fmt.Fprintln(c.out, "see `tandem errors` for what failed and why")

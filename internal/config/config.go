@@ -121,6 +121,10 @@ type Ownership struct {
 	// matches no Salesforce user: "api_user" (default) or
 	// "assignment_rule".
 	Fallback string `yaml:"fallback" json:"fallback"`
+	// OnFirstLink is what a newly linked pair does with two different
+	// owners: keep the target's (fill_blanks, the default) or replace it
+	// (overwrite).
+	OnFirstLink tandem.FirstLinkPolicy `yaml:"on_first_link" json:"on_first_link"`
 }
 
 // Ownership fallbacks.
@@ -190,6 +194,9 @@ func (c Config) WithDefaults() Config {
 		c.Ownership.Direction = tandem.ToSalesforce
 	}
 	def(&c.Ownership.Fallback, FallbackAPIUser)
+	if c.Ownership.OnFirstLink == "" {
+		c.Ownership.OnFirstLink = tandem.FillBlanks
+	}
 	if c.Budget.BulkShare == 0 {
 		c.Budget.BulkShare = DefaultBulkShare
 	}

@@ -54,7 +54,7 @@ func TestLoadDefaults(t *testing.T) {
 		PollInterval: 60 * time.Second, PollOverlap: 2 * time.Minute, ReconcileInterval: 10 * time.Minute,
 		PeopleMatch: "email", CompanyMatchField: "AccountNumber", Placeholder: "[not provided]",
 	}, c.Sync)
-	require.Equal(t, Ownership{Direction: tandem.ToSalesforce, Fallback: "api_user"}, c.Ownership)
+	require.Equal(t, Ownership{Direction: tandem.ToSalesforce, Fallback: "api_user", OnFirstLink: tandem.FillBlanks}, c.Ownership)
 	require.Equal(t, Budget{BulkShare: 0.4, EventShare: 0.8}, c.Budget)
 	require.Equal(t, mapping.Defaults(), c.Mappings)
 	require.Equal(t, "admin-secret", c.AdminToken.Reveal())
@@ -112,7 +112,7 @@ mappings:
 				PollInterval: 30 * time.Second, PollOverlap: 5 * time.Minute, ReconcileInterval: time.Hour,
 				PeopleMatch: "external_id", PeopleExternalIDField: "Intercom_Id__c", CompanyMatchField: "Site", Placeholder: "n/a",
 			}, c.Sync)
-			require.Equal(t, Ownership{Enabled: true, Direction: tandem.ToIntercom, Fallback: "assignment_rule"}, c.Ownership)
+			require.Equal(t, Ownership{Enabled: true, Direction: tandem.ToIntercom, Fallback: "assignment_rule", OnFirstLink: tandem.FillBlanks}, c.Ownership)
 			require.Equal(t, Budget{DailySalesforceCalls: 5000, BulkShare: 0.3, EventShare: 0.7}, c.Budget)
 			require.Equal(t, []tandem.Mapping{{Object: tandem.ObjectLead, Intercom: "name", Salesforce: "Name", Direction: tandem.ToSalesforce}}, c.Mappings)
 		}},

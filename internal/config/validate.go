@@ -77,6 +77,9 @@ func (c Config) Validate() error {
 	if !c.Ownership.Direction.Valid() {
 		add("ownership.direction", "must be to_salesforce or to_intercom, not %q", c.Ownership.Direction)
 	}
+	if !c.Ownership.OnFirstLink.Valid() {
+		add("ownership.on_first_link", "must be fill_blanks or overwrite, not %q", c.Ownership.OnFirstLink)
+	}
 	if c.Ownership.Fallback != FallbackAPIUser && c.Ownership.Fallback != FallbackAssignmentRule {
 		add("ownership.fallback", "must be api_user or assignment_rule, not %q", c.Ownership.Fallback)
 	}

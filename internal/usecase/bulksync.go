@@ -60,21 +60,39 @@ func NewBulkSyncView(b store.BulkSync, now time.Time) BulkSyncView {
 // BulkSyncOptions are the choices a caller makes when starting a bulk
 // sync.
 type BulkSyncOptions struct {
-	// DryRun asks for a report of what the bulk sync would write, without
-	// writing. The engine does not support it yet: a dry run fails with
-	// ErrDryRunUnsupported rather than running for real.
+	// DryRun asks for the plan of what the bulk sync would write, without
+	// writing (PlanBulkSync); StartBulkSync and RunBulkSync refuse it.
 	DryRun bool
 }
 
-// ErrDryRunUnsupported answers a request for a dry run, which the sync
-// engine cannot do yet.
-var ErrDryRunUnsupported = tandem.Errorf(tandem.EUNPROCESSABLE, "Dry runs of a bulk sync are not supported yet; nothing was started.")
-
 func (o BulkSyncOptions) check() error {
 	if o.DryRun {
-		return ErrDryRunUnsupported
+		return tandem.Errorf(tandem.EINVALID, "A dry run is planned with PlanBulkSync, not started.")
 	}
 	return nil
+}
+
+// BulkPlan is what a bulk sync does or would do, per object and field.
+type BulkPlan = syncer.BulkPlan
+
+// PlanBulkSyncParams say how detailed a plan should be.
+type PlanBulkSyncParams struct {
+	// Records lists every field of every record that would be written,
+	// kept or refused, not only a few samples per field.
+	Records bool
+}
+
+// PlanBulkSync runs a bulk sync without writing anything and returns its
+// plan: per object and field, the links it would make, the values it would
+// fill or overwrite, the blanks it would refuse, the values it would keep
+// at first link, and the Salesforce calls it would cost. A real run right
+// after, with nothing changed in between, does exactly that.
+func (s *Service) PlanBulkSync(ctx context.Context, p PlanBulkSyncParams) (BulkPlan, error) {
+	eng, err := s.engine("Planning a bulk sync")
+	if err != nil {
+		return BulkPlan{}, err
+	}
+	return eng.PlanBulk(ctx, syncer.BulkOptions{Records: p.Records})
 }
 
 // BulkSyncStart is a bulk sync run that was started, or that was running
@@ -114,6 +132,8 @@ type RunBulkSyncParams struct {
 	Started func(BulkSyncStart)
 	// Progress, when set, is called after every page.
 	Progress func(BulkSyncView)
+	// Report, when set, receives what the run did, counted as a plan is.
+	Report func(BulkPlan)
 }
 
 // BulkSyncResult is a bulk sync run at the end of RunBulkSync.
@@ -156,7 +176,7 @@ func (s *Service) RunBulkSync(ctx context.Context, p RunBulkSyncParams) (BulkSyn
 	if p.Started != nil {
 		p.Started(BulkSyncStart{Run: NewBulkSyncView(b, s.cfg.Now()), Created: created})
 	}
-	opts := syncer.BulkOptions{}
+	opts := syncer.BulkOptions{Report: p.Report}
 	if p.Progress != nil {
 		opts.Progress = func(b store.BulkSync) { p.Progress(NewBulkSyncView(b, s.cfg.Now())) }
 	}

@@ -202,9 +202,9 @@ func TestBulkSync(t *testing.T) {
 	ctx := context.Background()
 
 	_, err := b.uc.StartBulkSync(ctx, usecase.BulkSyncOptions{DryRun: true})
-	require.ErrorIs(t, err, usecase.ErrDryRunUnsupported, "a dry run is refused, never run for real")
+	require.Equal(t, tandem.EINVALID, tandem.ErrorCode(err), "a dry run is planned, never started")
 	_, err = b.uc.RunBulkSync(ctx, usecase.RunBulkSyncParams{BulkSyncOptions: usecase.BulkSyncOptions{DryRun: true}})
-	require.ErrorIs(t, err, usecase.ErrDryRunUnsupported)
+	require.Equal(t, tandem.EINVALID, tandem.ErrorCode(err))
 	_, err = b.uc.StartBulkSync(ctx, usecase.BulkSyncOptions{})
 	require.Equal(t, tandem.EINTERNAL, tandem.ErrorCode(err), "no engine in this Service")
 	_, err = b.uc.LatestBulkSync(ctx)

@@ -119,16 +119,6 @@ func TestSyncErrorsGroupedByCause(t *testing.T) {
 	require.Equal(t, tandem.EINVALID, errorCode(out))
 }
 
-func TestBulkSyncDryRunNotSupported(t *testing.T) {
-	t.Parallel()
-	b := setupAPI(t)
-	resp, out := b.call(t, http.MethodPost, "/api/v1/bulk-syncs", strings.NewReader(`{"dry_run":true}`))
-	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	require.Contains(t, out["error"].(map[string]any)["message"], "not supported yet")
-	_, err := b.db.LatestBulkSync(context.Background(), tandem.DefaultInstallation)
-	require.True(t, store.IsNotFound(err), "nothing was started")
-}
-
 func TestLinksPaging(t *testing.T) {
 	t.Parallel()
 	b := setupAPI(t)

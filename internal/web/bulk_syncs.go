@@ -9,12 +9,14 @@ import (
 )
 
 type createBulkSyncRequest struct {
-	DryRun bool `json:"dry_run"`
+	DryRun  bool `json:"dry_run"`
+	Records bool `json:"records"`
 }
 
 // bulkSyncsCreate answers POST /api/v1/bulk-syncs[ {"dry_run": bool}]: it
 // starts a bulk sync (202) or returns the one already running (200). The
-// body is optional.
+// body is optional. A dry run answers its plan (200) once it is made,
+// having written nothing; "records": true lists every record in it.
 func (s *Server) bulkSyncsCreate(w http.ResponseWriter, r *http.Request) {
 	var req createBulkSyncRequest
 	if r.ContentLength != 0 {
@@ -23,7 +25,16 @@ func (s *Server) bulkSyncsCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	res, err := s.UseCases.StartBulkSync(r.Context(), usecase.BulkSyncOptions{DryRun: req.DryRun})
+	if req.DryRun {
+		plan, err := s.UseCases.PlanBulkSync(r.Context(), usecase.PlanBulkSyncParams{Records: req.Records})
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, plan)
+		return
+	}
+	res, err := s.UseCases.StartBulkSync(r.Context(), usecase.BulkSyncOptions{})
 	if err != nil {
 		s.Error(w, r, err)
 		return
