@@ -5,6 +5,13 @@
 // rate-limit data and the next pagination cursor, and an error that is
 // typed by [CheckResponse].
 //
+// Contacts and companies can also be read and written as decoded JSON
+// ([ContactsService.GetRaw], [ContactsService.SearchRawIter],
+// [CompaniesService.ScrollRaw], …) for callers that address attributes by
+// name, custom ones included. Cursors, the in-body search cursor and the
+// shapes that differ between API versions are handled by the client for
+// both kinds of call.
+//
 // The package also verifies and decodes what Intercom sends to an app:
 // webhook notifications signed with X-Hub-Signature (see
 // [ValidateSignature] and [ParseNotification]) and Canvas Kit requests
