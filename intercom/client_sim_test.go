@@ -493,6 +493,9 @@ func TestSim_WebhooksVerifyAndDecode(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ct.ID, contact.ID)
 	require.NotEmpty(t, n.AppID)
+	require.Equal(t, intercom.NotificationItem{Type: "contact", ID: ct.ID, UpdatedAt: contact.UpdatedAt}, n.Item())
+	require.Equal(t, contact.UpdatedAt, n.ChangedAt())
+	require.NotEmpty(t, n.ID)
 
 	n = byTopic["company.created"]
 	require.NotNil(t, n, "topics: %v", keys(byTopic))
