@@ -45,6 +45,9 @@ type Client struct {
 	backoffMax  time.Duration
 	retryHook   func(RetryEvent)
 
+	pacing Pacing
+	pacer  *pacer
+
 	common service
 
 	// Contacts manages users and leads.
@@ -258,8 +261,23 @@ func parseRate(h http.Header) Rate {
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
 	ctx := req.Context()
 	send, lastReason := req, ""
+	paced := c.pacer != nil && c.paced(req)
 	for attempt := 0; ; attempt++ {
+		if paced {
+			if err := c.pacer.wait(ctx); err != nil {
+				return nil, fmt.Errorf("intercom: %s %s: waiting for the rate limit: %w", req.Method, req.URL.Path, err)
+			}
+		} else if c.pacer != nil {
+			c.pacer.start()
+		}
 		resp, err := c.do(send)
+		if c.pacer != nil {
+			var rate Rate
+			if resp != nil {
+				rate = resp.Rate
+			}
+			c.pacer.done(rate)
+		}
 		if err == nil {
 			return resp, decodeResponse(req, resp, v)
 		}

@@ -3,7 +3,12 @@ package intercom_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -138,4 +143,54 @@ func mustJSON(t *testing.T, v any) []byte {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return b
+}
+
+// TestSim_PacedWritesStayUnderTheRateLimit runs concurrent writers against
+// a simulator that allows 10 requests per second: paced, none is refused.
+func TestSim_PacedWritesStayUnderTheRateLimit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sim := intercomsim.New(intercomsim.Options{Token: simToken, ClientSecret: simSecret, RateLimit: 10, RateWindow: time.Second})
+	t.Cleanup(sim.Close)
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	var refused atomic.Int32
+	c := intercom.NewClient(simToken, intercom.WithBaseURL(srv.URL), intercom.WithVersion("2.16"),
+		intercom.WithPacing(intercom.PaceWrites), intercom.WithMaxRetries(0), intercom.WithRateLimitWait(false),
+		intercom.WithResponseHook(func(r *intercom.Response) {
+			if r.StatusCode == http.StatusTooManyRequests {
+				refused.Add(1)
+			}
+		}))
+	var ids []string
+	for i := range 4 {
+		id, err := sim.CreateContact(intercomsim.ContactSeed{Email: sprintf("paced%d@example.com", i)})
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	// A read tells the client about the window, as a bulk run's scan does.
+	_, _, err := c.Contacts.ListRaw(ctx, &intercom.ListOptions{PerPage: 1})
+	require.NoError(t, err)
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 24)
+	for _, id := range ids {
+		wg.Go(func() {
+			for j := range 6 {
+				_, _, err := c.Contacts.UpdateRaw(ctx, id, map[string]any{"name": sprintf("Paced %d", j)})
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	require.Zero(t, refused.Load())
+	for _, id := range ids {
+		m, ok := sim.Contact(id)
+		require.True(t, ok)
+		require.Equal(t, "Paced 5", m["name"])
+	}
 }

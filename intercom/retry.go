@@ -128,7 +128,7 @@ func (c *Client) replaySafe(req *http.Request, resp *http.Response, err error) b
 // idempotentPost reports whether a POST to path (as sent) can be repeated
 // with the same effect.
 func (c *Client) idempotentPost(path string) bool {
-	rel := strings.Trim(strings.TrimPrefix(path, strings.TrimRight(c.baseURL.Path, "/")), "/")
+	rel := c.relPath(path)
 	parts := strings.Split(rel, "/")
 	last := parts[len(parts)-1]
 	switch {
@@ -141,6 +141,16 @@ func (c *Client) idempotentPost(path string) bool {
 		return true
 	}
 	return false
+}
+
+// relPath returns a request path relative to the base URL, without
+// leading or trailing slashes.
+func (c *Client) relPath(path string) string {
+	return strings.Trim(strings.TrimPrefix(path, strings.TrimRight(c.baseURL.Path, "/")), "/")
+}
+
+func hasLastSegment(path, seg string) bool {
+	return path == seg || strings.HasSuffix(path, "/"+seg)
 }
 
 // retryWait returns how long to wait before retry number attempt+1. A 429
