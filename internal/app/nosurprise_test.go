@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandemhq/tandem"
@@ -228,4 +230,48 @@ func plannedWrites(p syncer.BulkPlan) int64 {
 		n += (o.SalesforceWrites + 199) / 200
 	}
 	return n
+}
+
+// The first poll and a webhook for the same new pair, meeting at start-up,
+// write each field once between them.
+func TestPollAndWebhookMeetingWriteOnce(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		e := startQuiet(t, dbURL)
+		ctx := context.Background()
+		const n = 40
+		type pair struct{ ic, sf string }
+		pairs := make([]pair, n)
+		for i := range pairs {
+			email := fmt.Sprintf("meet%03d@example.com", i)
+			sfID, err := e.Salesforce.Insert("Contact", map[string]any{"LastName": "Meet", "Email": email, "Title": "Buyer"})
+			require.NoError(t, err)
+			icID, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: email, Phone: fmt.Sprintf("+1 555 %04d", i)})
+			require.NoError(t, err)
+			pairs[i] = pair{icID, sfID}
+		}
+		var wg sync.WaitGroup
+		for _, p := range pairs {
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				assert.NoError(t, e.App.Syncer.SyncIntercomContact(ctx, p.ic, tandem.CauseWebhook))
+			}()
+			go func() {
+				defer wg.Done()
+				assert.NoError(t, e.App.Syncer.SyncSalesforceID(ctx, tandem.ObjectContact, p.sf, tandem.CausePoll))
+			}()
+		}
+		wg.Wait()
+		audit, err := e.App.Store.ListAudit(ctx, store.ListAuditParams{Installation: tandem.DefaultInstallation, Limit: 10 * n})
+		require.NoError(t, err)
+		writes := map[string]int{}
+		for _, a := range audit {
+			writes[a.IntercomID+" "+a.Field]++
+		}
+		for _, p := range pairs {
+			require.Equal(t, 1, writes[p.ic+" Phone"], "Phone of %s written once", p.ic)
+			require.Equal(t, 1, writes[p.ic+" custom_attributes.job_title"], "job_title of %s written once", p.ic)
+		}
+	})
 }
