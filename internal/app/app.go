@@ -174,16 +174,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River,
 		Syncer: a.Syncer, Now: opts.Now})
 	a.Web = &web.Server{
-		Installation:   tandem.DefaultInstallation,
-		Store:          a.Store,
-		River:          a.River,
-		UseCases:       a.UseCases,
-		AdminToken:     cfg.AdminToken.Reveal(),
-		IntercomSecret: cfg.Intercom.ClientSecret.Reveal(),
-		Metrics:        a.Metrics.Handler(),
-		Budget:         a.Budget,
-		Log:            log,
-		Now:            opts.Now,
+		Installation:      tandem.DefaultInstallation,
+		Store:             a.Store,
+		River:             a.River,
+		UseCases:          a.UseCases,
+		AdminToken:        cfg.AdminToken.Reveal(),
+		IntercomSecret:    cfg.Intercom.ClientSecret.Reveal(),
+		Metrics:           a.Metrics.Handler(),
+		OnOversizeWebhook: a.Metrics.OversizeWebhooks.Inc,
+		Budget:            a.Budget,
+		Log:               log,
+		Now:               opts.Now,
 	}
 	ok = true
 	return a, nil

@@ -24,6 +24,8 @@ type Metrics struct {
 	Links      *prometheus.CounterVec
 	APIUsage   *prometheus.GaugeVec
 	NotWritten *prometheus.CounterVec
+	// OversizeWebhooks counts notifications refused for their size.
+	OversizeWebhooks prometheus.Counter
 }
 
 func newMetrics() *Metrics {
@@ -52,8 +54,11 @@ func newMetrics() *Metrics {
 		NotWritten: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tandem_values_not_written_total", Help: "Values left alone on purpose: kept at first link, or a blank refused; by object, direction, field and verdict.",
 		}, []string{"object", "direction", "field", "verdict"}),
+		OversizeWebhooks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tandem_webhooks_oversize_total", Help: "Intercom notifications refused for being over 1 MiB (each queues a reconciliation).",
+		}),
 	}
-	reg.MustRegister(m.Writes, m.Lag, m.APICalls, m.SyncErrors, m.Links, m.APIUsage, m.NotWritten,
+	reg.MustRegister(m.Writes, m.Lag, m.APICalls, m.SyncErrors, m.Links, m.APIUsage, m.NotWritten, m.OversizeWebhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -274,4 +275,31 @@ func TestPollAndWebhookMeetingWriteOnce(t *testing.T) {
 			require.Equal(t, 1, writes[p.ic+" custom_attributes.job_title"], "job_title of %s written once", p.ic)
 		}
 	})
+}
+
+// A notification over the size limit is refused, counted, and the change it
+// carried is found by a reconciliation queued at once.
+func TestOversizeWebhookReconciled(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t, "")
+	icID, _, _ := e.aUser("big@example.com")
+	e.idle()
+	huge := strings.Repeat("x", 1<<20)
+	require.NoError(t, e.Intercom.UpdateContact(icID, map[string]any{"custom_attributes": map[string]any{"plan": huge}}))
+	eventually(t, "a sync error for the oversized value", func() bool {
+		errs, err := e.App.Store.ListSyncErrors(context.Background(), store.ListSyncErrorsParams{Installation: tandem.DefaultInstallation})
+		require.NoError(t, err)
+		for _, se := range errs {
+			if se.IntercomID == icID && se.Field == "Plan__c" {
+				return true
+			}
+		}
+		return false
+	})
+	resp, err := http.Get(e.URL + "/metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Regexp(t, `(?m)^tandem_webhooks_oversize_total [1-9]`, string(body))
 }

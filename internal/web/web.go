@@ -32,9 +32,12 @@ type Server struct {
 	AdminToken     string
 	IntercomSecret string
 	Metrics        http.Handler
-	Budget         *budget.Budget
-	Log            *slog.Logger
-	Now            func() time.Time
+	// OnOversizeWebhook, when set, is called for each notification refused
+	// for its size.
+	OnOversizeWebhook func()
+	Budget            *budget.Budget
+	Log               *slog.Logger
+	Now               func() time.Time
 }
 
 func (s *Server) now() time.Time {
