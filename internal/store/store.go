@@ -102,8 +102,10 @@ func openSQLite(dir string) (*sql.DB, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	dsn := filepath.Join(dir, SQLiteFile) + "?" + strings.Join([]string{
-		"_pragma=journal_mode(WAL)",
+		// busy_timeout first: switching a new file to WAL needs a lock
+		// that another process opening it may hold.
 		fmt.Sprintf("_pragma=busy_timeout(%d)", sqliteBusyTimeout.Milliseconds()),
+		"_pragma=journal_mode(WAL)",
 		"_pragma=foreign_keys(1)",
 		"_pragma=synchronous(NORMAL)",
 		"_txlock=immediate",

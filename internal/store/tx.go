@@ -31,8 +31,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			}
 		}
 	}()
-	tx := &Tx{tx: sqlTx}
-	tx.queries = queries{x: sqlTx, now: db.now, atomic: tx.atomic}
+	tx := db.newTx(sqlTx)
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -41,6 +40,12 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	committed = true
 	return nil
+}
+
+func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
+	tx := &Tx{tx: sqlTx}
+	tx.queries = queries{x: sqlTx, now: db.now, atomic: tx.atomic}
+	return tx
 }
 
 // atomic runs fn in a new transaction for a multi-statement method called
