@@ -27,6 +27,14 @@ type Queries interface {
 	DeleteState(ctx context.Context, inst, key string) error
 	PutStateIfAbsent(ctx context.Context, inst, key, value string) (string, bool, error)
 
+	ClaimIntent(ctx context.Context, p ClaimIntentParams) (Intent, bool, error)
+	RetryIntent(ctx context.Context, id int64, staleBefore time.Time) (Intent, bool, error)
+	CompleteIntent(ctx context.Context, id int64, remoteID string) (Intent, error)
+	FailIntent(ctx context.Context, id int64, note string) (Intent, error)
+	GetIntent(ctx context.Context, inst, kind, key string) (Intent, error)
+	ListIntents(ctx context.Context, p ListIntentsParams) ([]Intent, error)
+	DeleteIntent(ctx context.Context, id int64) error
+
 	MarkDelivery(ctx context.Context, inst, notificationID string, at time.Time) (bool, error)
 	PruneDeliveries(ctx context.Context, before time.Time) (int, error)
 

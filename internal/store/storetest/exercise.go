@@ -38,6 +38,7 @@ func Exercise(t *testing.T, open func(testing.TB) *store.DB) {
 	exerciseLinks(t, open)
 	exerciseShadows(t, open)
 	exerciseState(t, open)
+	exerciseIntents(t, open)
 	exerciseDeliveries(t, open)
 	exerciseSyncErrors(t, open)
 	exerciseAudit(t, open)
