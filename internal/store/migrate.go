@@ -19,11 +19,16 @@ import (
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
 
-// migrationLockID is the Postgres advisory lock key that serialises
-// concurrent [DB.Migrate] calls from several replicas. It is one key for
-// the whole database, so migrations of different schemas wait for each
-// other too, which costs only time.
-const migrationLockID = 0x74616e64656d // "tandem"
+// migrationLock is the Postgres advisory lock that serialises concurrent
+// [DB.Migrate] calls from several replicas: a fixed key for tandem plus
+// the schema being migrated (the first schema of search_path, where
+// tandem's and River's tables go), so that replicas of one deployment
+// take turns while unrelated schemas of the same database (tests, other
+// installations) need not wait for each other.
+const migrationLock = `$1::int4, hashtext(COALESCE(current_schema(), ''))`
+
+// migrationLockID is tandem's half of the migration lock's key.
+const migrationLockID = 0x74616e64 // "tand"
 
 // Migration is one embedded schema migration.
 type Migration struct {
@@ -65,7 +70,7 @@ func Migrations(dialect string) ([]Migration, error) {
 // to run repeatedly and from several processes at once:
 //
 //   - on Postgres the whole of it runs under a session advisory lock
-//     (migrationLockID) held on one connection of the pool, so replicas
+//     (migrationLock) held on one connection of the pool, so replicas
 //     starting together migrate one after the other; River's migrations
 //     run on other connections of the pool meanwhile;
 //   - on SQLite it is one immediate transaction, River's migrations
@@ -112,11 +117,11 @@ func (db *DB) migratePostgres(ctx context.Context, migrations []Migration, migra
 		return fmt.Errorf("lock migrations: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, int64(migrationLockID)); err != nil {
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(`+migrationLock+`)`, migrationLockID); err != nil {
 		return fmt.Errorf("lock migrations: %w", err)
 	}
 	defer func() {
-		if _, uerr := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(migrationLockID)); uerr != nil {
+		if _, uerr := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+migrationLock+`)`, migrationLockID); uerr != nil {
 			// The connection may still hold the lock: close it rather
 			// than return it to the pool, which ends the session and the
 			// lock with it.
