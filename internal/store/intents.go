@@ -110,14 +110,15 @@ func (q *queries) ClaimIntent(ctx context.Context, p ClaimIntentParams) (Intent,
 // RetryIntent takes an existing intent over for a new attempt: it becomes
 // pending again with one more attempt, keeping its remote id and note. It
 // succeeds (true) when the intent is done or failed, or pending but not
-// updated since staleBefore (its owner is presumed dead); otherwise it
+// updated for staleAfter (its owner is presumed dead); otherwise it
 // changes nothing and returns false with the intent as it is. Of several
 // concurrent callers at most one succeeds.
-func (q *queries) RetryIntent(ctx context.Context, id int64, staleBefore time.Time) (Intent, bool, error) {
+func (q *queries) RetryIntent(ctx context.Context, id int64, staleAfter time.Duration) (Intent, bool, error) {
+	now := q.now()
 	in, err := scanIntent(q.x.QueryRowContext(ctx, `UPDATE tandem_intents
 		SET state = 'pending', attempts = attempts + 1, updated_at = $2
 		WHERE id = $1 AND (state <> 'pending' OR updated_at < $3)
-		RETURNING `+intentColumns, id, q.nowMicros(), micros(staleBefore)))
+		RETURNING `+intentColumns, id, micros(now), micros(now.Add(-staleAfter))))
 	if err == nil {
 		return in, true, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {

@@ -28,7 +28,7 @@ type Queries interface {
 	PutStateIfAbsent(ctx context.Context, inst, key, value string) (string, bool, error)
 
 	ClaimIntent(ctx context.Context, p ClaimIntentParams) (Intent, bool, error)
-	RetryIntent(ctx context.Context, id int64, staleBefore time.Time) (Intent, bool, error)
+	RetryIntent(ctx context.Context, id int64, staleAfter time.Duration) (Intent, bool, error)
 	CompleteIntent(ctx context.Context, id int64, remoteID string) (Intent, error)
 	FailIntent(ctx context.Context, id int64, note string) (Intent, error)
 	GetIntent(ctx context.Context, inst, kind, key string) (Intent, error)

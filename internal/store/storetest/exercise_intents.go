@@ -74,12 +74,13 @@ func exerciseIntents(t *testing.T, open func(testing.TB) *store.DB) {
 		require.NoError(t, err)
 
 		// A fresh pending intent belongs to its claimer.
-		got, ok, err := db.RetryIntent(ctx, in.ID, time.Now().Add(-time.Hour))
+		got, ok, err := db.RetryIntent(ctx, in.ID, time.Hour)
 		require.NoError(t, err)
 		require.False(t, ok)
 		require.Equal(t, in, got)
 		// A stale one is taken over.
-		got, ok, err = db.RetryIntent(ctx, in.ID, time.Now().Add(time.Hour))
+		time.Sleep(5 * time.Millisecond)
+		got, ok, err = db.RetryIntent(ctx, in.ID, time.Millisecond)
 		require.NoError(t, err)
 		require.True(t, ok)
 		require.Equal(t, store.IntentPending, got.State)
@@ -94,7 +95,7 @@ func exerciseIntents(t *testing.T, open func(testing.TB) *store.DB) {
 		require.Equal(t, failed, same, "only a pending intent fails")
 
 		// A failed intent may be retried at once.
-		got, ok, err = db.RetryIntent(ctx, in.ID, time.Now().Add(-time.Hour))
+		got, ok, err = db.RetryIntent(ctx, in.ID, time.Hour)
 		require.NoError(t, err)
 		require.True(t, ok)
 		require.Equal(t, 3, got.Attempts)
@@ -106,7 +107,7 @@ func exerciseIntents(t *testing.T, open func(testing.TB) *store.DB) {
 		require.NoError(t, err)
 		require.Equal(t, done, unchanged, "failing a done intent changes nothing")
 
-		_, _, err = db.RetryIntent(ctx, 424242, time.Now())
+		_, _, err = db.RetryIntent(ctx, 424242, time.Hour)
 		requireNotFound(t, err)
 		_, err = db.FailIntent(ctx, 424242, "")
 		requireNotFound(t, err)
@@ -183,7 +184,7 @@ func exerciseIntents(t *testing.T, open func(testing.TB) *store.DB) {
 				}
 				// Everyone else tries to take the intent over; of those who
 				// see it failed, only one may.
-				_, retried[i], errs[i] = db.RetryIntent(ctx, in.ID, time.Now().Add(-time.Hour))
+				_, retried[i], errs[i] = db.RetryIntent(ctx, in.ID, time.Hour)
 			})
 		}
 		close(start)
