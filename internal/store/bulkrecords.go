@@ -44,7 +44,7 @@ func (q *queries) PutBulkRecords(ctx context.Context, recs []BulkRecord) error {
 			}
 			sb.WriteString(` ON CONFLICT (run_id, object, intercom_id) DO UPDATE SET match_key = excluded.match_key,
 				updated_at = excluded.updated_at, data = excluded.data`)
-			if _, err := q.x.ExecContext(ctx, sb.String(), args...); err != nil {
+			if _, err := q.raw.ExecContext(ctx, sb.String(), args...); err != nil {
 				return fmt.Errorf("store bulk records: %w", err)
 			}
 		}

@@ -86,7 +86,10 @@ type dbtx interface {
 
 // queries implements Queries once over a dbtx; DB and Tx embed it.
 type queries struct {
+	// x prepares each statement once (see stmtCache); raw does not, for
+	// statements whose text varies with the number of arguments.
 	x   dbtx
+	raw dbtx
 	now func() time.Time
 	// atomic runs fn so that its statements commit or fail together: a new
 	// transaction on a DB, the current one on a Tx.

@@ -52,6 +52,7 @@ type Config struct {
 type DB struct {
 	queries
 	db      *sql.DB
+	stmts   *stmtCache
 	dialect string
 	driver  riverdriver.Driver[*sql.Tx]
 	logger  *slog.Logger
@@ -123,13 +124,13 @@ func openSQLite(dir string) (*sql.DB, error) {
 }
 
 func newDB(sqlDB *sql.DB, dialect string, now func() time.Time) *DB {
-	db := &DB{db: sqlDB, dialect: dialect}
+	db := &DB{db: sqlDB, dialect: dialect, stmts: newStmtCache(sqlDB)}
 	if dialect == DialectSQLite {
 		db.driver = riversqlite.New(sqlDB)
 	} else {
 		db.driver = riverdatabasesql.New(sqlDB)
 	}
-	db.queries = queries{x: sqlDB, now: now, atomic: db.atomic}
+	db.queries = queries{x: cachedDB{db: sqlDB, cache: db.stmts}, raw: sqlDB, now: now, atomic: db.atomic}
 	return db
 }
 
@@ -143,8 +144,11 @@ func (db *DB) Dialect() string { return db.dialect }
 // InsertTx accepts a [Tx.SQLTx].
 func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] { return db.driver }
 
-// Close closes the pool.
-func (db *DB) Close() error { return db.db.Close() }
+// Close closes the prepared statements and the pool.
+func (db *DB) Close() error {
+	db.stmts.close()
+	return db.db.Close()
+}
 
 // IsNotFound reports whether err is (or wraps) a tandem ENOTFOUND error.
 func IsNotFound(err error) bool {

@@ -19,6 +19,7 @@ func (tx *Tx) SQLTx() *sql.Tx { return tx.tx }
 // InTx runs fn in a transaction: committed when fn returns nil, rolled back
 // otherwise (also when fn panics). fn must use tx, not db.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	db.stmts.prepareWanted(ctx)
 	sqlTx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -44,7 +45,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 
 func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
 	tx := &Tx{tx: sqlTx}
-	tx.queries = queries{x: sqlTx, now: db.now, atomic: tx.atomic}
+	tx.queries = queries{x: &cachedTx{tx: sqlTx, cache: db.stmts}, raw: sqlTx, now: db.now, atomic: tx.atomic}
 	return tx
 }
 
