@@ -38,7 +38,9 @@ func alignRecord(i int) (tandem.Link, map[string]string, []tandem.AuditEntry) {
 //   - "single": one call per write on the DB, each its own transaction (as
 //     the engine aligns a record today);
 //   - "tx-per-record": the same calls inside one InTx per record;
-//   - "tx-per-page": the same calls for a page of records in one InTx.
+//   - "tx-per-page": the same calls for a page of records in one InTx;
+//   - "batch": a page in one InTx through UpsertLinks, SetShadowsMany and
+//     one InsertAudit.
 //
 // Run with
 //
@@ -93,6 +95,35 @@ func BenchmarkAlign(b *testing.B) {
 						}
 					}
 					return nil
+				}))
+			}
+		})
+		b.Run(name+"/batch", func(b *testing.B) {
+			db := open(b)
+			b.ResetTimer()
+			for start := 0; start < b.N; start += alignPage {
+				var (
+					links   []tandem.Link
+					shadows []map[string]string
+					audit   []tandem.AuditEntry
+				)
+				for i := start; i < min(start+alignPage, b.N); i++ {
+					l, sh, au := alignRecord(i)
+					links, shadows, audit = append(links, l), append(shadows, sh), append(audit, au...)
+				}
+				require.NoError(b, db.InTx(ctx, func(tx *store.Tx) error {
+					stored, err := tx.UpsertLinks(ctx, links)
+					if err != nil {
+						return err
+					}
+					values := make(map[int64]map[string]string, len(stored))
+					for i, l := range stored {
+						values[l.ID] = shadows[i]
+					}
+					if err := tx.SetShadowsMany(ctx, values); err != nil {
+						return err
+					}
+					return tx.InsertAudit(ctx, audit...)
 				}))
 			}
 		})

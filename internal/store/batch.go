@@ -23,22 +23,36 @@ func placeholders(from, n int) string {
 	return sb.String()
 }
 
-// inChunks calls fn with slices of at most 500 ids (well under both
-// engines' parameter limits).
-func inChunks[T any](ids []T, fn func([]T) error) error {
-	for start := 0; start < len(ids); start += 500 {
-		if err := fn(ids[start:min(start+500, len(ids))]); err != nil {
+// inChunks calls fn with consecutive slices of at most size elements.
+func inChunks[T any](all []T, size int, fn func([]T) error) error {
+	for start := 0; start < len(all); start += size {
+		if err := fn(all[start:min(start+size, len(all))]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// inChunk is the size of the id chunks of IN lists (well under both
+// engines' parameter limits).
+const inChunk = 500
+
+// execRows returns the executor for a multi-row statement of n rows: the
+// cached one for a few rows, whose handful of texts are worth preparing
+// once, and the unprepared one for larger batches, whose texts vary and
+// which are parsed once for many rows anyway.
+func (q *queries) execRows(n int) dbtx {
+	if n <= 4 {
+		return q.x
+	}
+	return q.raw
+}
+
 // LinksBySalesforceIDs returns the links of the given Salesforce records of
 // obj, keyed by Salesforce id; records without a link are absent.
 func (q *queries) LinksBySalesforceIDs(ctx context.Context, inst string, obj tandem.Object, ids []string) (map[string]tandem.Link, error) {
 	out := make(map[string]tandem.Link, len(ids))
-	err := inChunks(ids, func(chunk []string) error {
+	err := inChunks(ids, inChunk, func(chunk []string) error {
 		args := []any{inst, string(obj)}
 		for _, id := range chunk {
 			args = append(args, id)
@@ -68,7 +82,7 @@ func (q *queries) ShadowsOfLinks(ctx context.Context, linkIDs []int64) (map[int6
 	for _, id := range linkIDs {
 		out[id] = map[string]string{}
 	}
-	err := inChunks(linkIDs, func(chunk []int64) error {
+	err := inChunks(linkIDs, inChunk, func(chunk []int64) error {
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
 			args[i] = id
@@ -98,7 +112,7 @@ func (q *queries) ShadowsOfLinks(ctx context.Context, linkIDs []int64) (map[int6
 // Intercom ids, keyed by id.
 func (q *queries) BulkRecordsByIntercomIDs(ctx context.Context, runID int64, obj tandem.Object, ids []string) (map[string]BulkRecord, error) {
 	out := make(map[string]BulkRecord, len(ids))
-	err := inChunks(ids, func(chunk []string) error {
+	err := inChunks(ids, inChunk, func(chunk []string) error {
 		args := []any{runID, string(obj)}
 		for _, id := range chunk {
 			args = append(args, id)
@@ -125,7 +139,7 @@ func (q *queries) BulkRecordsByIntercomIDs(ctx context.Context, runID int64, obj
 // matching keys, grouped by key, most recently updated first.
 func (q *queries) BulkRecordsByKeys(ctx context.Context, runID int64, obj tandem.Object, keys []string) (map[string][]BulkRecord, error) {
 	out := map[string][]BulkRecord{}
-	err := inChunks(keys, func(chunk []string) error {
+	err := inChunks(keys, inChunk, func(chunk []string) error {
 		args := []any{runID, string(obj)}
 		for _, k := range chunk {
 			args = append(args, k)
@@ -153,7 +167,7 @@ func (q *queries) BulkRecordsByKeys(ctx context.Context, runID int64, obj tandem
 // any of objs.
 func (q *queries) LinkedIntercomIDs(ctx context.Context, inst string, objs []tandem.Object, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	err := inChunks(ids, func(chunk []string) error {
+	err := inChunks(ids, inChunk, func(chunk []string) error {
 		args := []any{inst}
 		for _, o := range objs {
 			args = append(args, string(o))

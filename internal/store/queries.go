@@ -12,6 +12,7 @@ import (
 // should work inside or outside a transaction takes a Queries.
 type Queries interface {
 	UpsertLink(ctx context.Context, l tandem.Link) (tandem.Link, error)
+	UpsertLinks(ctx context.Context, links []tandem.Link) ([]tandem.Link, error)
 	LinkByIntercomID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error)
 	LinkBySalesforceID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error)
 	LinkByID(ctx context.Context, id int64) (tandem.Link, error)
@@ -21,6 +22,7 @@ type Queries interface {
 
 	Shadows(ctx context.Context, linkID int64) (map[string]string, error)
 	SetShadows(ctx context.Context, linkID int64, values map[string]string) error
+	SetShadowsMany(ctx context.Context, values map[int64]map[string]string) error
 
 	GetState(ctx context.Context, inst, key string) (string, bool, error)
 	SetState(ctx context.Context, inst, key, value string) error

@@ -45,6 +45,7 @@ func Exercise(t *testing.T, open func(testing.TB) *store.DB) {
 	exerciseBulkSyncs(t, open)
 	exerciseBulkRecords(t, open)
 	exerciseBatchLookups(t, open)
+	exerciseBatchWrites(t, open)
 	exerciseBulkLease(t, open)
 	exerciseAPIUsage(t, open)
 	exerciseTx(t, open)
