@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/tandemhq/tandem"
 )
@@ -27,17 +26,8 @@ func (q *queries) InsertAudit(ctx context.Context, entries ...tandem.AuditEntry)
 	const cols = 10
 	insert := func(q *queries, chunk []tandem.AuditEntry) error {
 		now := q.nowMicros()
-		var sb strings.Builder
 		args := make([]any, 0, len(chunk)*cols)
-		sb.WriteString(`INSERT INTO tandem_audit
-			(installation_id, direction, object, intercom_id, salesforce_id, field, old_value, new_value, cause, at) VALUES `)
-		for i, e := range chunk {
-			if i > 0 {
-				sb.WriteString(", ")
-			}
-			n := i * cols
-			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
-				n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10)
+		for _, e := range chunk {
 			at := now
 			if !e.At.IsZero() {
 				at = micros(e.At)
@@ -45,7 +35,10 @@ func (q *queries) InsertAudit(ctx context.Context, entries ...tandem.AuditEntry)
 			args = append(args, e.InstallationID, string(e.Direction), string(e.Object), e.IntercomID, e.SalesforceID,
 				e.Field, e.OldValue, e.NewValue, string(e.Cause), at)
 		}
-		if _, err := q.execRows(len(chunk)).ExecContext(ctx, sb.String(), args...); err != nil {
+		query := `INSERT INTO tandem_audit
+			(installation_id, direction, object, intercom_id, salesforce_id, field, old_value, new_value, cause, at)
+			VALUES ` + q.values(len(chunk), cols)
+		if _, err := q.execRows(len(chunk)).ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("insert audit entries: %w", err)
 		}
 		return nil

@@ -11,14 +11,39 @@ import (
 // Batched lookups for the bulk sync: one query for a page of records
 // instead of one per record.
 
-// placeholders returns "$from, $from+1, …" for n arguments.
-func placeholders(from, n int) string {
+// placeholders returns the placeholders of n arguments numbered from on,
+// "$from, $from+1, …". On SQLite it returns "?, ?, …" instead: SQLite
+// treats "$n" as a named parameter, found by a linear search of the
+// statement's names at preparation and again at binding, which makes a
+// statement with hundreds of arguments slow; an anonymous "?" takes the
+// next number. So the generated arguments must follow every numbered one
+// in the statement, in order.
+func (q *queries) placeholders(from, n int) string {
 	var sb strings.Builder
 	for i := range n {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		fmt.Fprintf(&sb, "$%d", from+i)
+		if q.sqlite {
+			sb.WriteByte('?')
+		} else {
+			fmt.Fprintf(&sb, "$%d", from+i)
+		}
+	}
+	return sb.String()
+}
+
+// values returns the VALUES list of a multi-row insert of rows rows of
+// cols arguments each: "($1, $2), ($3, $4), …" (with "?" on SQLite).
+func (q *queries) values(rows, cols int) string {
+	var sb strings.Builder
+	for r := range rows {
+		if r > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		sb.WriteString(q.placeholders(1+r*cols, cols))
+		sb.WriteByte(')')
 	}
 	return sb.String()
 }
@@ -58,7 +83,7 @@ func (q *queries) LinksBySalesforceIDs(ctx context.Context, inst string, obj tan
 			args = append(args, id)
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT `+linkColumns+` FROM tandem_links
-			WHERE installation_id = $1 AND object = $2 AND salesforce_id IN (`+placeholders(3, len(chunk))+`)`, args...)
+			WHERE installation_id = $1 AND object = $2 AND salesforce_id IN (`+q.placeholders(3, len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("load links: %w", err)
 		}
@@ -88,7 +113,7 @@ func (q *queries) ShadowsOfLinks(ctx context.Context, linkIDs []int64) (map[int6
 			args[i] = id
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT link_id, field, value FROM tandem_shadows
-			WHERE link_id IN (`+placeholders(1, len(chunk))+`)`, args...)
+			WHERE link_id IN (`+q.placeholders(1, len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("load shadows: %w", err)
 		}
@@ -118,7 +143,7 @@ func (q *queries) BulkRecordsByIntercomIDs(ctx context.Context, runID int64, obj
 			args = append(args, id)
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id, match_key, updated_at, data FROM tandem_bulk_records
-			WHERE run_id = $1 AND object = $2 AND intercom_id IN (`+placeholders(3, len(chunk))+`)`, args...)
+			WHERE run_id = $1 AND object = $2 AND intercom_id IN (`+q.placeholders(3, len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("load bulk records: %w", err)
 		}
@@ -145,7 +170,7 @@ func (q *queries) BulkRecordsByKeys(ctx context.Context, runID int64, obj tandem
 			args = append(args, k)
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id, match_key, updated_at, data FROM tandem_bulk_records
-			WHERE run_id = $1 AND object = $2 AND match_key IN (`+placeholders(3, len(chunk))+`)
+			WHERE run_id = $1 AND object = $2 AND match_key IN (`+q.placeholders(3, len(chunk))+`)
 			ORDER BY match_key, updated_at DESC, intercom_id`, args...)
 		if err != nil {
 			return fmt.Errorf("find bulk records: %w", err)
@@ -176,8 +201,8 @@ func (q *queries) LinkedIntercomIDs(ctx context.Context, inst string, objs []tan
 			args = append(args, id)
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id FROM tandem_links
-			WHERE installation_id = $1 AND object IN (`+placeholders(2, len(objs))+`)
-			AND intercom_id IN (`+placeholders(2+len(objs), len(chunk))+`)`, args...)
+			WHERE installation_id = $1 AND object IN (`+q.placeholders(2, len(objs))+`)
+			AND intercom_id IN (`+q.placeholders(2+len(objs), len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("load links: %w", err)
 		}

@@ -90,9 +90,10 @@ type dbtx interface {
 type queries struct {
 	// x prepares each statement once (see stmtCache); raw does not, for
 	// statements whose text varies with the number of arguments.
-	x   dbtx
-	raw dbtx
-	now func() time.Time
+	x      dbtx
+	raw    dbtx
+	sqlite bool // generated placeholders are "?" (see placeholders)
+	now    func() time.Time
 	// atomic runs fn so that its statements commit or fail together: a new
 	// transaction on a DB, the current one on a Tx.
 	atomic func(ctx context.Context, fn func(q *queries) error) error

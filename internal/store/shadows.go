@@ -73,19 +73,13 @@ func (q *queries) SetShadowsMany(ctx context.Context, values map[int64]map[strin
 		now := q.nowMicros()
 		const cols = 4
 		return inChunks(rows, 250, func(chunk []shadow) error {
-			var sb strings.Builder
 			args := make([]any, 0, len(chunk)*cols)
-			sb.WriteString(`INSERT INTO tandem_shadows (link_id, field, value, updated_at) VALUES `)
-			for i, r := range chunk {
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				n := i * cols
-				fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+			for _, r := range chunk {
 				args = append(args, r.link, r.field, r.value, now)
 			}
-			sb.WriteString(` ON CONFLICT (link_id, field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
-			if _, err := q.execRows(len(chunk)).ExecContext(ctx, sb.String(), args...); err != nil {
+			query := `INSERT INTO tandem_shadows (link_id, field, value, updated_at) VALUES ` + q.values(len(chunk), cols) +
+				` ON CONFLICT (link_id, field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+			if _, err := q.execRows(len(chunk)).ExecContext(ctx, query, args...); err != nil {
 				if len(ids) == 1 {
 					return fmt.Errorf("set shadows of link %d: %w", ids[0], err)
 				}
@@ -114,7 +108,7 @@ func (q *queries) requireLinks(ctx context.Context, ids []int64) error {
 		for i, id := range chunk {
 			args[i] = id
 		}
-		rows, err := q.raw.QueryContext(ctx, `SELECT id FROM tandem_links WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...)
+		rows, err := q.raw.QueryContext(ctx, `SELECT id FROM tandem_links WHERE id IN (`+q.placeholders(1, len(chunk))+`)`, args...)
 		if err != nil {
 			return err
 		}

@@ -130,7 +130,8 @@ func newDB(sqlDB *sql.DB, dialect string, now func() time.Time) *DB {
 	} else {
 		db.driver = riverdatabasesql.New(sqlDB)
 	}
-	db.queries = queries{x: cachedDB{db: sqlDB, cache: db.stmts}, raw: sqlDB, now: now, atomic: db.atomic}
+	db.queries = queries{x: cachedDB{db: sqlDB, cache: db.stmts}, raw: sqlDB, sqlite: dialect == DialectSQLite,
+		now: now, atomic: db.atomic}
 	return db
 }
 

@@ -45,7 +45,8 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 
 func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
 	tx := &Tx{tx: sqlTx}
-	tx.queries = queries{x: &cachedTx{tx: sqlTx, cache: db.stmts}, raw: sqlTx, now: db.now, atomic: tx.atomic}
+	tx.queries = queries{x: &cachedTx{tx: sqlTx, cache: db.stmts}, raw: sqlTx, sqlite: db.sqlite,
+		now: db.now, atomic: tx.atomic}
 	return tx
 }
 
