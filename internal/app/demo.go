@@ -37,6 +37,11 @@ type DemoOptions struct {
 	NoWebhooks bool
 	// Ownership turns "maintain lead and account ownership" on.
 	Ownership bool
+	// Cases turns every Case trigger on (conversation started and closed,
+	// the salesforce-case tag, the Custom Action), with the conversation
+	// attribute product_area mapped to Case.Product_Area__c and Cases
+	// upserted on Case.Intercom_Conversation_Id__c.
+	Cases bool
 	Log       *slog.Logger
 	Options   Options
 	// Configure, when set, may adjust the bridge configuration before it is
@@ -96,6 +101,7 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	}
 	for _, a := range []struct{ model, name, typ string }{
 		{"contact", "plan", "string"}, {"contact", "job_title", "string"}, {"contact", "sf_lead_status", "string"},
+		{"conversation", "product_area", "string"},
 	} {
 		if err := d.Intercom.DefineDataAttribute(a.model, a.name, a.typ); err != nil {
 			bridgeLn.Close()
@@ -124,6 +130,12 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 		// Salesforce: owners follow Intercom from the first link on.
 		Ownership: config.Ownership{Enabled: o.Ownership, OnFirstLink: tandem.Overwrite},
 	}.WithDefaults()
+	cfg.ActionsToken = DemoToken
+	if o.Cases {
+		cfg.Cases.Enabled, cfg.Cases.OnStarted, cfg.Cases.OnClosed = true, true, true
+		cfg.Cases.ExternalIDField = "Intercom_Conversation_Id__c"
+		cfg.Cases.Mappings = []config.CaseMapping{{Conversation: "product_area", Salesforce: "Product_Area__c"}}
+	}
 	if o.Configure != nil {
 		o.Configure(&cfg)
 	}

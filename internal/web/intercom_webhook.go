@@ -56,7 +56,11 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	args := changes(n)
-	if len(args) == 0 {
+	var more []river.JobArgs
+	if s.ConversationJobs != nil {
+		more = s.ConversationJobs(n.Topic, body)
+	}
+	if len(args) == 0 && len(more) == 0 {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ignored": n.Topic})
 		return
 	}
@@ -70,6 +74,9 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 		}
 		params := make([]river.InsertManyParams, 0, len(args))
 		for _, a := range args {
+			params = append(params, river.InsertManyParams{Args: a})
+		}
+		for _, a := range more {
 			params = append(params, river.InsertManyParams{Args: a})
 		}
 		res, err := s.River.InsertManyTx(r.Context(), tx.SQLTx(), params)
