@@ -37,7 +37,7 @@ func (q *queries) InsertAudit(ctx context.Context, entries ...tandem.AuditEntry)
 		}
 		query := `INSERT INTO tandem_audit
 			(installation_id, direction, object, intercom_id, salesforce_id, field, old_value, new_value, cause, at)
-			VALUES ` + q.values(len(chunk), cols)
+			VALUES ` + q.values(1, len(chunk), cols)
 		if _, err := q.execRows(len(chunk)).ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("insert audit entries: %w", err)
 		}

@@ -33,16 +33,16 @@ func (q *queries) placeholders(from, n int) string {
 	return sb.String()
 }
 
-// values returns the VALUES list of a multi-row insert of rows rows of
-// cols arguments each: "($1, $2), ($3, $4), …" (with "?" on SQLite).
-func (q *queries) values(rows, cols int) string {
+// values returns a VALUES list of rows rows of cols arguments each,
+// numbered from on: "($1, $2), ($3, $4), …" (with "?" on SQLite).
+func (q *queries) values(from, rows, cols int) string {
 	var sb strings.Builder
 	for r := range rows {
 		if r > 0 {
 			sb.WriteString(", ")
 		}
 		sb.WriteByte('(')
-		sb.WriteString(q.placeholders(1+r*cols, cols))
+		sb.WriteString(q.placeholders(from+r*cols, cols))
 		sb.WriteByte(')')
 	}
 	return sb.String()

@@ -67,10 +67,21 @@ func (q *queries) UpsertLinks(ctx context.Context, links []tandem.Link) ([]tande
 	if len(links) == 0 {
 		return out, nil
 	}
+	groups, distinct := linkGroups(links)
 	err := q.atomic(ctx, func(q *queries) error {
-		for i, l := range links {
-			var err error
-			if out[i], err = q.upsertLink(ctx, l); err != nil {
+		if !distinct {
+			// Links of the slice re-link each other: the order matters,
+			// so store them one by one.
+			for i, l := range links {
+				var err error
+				if out[i], err = q.upsertLink(ctx, l); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for _, idx := range groups {
+			if err := inChunks(idx, 200, func(chunk []int) error { return q.upsertLinkGroup(ctx, links, chunk, out) }); err != nil {
 				return err
 			}
 		}
@@ -80,6 +91,104 @@ func (q *queries) UpsertLinks(ctx context.Context, links []tandem.Link) ([]tande
 		return nil, err
 	}
 	return out, nil
+}
+
+// linkGroups returns the indexes of links grouped by installation and
+// object, in order, and whether no Intercom or Salesforce id appears twice
+// in a group: then no link of the slice affects another, and a group can
+// be stored with two statements.
+func linkGroups(links []tandem.Link) ([][]int, bool) {
+	type group struct {
+		inst string
+		obj  tandem.Object
+	}
+	index := map[group]int{}
+	var groups [][]int
+	seen := map[group]map[string]bool{}
+	distinct := true
+	for i, l := range links {
+		g := group{l.InstallationID, l.Object}
+		n, ok := index[g]
+		if !ok {
+			n = len(groups)
+			index[g] = n
+			groups = append(groups, nil)
+			seen[g] = map[string]bool{}
+		}
+		groups[n] = append(groups[n], i)
+		ic, sf := "i:"+l.IntercomID, "s:"+l.SalesforceID
+		if seen[g][ic] || seen[g][sf] {
+			distinct = false
+		}
+		seen[g][ic], seen[g][sf] = true, true
+	}
+	return groups, distinct
+}
+
+// upsertLinkGroup stores the links at idx, of one installation and object
+// and with distinct ids, as upsertLink would one by one: it deletes the
+// links holding one of their ids but not their pair, then inserts them all,
+// updating the pairs already linked. q must be a transaction.
+func (q *queries) upsertLinkGroup(ctx context.Context, links []tandem.Link, idx []int, out []tandem.Link) error {
+	n := len(idx)
+	first := links[idx[0]]
+	args := make([]any, 0, 2+4*n)
+	args = append(args, first.InstallationID, string(first.Object))
+	for _, i := range idx {
+		args = append(args, links[i].IntercomID)
+	}
+	for _, i := range idx {
+		args = append(args, links[i].SalesforceID)
+	}
+	for _, i := range idx {
+		args = append(args, links[i].IntercomID, links[i].SalesforceID)
+	}
+	if _, err := q.raw.ExecContext(ctx, `DELETE FROM tandem_links
+		WHERE installation_id = $1 AND object = $2
+		  AND (intercom_id IN (`+q.placeholders(3, n)+`) OR salesforce_id IN (`+q.placeholders(3+n, n)+`))
+		  AND (intercom_id, salesforce_id) NOT IN (VALUES `+q.values(3+2*n, n, 2)+`)`, args...); err != nil {
+		return fmt.Errorf("re-link: %w", err)
+	}
+
+	const cols = 9
+	now := q.nowMicros()
+	args = make([]any, 0, n*cols)
+	for _, i := range idx {
+		l := links[i]
+		args = append(args, l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID, l.MatchedBy, l.MatchKey, l.Note, now, now)
+	}
+	rows, err := q.raw.QueryContext(ctx, `INSERT INTO tandem_links
+		(installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at)
+		VALUES `+q.values(1, n, cols)+`
+		ON CONFLICT (installation_id, object, intercom_id) DO UPDATE SET
+			matched_by = excluded.matched_by,
+			match_key = excluded.match_key,
+			note = excluded.note,
+			updated_at = excluded.updated_at
+		RETURNING `+linkColumns, args...)
+	if err != nil {
+		return fmt.Errorf("upsert links: %w", err)
+	}
+	defer rows.Close()
+	stored := make(map[string]tandem.Link, n)
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return fmt.Errorf("upsert links: %w", err)
+		}
+		stored[l.IntercomID] = l
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("upsert links: %w", err)
+	}
+	for _, i := range idx {
+		l, ok := stored[links[i].IntercomID]
+		if !ok {
+			return fmt.Errorf("upsert links: no row returned for Intercom id %s", links[i].IntercomID)
+		}
+		out[i] = l
+	}
+	return nil
 }
 
 func validLink(l tandem.Link) error {

@@ -77,7 +77,7 @@ func (q *queries) SetShadowsMany(ctx context.Context, values map[int64]map[strin
 			for _, r := range chunk {
 				args = append(args, r.link, r.field, r.value, now)
 			}
-			query := `INSERT INTO tandem_shadows (link_id, field, value, updated_at) VALUES ` + q.values(len(chunk), cols) +
+			query := `INSERT INTO tandem_shadows (link_id, field, value, updated_at) VALUES ` + q.values(1, len(chunk), cols) +
 				` ON CONFLICT (link_id, field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
 			if _, err := q.execRows(len(chunk)).ExecContext(ctx, query, args...); err != nil {
 				if len(ids) == 1 {

@@ -66,6 +66,67 @@ func exerciseBatchWrites(t *testing.T, open func(testing.TB) *store.DB) {
 		require.Empty(t, none)
 	})
 
+	t.Run("BatchWrites/UpsertLinksLikeOneByOne", func(t *testing.T) {
+		t.Parallel()
+		// Ids distinct within the slice (the set-based path), against
+		// existing links of every kind, over more than one chunk.
+		existing := []tandem.Link{
+			link(tandem.ObjectContact, "same", "003SAME"),   // the same pair
+			link(tandem.ObjectContact, "moved", "003OLD"),   // Intercom id re-linked
+			link(tandem.ObjectContact, "old", "003MOVED"),   // Salesforce id re-linked
+			link(tandem.ObjectContact, "kept", "003KEPT"),   // untouched
+			link(tandem.ObjectAccount, "moved", "001OTHER"), // another object
+		}
+		in := []tandem.Link{
+			link(tandem.ObjectContact, "same", "003SAME"),
+			link(tandem.ObjectContact, "moved", "003NEW"),
+			link(tandem.ObjectContact, "new", "003MOVED"),
+			link(tandem.ObjectAccount, "acc", "001A"),
+		}
+		in[0].Note = "updated"
+		for i := range 450 {
+			in = append(in, link(tandem.ObjectLead, fmt.Sprint("lead", i), fmt.Sprint("00Q", i)))
+		}
+		dump := func(db *store.DB) map[string]string {
+			out := map[string]string{}
+			links, err := db.ListLinks(ctx, store.ListLinksParams{Installation: inst, Limit: store.MaxLimit})
+			require.NoError(t, err)
+			for _, l := range links {
+				out[string(l.Object)+"/"+l.IntercomID] = l.SalesforceID + " " + l.Note
+			}
+			return out
+		}
+
+		batch, one := open(t), open(t)
+		for _, db := range []*store.DB{batch, one} {
+			_, err := db.UpsertLinks(ctx, existing)
+			require.NoError(t, err)
+		}
+		same, err := batch.LinkByIntercomID(ctx, inst, tandem.ObjectContact, "same")
+		require.NoError(t, err)
+		require.NoError(t, batch.SetShadows(ctx, same.ID, map[string]string{"Phone": "1"}))
+
+		out, err := batch.UpsertLinks(ctx, in)
+		require.NoError(t, err)
+		for _, l := range in {
+			_, err := one.UpsertLink(ctx, l)
+			require.NoError(t, err)
+		}
+		require.Equal(t, dump(one), dump(batch))
+
+		require.Len(t, out, len(in))
+		for i, l := range out {
+			got, err := batch.LinkByIntercomID(ctx, inst, in[i].Object, in[i].IntercomID)
+			require.NoError(t, err)
+			require.Equal(t, got, l)
+		}
+		require.Equal(t, same.ID, out[0].ID, "an existing pair keeps its id")
+		require.Equal(t, same.CreatedAt, out[0].CreatedAt)
+		shadows, err := batch.Shadows(ctx, same.ID)
+		require.NoError(t, err)
+		require.Equal(t, map[string]string{"Phone": "1"}, shadows, "and its shadows")
+	})
+
 	t.Run("BatchWrites/UpsertLinksInvalid", func(t *testing.T) {
 		t.Parallel()
 		db := open(t)
