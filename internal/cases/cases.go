@@ -107,6 +107,12 @@ type Service struct {
 	log     *slog.Logger
 	OnCase  func(Result)           // optional: a Case was created or refreshed
 	OnError func(tandem.SyncError) // optional: a failure was recorded
+	// IntentTimeout is how long a pending Case intent belongs to the
+	// attempt that claimed it; after that another attempt looks for the
+	// Case it may have made before creating one (default two minutes).
+	IntentTimeout time.Duration
+
+	convs keyed // one Sync per conversation at a time in this process
 
 	mu           sync.Mutex
 	fields       map[string]mapping.SFField // Case fields by name, from Check
@@ -121,7 +127,7 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, db: db, ic: ic, sf: sf, log: log.With(slog.String("component", "cases"))}
+	return &Service{cfg: cfg, db: db, ic: ic, sf: sf, log: log.With(slog.String("component", "cases")), IntentTimeout: 2 * time.Minute}
 }
 
 // Check reads what Cases need from both systems and validates the
@@ -236,6 +242,7 @@ func resolveRecordType(d *salesforce.DescribeSObject, want string) (string, erro
 
 // Sync creates the conversation's Case, or refreshes it when it exists.
 func (s *Service) Sync(ctx context.Context, conversationID string, t Trigger) (Result, error) {
+	defer s.convs.lock(conversationID)()
 	res := Result{ConversationID: conversationID, Trigger: t}
 	conv, _, err := s.ic.Conversations.Get(ctx, conversationID, &intercom.GetConversationOptions{DisplayAs: "plaintext"})
 	if errors.Is(err, intercom.ErrNotFound) {
@@ -283,7 +290,7 @@ func (s *Service) create(ctx context.Context, conv *intercom.Conversation, t Tri
 			// Another attempt holds it, or one died after the create: once it
 			// is stale, look for the Case it may have made.
 			var ok bool
-			if intent, ok, err = s.db.RetryIntent(ctx, intent.ID, 2*time.Minute); err != nil {
+			if intent, ok, err = s.db.RetryIntent(ctx, intent.ID, s.IntentTimeout); err != nil {
 				return res, err
 			} else if !ok {
 				return res, tandem.Errorf(tandem.ECONFLICT, "A Case is being created for conversation %s right now.", conv.ID)
@@ -686,4 +693,39 @@ func (s *Service) ClosedSince(ctx context.Context, t time.Time) ([]string, error
 		ids = append(ids, c.ID)
 	}
 	return ids, nil
+}
+
+// keyed serialises work per key inside this process, so that two triggers
+// of one conversation refresh its Case in the order they read it.
+type keyed struct {
+	mu    sync.Mutex
+	locks map[string]*keyedLock
+}
+
+type keyedLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (k *keyed) lock(key string) func() {
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.locks[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		k.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
 }

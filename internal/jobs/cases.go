@@ -26,12 +26,13 @@ type CaseArgs struct {
 // Kind implements river.JobArgs.
 func (CaseArgs) Kind() string { return "tandem.case" }
 
-// InsertOpts collapses duplicated notifications: one job per conversation
-// and trigger waits at a time.
+// InsertOpts: Case jobs are not unique. A duplicated notification is
+// dropped by its delivery id already, and a second job for a conversation
+// must not be dropped while the first one runs: the conversation may have
+// changed since the first one read it (closed, reopened, closed again).
+// Running twice is harmless; the Case's intent makes it one Case.
 func (CaseArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 10, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-	}}}
+	return river.InsertOpts{MaxAttempts: 10}
 }
 
 type caseWorker struct {
