@@ -93,19 +93,14 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 		bridgeLn.Close()
 		return nil, err
 	}
-	for _, a := range []struct{ model, name, typ string }{
-		{"contact", "plan", "string"}, {"contact", "job_title", "string"}, {"contact", "sf_lead_status", "string"},
-	} {
-		if err := d.Intercom.DefineDataAttribute(a.model, a.name, a.typ); err != nil {
-			bridgeLn.Close()
-			return nil, fmt.Errorf("define Intercom data attribute %s: %w", a.name, err)
-		}
-	}
 	if o.Seed {
-		if err := seedDemo(d.Intercom, d.Salesforce); err != nil {
-			bridgeLn.Close()
-			return nil, fmt.Errorf("seed demo data: %w", err)
-		}
+		err = seedDemo(d.Intercom, d.Salesforce)
+	} else {
+		err = defineDemoAttributes(d.Intercom)
+	}
+	if err != nil {
+		bridgeLn.Close()
+		return nil, fmt.Errorf("seed demo data: %w", err)
 	}
 	if !o.NoWebhooks {
 		d.Intercom.Subscribe(d.URL+"/intercom/webhooks", nil)
