@@ -38,7 +38,8 @@ func setupSim(t *testing.T, version string, opts ...intercom.Option) *simBundle 
 	t.Cleanup(sim.Close)
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
-	all := append([]intercom.Option{intercom.WithBaseURL(srv.URL), intercom.WithVersion(version)}, opts...)
+	all := append([]intercom.Option{intercom.WithBaseURL(srv.URL), intercom.WithVersion(version),
+		intercom.WithBackoff(time.Millisecond, time.Millisecond)}, opts...)
 	return &simBundle{sim: sim, url: srv.URL, client: intercom.NewClient(simToken, all...)}
 }
 
@@ -434,16 +435,39 @@ func TestSim_Errors(t *testing.T) {
 
 	b.sim.Faults().FailNext(1, intercomsim.Fault500)
 	_, _, err = b.client.Admins.Me(ctx)
+	require.NoError(t, err, "one 500 is retried")
+
+	b.sim.Faults().FailNext(3, intercomsim.Fault500)
+	_, _, err = b.client.Admins.Me(ctx)
 	var er *intercom.ErrorResponse
 	require.ErrorAs(t, err, &er)
 	require.Equal(t, http.StatusInternalServerError, er.StatusCode)
 	require.True(t, er.Temporary())
+	var ree *intercom.RetriesExhaustedError
+	require.ErrorAs(t, err, &ree)
+	require.Equal(t, 3, ree.Attempts)
 
-	// A POST is not replayed by net/http after a dropped connection.
+	// A create is not replayed after a dropped connection: it may have
+	// been applied.
+	var retries []intercom.RetryEvent
+	var mu sync.Mutex
+	hooked := intercom.NewClient(simToken, intercom.WithBaseURL(b.url), intercom.WithBackoff(time.Millisecond, time.Millisecond),
+		intercom.WithRetryHook(func(e intercom.RetryEvent) { mu.Lock(); retries = append(retries, e); mu.Unlock() }))
 	b.sim.Faults().FailNext(1, intercomsim.FaultDrop)
-	_, _, err = b.client.Tags.Create(ctx, "dropped")
+	_, _, err = hooked.Contacts.Create(ctx, &intercom.ContactRequest{Email: intercom.Ptr("dropped@example.com")})
 	require.Error(t, err)
 	require.NotContains(t, err.Error(), simToken)
+	require.Empty(t, retries)
+
+	// An update is: PUT is idempotent.
+	ct, _, err := hooked.Contacts.Create(ctx, &intercom.ContactRequest{Email: intercom.Ptr("kept@example.com")})
+	require.NoError(t, err)
+	b.sim.Faults().FailNext(1, intercomsim.FaultDrop)
+	_, _, err = hooked.Contacts.Update(ctx, ct.ID, &intercom.ContactRequest{Name: intercom.Ptr("Kept")})
+	require.NoError(t, err)
+	require.Len(t, retries, 1)
+	require.Equal(t, http.MethodPut, retries[0].Method)
+	require.Contains(t, retries[0].Reason, "connection error")
 }
 
 func TestSim_WebhooksVerifyAndDecode(t *testing.T) {
@@ -493,6 +517,9 @@ func TestSim_WebhooksVerifyAndDecode(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ct.ID, contact.ID)
 	require.NotEmpty(t, n.AppID)
+	require.Equal(t, intercom.NotificationItem{Type: "contact", ID: ct.ID, UpdatedAt: contact.UpdatedAt}, n.Item())
+	require.Equal(t, contact.UpdatedAt, n.ChangedAt())
+	require.NotEmpty(t, n.ID)
 
 	n = byTopic["company.created"]
 	require.NotNil(t, n, "topics: %v", keys(byTopic))

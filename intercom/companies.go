@@ -135,29 +135,9 @@ func (s *CompaniesService) Get(ctx context.Context, id string) (*Company, *Respo
 //
 // API docs: https://developers.intercom.com/docs/references/rest-api/api.intercom.io/companies/retrievecompany
 func (s *CompaniesService) GetByCompanyID(ctx context.Context, companyID string) (*Company, *Response, error) {
-	var raw json.RawMessage
-	q := url.Values{"company_id": {companyID}}
-	resp, err := (*service)(s).get(ctx, withQuery("companies", q), &raw)
+	raw, resp, err := s.getByCompanyID(ctx, companyID)
 	if err != nil {
 		return nil, resp, err
-	}
-	var probe struct {
-		Type string     `json:"type"`
-		Data []*Company `json:"data"`
-	}
-	if err := json.Unmarshal(raw, &probe); err != nil {
-		return nil, resp, fmt.Errorf("intercom: decode company: %w", err)
-	}
-	if probe.Type == "list" || probe.Data != nil {
-		for _, co := range probe.Data {
-			if co.CompanyID == companyID {
-				return co, resp, nil
-			}
-		}
-		return nil, resp, &ErrorResponse{
-			StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: "/companies",
-			Errors: []APIError{{Code: "company_not_found", Message: "Company Not Found"}},
-		}
 	}
 	co := new(Company)
 	if err := json.Unmarshal(raw, co); err != nil {

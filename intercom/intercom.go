@@ -39,6 +39,15 @@ type Client struct {
 	responseHook  func(*Response)
 	rateLimitWait bool
 
+	retryPolicy RetryPolicy
+	maxRetries  int
+	backoffBase time.Duration
+	backoffMax  time.Duration
+	retryHook   func(RetryEvent)
+
+	pacing Pacing
+	pacer  *pacer
+
 	common service
 
 	// Contacts manages users and leads.
@@ -96,9 +105,49 @@ func WithResponseHook(hook func(*Response)) Option {
 
 // WithRateLimitWait controls what happens on HTTP 429. When true (the
 // default) the client waits until X-RateLimit-Reset, honouring the request
-// context, and retries once; when false it returns *RateLimitError at once.
+// context, and retries (within WithMaxRetries); when false it returns
+// *RateLimitError at once.
 func WithRateLimitWait(wait bool) Option {
 	return func(c *Client) { c.rateLimitWait = wait }
+}
+
+// WithRetryPolicy replaces the policy deciding whether a failed attempt is
+// retried (default DefaultRetryPolicy); nil or NoRetry turns retries off.
+// Whatever the policy, a POST that creates something (a contact, a note, a
+// conversation, a reply…) is sent again only when the failed attempt
+// cannot have been applied: after a 429, or when no connection was made.
+// Intercom has no idempotency keys, so anything else could create twice.
+func WithRetryPolicy(policy RetryPolicy) Option {
+	return func(c *Client) {
+		if policy == nil {
+			policy = NoRetry
+		}
+		c.retryPolicy = policy
+	}
+}
+
+// WithMaxRetries sets how many times one call is retried after its first
+// attempt (default 2; 0 turns retries off, waiting out a 429 included).
+// Callers that retry on their own, such as a job queue, keep this small.
+func WithMaxRetries(n int) Option {
+	return func(c *Client) { c.maxRetries = max(n, 0) }
+}
+
+// WithBackoff sets the base and the cap of the jittered exponential backoff
+// between retries (default 200ms and 5s). A 429 waits for the rate-limit
+// window to reset instead. Values that are not 0 < base <= max are ignored.
+func WithBackoff(base, maxDelay time.Duration) Option {
+	return func(c *Client) {
+		if base > 0 && maxDelay >= base {
+			c.backoffBase, c.backoffMax = base, maxDelay
+		}
+	}
+}
+
+// WithRetryHook registers a function called before every retry with the
+// reason for it and the wait (for logging and metrics).
+func WithRetryHook(hook func(RetryEvent)) Option {
+	return func(c *Client) { c.retryHook = hook }
 }
 
 // NewClient returns a client that authenticates with the given access token.
@@ -108,6 +157,10 @@ func NewClient(token string, opts ...Option) *Client {
 		version:       DefaultVersion,
 		httpClient:    &http.Client{Timeout: 60 * time.Second},
 		rateLimitWait: true,
+		retryPolicy:   DefaultRetryPolicy,
+		maxRetries:    2,
+		backoffBase:   200 * time.Millisecond,
+		backoffMax:    5 * time.Second,
 	}
 	WithBaseURL(BaseURLUS)(c)
 	for _, opt := range opts {
@@ -200,36 +253,87 @@ func parseRate(h http.Header) Rate {
 }
 
 // Do sends req and decodes a 2xx JSON body into v (when v is non-nil).
-// Non-2xx responses become the typed errors of CheckResponse. On 429 it
-// waits for the rate-limit reset and retries once, unless disabled.
+// Non-2xx responses become the typed errors of CheckResponse. Failed
+// attempts are retried as the retry policy decides (see WithRetryPolicy,
+// WithMaxRetries, WithRateLimitWait); a call given up after retries
+// returns *RetriesExhaustedError wrapping the last failure. The Response of
+// the last attempt is returned whenever one was received.
 func (c *Client) Do(req *http.Request, v any) (*Response, error) {
-	resp, err := c.do(req)
-	if err != nil {
-		var rle *RateLimitError
-		if !c.rateLimitWait || !errors.As(err, &rle) || resp == nil {
-			return resp, err
+	ctx := req.Context()
+	send, lastReason := req, ""
+	paced := c.pacer != nil && c.paced(req)
+	for attempt := 0; ; attempt++ {
+		if paced {
+			if err := c.pacer.wait(ctx); err != nil {
+				return nil, fmt.Errorf("intercom: %s %s: waiting for the rate limit: %w", req.Method, req.URL.Path, err)
+			}
+		} else if c.pacer != nil {
+			c.pacer.start()
 		}
-		if err := waitForReset(req.Context(), rle.Rate.Reset); err != nil {
-			return resp, rle
+		resp, err := c.do(send)
+		if c.pacer != nil {
+			var rate Rate
+			if resp != nil {
+				rate = resp.Rate
+			}
+			c.pacer.done(rate)
 		}
-		retry, rerr := rewind(req)
-		if rerr != nil {
-			return resp, rle
+		if err == nil {
+			return resp, decodeResponse(req, resp, v)
 		}
-		resp, err = c.do(retry)
-		if err != nil {
-			return resp, err
+		var hresp *http.Response
+		transportErr := err
+		if resp != nil {
+			hresp, transportErr = resp.Response, nil
 		}
+		retry, reason := c.retryPolicy(ctx, hresp, transportErr)
+		if retry && hresp != nil && hresp.StatusCode == http.StatusTooManyRequests && !c.rateLimitWait {
+			retry = false
+		}
+		retry = retry && attempt < c.maxRetries && c.replaySafe(req, hresp, transportErr)
+		var wait time.Duration
+		if retry {
+			wait, retry = c.retryWait(attempt, hresp)
+		}
+		if retry {
+			var rerr error
+			if send, rerr = rewind(req); rerr != nil {
+				retry = false
+			}
+		}
+		if !retry {
+			final := err
+			if attempt > 0 {
+				final = &RetriesExhaustedError{Attempts: attempt + 1, LastReason: lastReason, Err: err}
+			}
+			if ctx.Err() != nil && hresp != nil && attempt < c.maxRetries {
+				// Given up only because the context ended: say so.
+				if again, _ := c.retryPolicy(context.WithoutCancel(ctx), hresp, nil); again {
+					final = fmt.Errorf("%w; not retried: %w", final, ctx.Err())
+				}
+			}
+			return resp, final
+		}
+		if c.retryHook != nil {
+			c.retryHook(RetryEvent{Method: req.Method, Path: req.URL.Path, Attempt: attempt + 1, Reason: reason, Wait: wait})
+		}
+		if serr := sleepCtx(ctx, wait); serr != nil {
+			return resp, fmt.Errorf("%w; not retried (%s): %w", err, reason, serr)
+		}
+		lastReason = reason
 	}
+}
+
+func decodeResponse(req *http.Request, resp *Response, v any) error {
 	defer resp.Body.Close()
 	if v == nil {
 		_, _ = io.Copy(io.Discard, resp.Body)
-		return resp, nil
+		return nil
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return resp, fmt.Errorf("intercom: decode %s %s: %w", req.Method, req.URL.Path, err)
+		return fmt.Errorf("intercom: decode %s %s: %w", req.Method, req.URL.Path, err)
 	}
-	return resp, nil
+	return nil
 }
 
 // do performs one attempt; on a non-2xx status the body is consumed and
@@ -249,27 +353,10 @@ func (c *Client) do(req *http.Request) (*Response, error) {
 	if err := CheckResponse(httpResp); err != nil {
 		_, _ = io.Copy(io.Discard, io.LimitReader(httpResp.Body, maxErrorBodySize))
 		httpResp.Body.Close()
+		httpResp.Body = http.NoBody
 		return resp, err
 	}
 	return resp, nil
-}
-
-func waitForReset(ctx context.Context, reset time.Time) error {
-	wait := time.Until(reset)
-	if wait > maxRateLimitWait {
-		return errors.New("intercom: rate-limit reset too far away")
-	}
-	if wait <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func rewind(req *http.Request) (*http.Request, error) {

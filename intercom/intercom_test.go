@@ -34,7 +34,7 @@ func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux) {
 	})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	all := append([]Option{WithBaseURL(srv.URL + baseURLPath)}, opts...)
+	all := append([]Option{WithBaseURL(srv.URL + baseURLPath), WithBackoff(time.Millisecond, time.Millisecond)}, opts...)
 	return NewClient(testToken, all...), mux
 }
 
@@ -79,7 +79,7 @@ func testErrorPaths(t *testing.T, call func(*Client) error) {
 		writeJSON(w, http.StatusNotFound, errorBody("not_found", "Resource Not Found"))
 	}))
 	t.Cleanup(srv.Close)
-	err := call(NewClient(testToken, WithBaseURL(srv.URL)))
+	err := call(NewClient(testToken, WithBaseURL(srv.URL), WithBackoff(time.Millisecond, time.Millisecond)))
 	require.ErrorIs(t, err, ErrNotFound)
 	var er *ErrorResponse
 	require.ErrorAs(t, err, &er)
@@ -88,7 +88,7 @@ func testErrorPaths(t *testing.T, call func(*Client) error) {
 
 	dead := httptest.NewServer(http.NotFoundHandler())
 	dead.Close()
-	err = call(NewClient(testToken, WithBaseURL(dead.URL)))
+	err = call(NewClient(testToken, WithBaseURL(dead.URL), WithBackoff(time.Millisecond, time.Millisecond)))
 	require.Error(t, err)
 	require.NotErrorIs(t, err, ErrNotFound)
 	require.NotContains(t, err.Error(), testToken)
@@ -181,7 +181,7 @@ func TestClient_RateLimitWaitAndRetry(t *testing.T) {
 	require.Equal(t, int32(2), hooked.Load())
 }
 
-func TestClient_RateLimitRetriesOnlyOnce(t *testing.T) {
+func TestClient_RateLimitRetriesWithinMaxRetries(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
 	c, mux := setup(t)
@@ -194,7 +194,11 @@ func TestClient_RateLimitRetriesOnlyOnce(t *testing.T) {
 	var rle *RateLimitError
 	require.ErrorAs(t, err, &rle)
 	require.Equal(t, 10, rle.Rate.Limit)
-	require.Equal(t, int32(2), calls.Load())
+	var ree *RetriesExhaustedError
+	require.ErrorAs(t, err, &ree)
+	require.Equal(t, 3, ree.Attempts)
+	require.Equal(t, "429 rate limit exceeded", ree.LastReason)
+	require.Equal(t, int32(3), calls.Load(), "the first attempt and two retries")
 }
 
 func TestClient_RateLimitNoWait(t *testing.T) {

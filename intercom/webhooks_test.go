@@ -1,6 +1,7 @@
 package intercom
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -100,4 +101,60 @@ func TestNotification_CompanyAndConversationItems(t *testing.T) {
 	require.NoError(t, err)
 	_, err = n.ContactItem()
 	require.Error(t, err, "a malformed item fails to decode")
+}
+
+func TestParseNotification_Lenient(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		body      string
+		id, appID string
+		created   int64
+		attempts  int
+		item      NotificationItem
+		changedAt int64
+	}{
+		{body: `{"type":"notification_event","id":"n1","topic":"contact.user.updated","created_at":5,
+		   "data":{"item":{"type":"contact","id":"u1","updated_at":7}}}`,
+			id: "n1", created: 5, item: NotificationItem{Type: "contact", ID: "u1", UpdatedAt: 7}, changedAt: 7},
+		{body: `{"type":"notification_event","id":17,"app_id":99,"topic":"contact.lead.created","created_at":"9","delivery_attempts":"2",
+		   "data":{"item":{"type":"contact","id":"l1","updated_at":"x"}}}`,
+			id: "17", appID: "99", created: 9, attempts: 2, item: NotificationItem{Type: "contact", ID: "l1"}, changedAt: 9},
+		{body: `{"type":"notification_event","topic":"contact.merged","created_at":1.7e9,
+		   "data":{"item":{"type":"contact","id":"u3","updated_at":"1717200000","merged_from":{"type":"contact","id":"l3"}}}}`,
+			created: 1700000000, item: NotificationItem{Type: "contact", ID: "u3", UpdatedAt: 1717200000, MergedFromID: "l3"}, changedAt: 1717200000},
+		{body: `{"type":"notification_event","topic":"company.deleted","created_at":null,"data":{"item":{"type":"company","id":42}}}`,
+			item: NotificationItem{Type: "company", ID: "42"}},
+		{body: `{"type":"notification_event","topic":"conversation.admin.closed","data":{"item":{"type":"conversation","id":12345678901234567890,"updated_at":{"at":1}}}}`,
+			item: NotificationItem{Type: "conversation", ID: "12345678901234567890"}},
+		{body: `{"type":"notification_event","id":true,"topic":"ping","created_at":[1],"data":{"item":{"id":false}}}`},
+		{body: `{"type":"notification_event","topic":"ping","data":{}}`},
+	} {
+		n, err := ParseNotification([]byte(tc.body))
+		require.NoError(t, err, tc.body)
+		require.Equal(t, tc.id, n.ID, tc.body)
+		require.Equal(t, tc.appID, n.AppID, tc.body)
+		require.Equal(t, tc.created, n.CreatedAt, tc.body)
+		require.Equal(t, tc.attempts, n.DeliveryAttempts, tc.body)
+		require.Equal(t, tc.item, n.Item(), tc.body)
+		require.Equal(t, tc.item.Type, n.ItemType(), tc.body)
+		require.Equal(t, tc.changedAt, n.ChangedAt(), tc.body)
+	}
+}
+
+func TestParseNotification_Rejects(t *testing.T) {
+	t.Parallel()
+	for body, notNotification := range map[string]bool{
+		`{"type":"notification_event"`: false,
+		`not json`:                     false,
+		`{"type":"notification_event","topic":"x","data":{"item":"contact"}}`:  false,
+		`{"type":"notification_event","topic":"x","data":{"item":{"type":7}}}`: false,
+		`{"type":"notification_event","id":"x"}`:                               true,
+		`{"type":"event","topic":"contact.user.created"}`:                      true,
+		`{"topic":"contact.user.created"}`:                                     true,
+		`[]`:                                                                   false,
+	} {
+		_, err := ParseNotification([]byte(body))
+		require.Error(t, err, body)
+		require.Equal(t, notNotification, errors.Is(err, ErrNotNotification), "%s: %v", body, err)
+	}
 }

@@ -93,8 +93,9 @@ func (c *Client) APIVersion() string { return c.apiVersion }
 // from the host root (as nextRecordsUrl values are); any other path is
 // relative to /services/data/vXX.X/. Absolute URLs are refused so that the
 // access token is only ever sent to the org's instance. body, when not nil,
-// is encoded as JSON; the request can be replayed for retries.
-func (c *Client) NewRequest(method, path string, body any) (*http.Request, error) {
+// is encoded as JSON; the request can be replayed for retries. opts adjust
+// the headers of this request only.
+func (c *Client) NewRequest(method, path string, body any, opts ...RequestOption) (*http.Request, error) {
 	if strings.Contains(path, "://") || strings.HasPrefix(path, "//") {
 		return nil, fmt.Errorf("salesforce: absolute URL refused: want a path")
 	}
@@ -134,6 +135,7 @@ func (c *Client) NewRequest(method, path string, body any) (*http.Request, error
 	if c.callOptions != "" {
 		req.Header.Set("Sforce-Call-Options", c.callOptions)
 	}
+	applyOptions(req, opts)
 	return req, nil
 }
 

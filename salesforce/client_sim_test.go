@@ -242,3 +242,30 @@ func TestSim_Faults(t *testing.T) {
 	require.ErrorIs(t, err, salesforce.ErrRequestLimitExceeded)
 	require.Equal(t, int32(1), b.calls.Load(), "never retried")
 }
+
+func TestSim_PerCallAutoAssign(t *testing.T) {
+	t.Parallel()
+	b := setupSim(t, sfsim.Options{})
+	ctx := t.Context()
+	ruleOwner := b.sim.AssignmentUserID()
+	fields := func(last string) map[string]any {
+		return map[string]any{"LastName": last, "Company": "Acme"}
+	}
+
+	// The client sends FALSE by default: the API user keeps the Lead.
+	kept, _, err := b.client.SObjects.Create(ctx, "Lead", fields("Kept"))
+	require.NoError(t, err)
+	// One call lets the org's assignment rule choose the owner.
+	assigned, _, err := b.client.SObjects.Create(ctx, "Lead", fields("Assigned"),
+		salesforce.AutoAssign(true), salesforce.CallOptions("client=tandem-lead"))
+	require.NoError(t, err)
+
+	k, ok := b.sim.Get("Lead", kept)
+	require.True(t, ok)
+	a, ok := b.sim.Get("Lead", assigned)
+	require.True(t, ok)
+	require.Equal(t, ruleOwner, a["OwnerId"])
+	require.NotEqual(t, ruleOwner, k["OwnerId"])
+	require.Equal(t, "client=tandem-lead", b.sim.LastCallOptions("Lead", assigned))
+	require.Equal(t, "client=tandem", b.sim.LastCallOptions("Lead", kept))
+}

@@ -64,16 +64,16 @@ type collectionRequest struct {
 // of earlier chunks still returned.
 //
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm
-func (s *CollectionsService) Create(ctx context.Context, records []Record, allOrNone bool) ([]SaveResult, error) {
-	return s.write(ctx, http.MethodPost, "composite/sobjects", records, allOrNone)
+func (s *CollectionsService) Create(ctx context.Context, records []Record, allOrNone bool, opts ...RequestOption) ([]SaveResult, error) {
+	return s.write(ctx, http.MethodPost, "composite/sobjects", records, allOrNone, opts)
 }
 
 // Update updates records, each carrying attributes.type and Id. See Create
 // for chunking and errors.
 //
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_update.htm
-func (s *CollectionsService) Update(ctx context.Context, records []Record, allOrNone bool) ([]SaveResult, error) {
-	return s.write(ctx, http.MethodPatch, "composite/sobjects", records, allOrNone)
+func (s *CollectionsService) Update(ctx context.Context, records []Record, allOrNone bool, opts ...RequestOption) ([]SaveResult, error) {
+	return s.write(ctx, http.MethodPatch, "composite/sobjects", records, allOrNone, opts)
 }
 
 // Upsert inserts or updates records of object matched on extIDField, which
@@ -81,22 +81,22 @@ func (s *CollectionsService) Update(ctx context.Context, records []Record, allOr
 // for chunking and errors.
 //
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
-func (s *CollectionsService) Upsert(ctx context.Context, object, extIDField string, records []Record, allOrNone bool) ([]SaveResult, error) {
+func (s *CollectionsService) Upsert(ctx context.Context, object, extIDField string, records []Record, allOrNone bool, opts ...RequestOption) ([]SaveResult, error) {
 	if err := checkNames(object, extIDField); err != nil {
 		return nil, err
 	}
-	return s.write(ctx, http.MethodPatch, "composite/sobjects/"+url.PathEscape(object)+"/"+url.PathEscape(extIDField), records, allOrNone)
+	return s.write(ctx, http.MethodPatch, "composite/sobjects/"+url.PathEscape(object)+"/"+url.PathEscape(extIDField), records, allOrNone, opts)
 }
 
 // Delete deletes records by id, 200 per call. See Create for errors.
 //
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_delete.htm
-func (s *CollectionsService) Delete(ctx context.Context, ids []string, allOrNone bool) ([]SaveResult, error) {
+func (s *CollectionsService) Delete(ctx context.Context, ids []string, allOrNone bool, opts ...RequestOption) ([]SaveResult, error) {
 	results := make([]SaveResult, 0, len(ids))
 	for start := 0; start < len(ids); start += MaxCollectionSize {
 		chunk := ids[start:min(start+MaxCollectionSize, len(ids))]
 		q := url.Values{"ids": {strings.Join(chunk, ",")}, "allOrNone": {strconv.FormatBool(allOrNone)}}
-		req, err := s.client.NewRequest(http.MethodDelete, "composite/sobjects?"+q.Encode(), nil)
+		req, err := s.client.NewRequest(http.MethodDelete, "composite/sobjects?"+q.Encode(), nil, opts...)
 		if err != nil {
 			return results, err
 		}
@@ -112,7 +112,7 @@ func (s *CollectionsService) Delete(ctx context.Context, ids []string, allOrNone
 	return results, nil
 }
 
-func (s *CollectionsService) write(ctx context.Context, method, path string, records []Record, allOrNone bool) ([]SaveResult, error) {
+func (s *CollectionsService) write(ctx context.Context, method, path string, records []Record, allOrNone bool, opts []RequestOption) ([]SaveResult, error) {
 	for i, r := range records {
 		if r.Type() == "" {
 			return nil, errors.New("salesforce: record " + strconv.Itoa(i) + " has no attributes.type (use NewRecord)")
@@ -121,7 +121,7 @@ func (s *CollectionsService) write(ctx context.Context, method, path string, rec
 	results := make([]SaveResult, 0, len(records))
 	for start := 0; start < len(records); start += MaxCollectionSize {
 		chunk := records[start:min(start+MaxCollectionSize, len(records))]
-		req, err := s.client.NewRequest(method, path, collectionRequest{AllOrNone: allOrNone, Records: chunk})
+		req, err := s.client.NewRequest(method, path, collectionRequest{AllOrNone: allOrNone, Records: chunk}, opts...)
 		if err != nil {
 			return results, err
 		}

@@ -23,6 +23,9 @@
 // Every write carries Sforce-Auto-Assign (FALSE unless WithAutoAssign(true))
 // and Sforce-Call-Options (client=tandem by default), so a bridge neither
 // triggers assignment rules by accident nor mistakes its own writes for
-// someone else's. Access tokens never appear in error strings or in the
+// someone else's. A call can override either header for itself with
+// RequestOption values such as AutoAssign(true) or CallOptions("…"),
+// passed as the trailing arguments of SObjects and Collections methods.
+// Access tokens never appear in error strings or in the
 // printed form of a Token.
 package salesforce

@@ -46,7 +46,7 @@ type saveResponse struct {
 // returns all of them.
 //
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_retrieve_get.htm
-func (s *SObjectsService) Get(ctx context.Context, object, id string, fields []string) (Record, *Response, error) {
+func (s *SObjectsService) Get(ctx context.Context, object, id string, fields []string, opts ...RequestOption) (Record, *Response, error) {
 	if err := checkNames(object, id); err != nil {
 		return nil, nil, err
 	}
@@ -54,7 +54,7 @@ func (s *SObjectsService) Get(ctx context.Context, object, id string, fields []s
 	if len(fields) > 0 {
 		path += "?" + url.Values{"fields": {strings.Join(fields, ",")}}.Encode()
 	}
-	req, err := s.client.NewRequest(http.MethodGet, path, nil)
+	req, err := s.client.NewRequest(http.MethodGet, path, nil, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -66,14 +66,15 @@ func (s *SObjectsService) Get(ctx context.Context, object, id string, fields []s
 	return rec, resp, nil
 }
 
-// Create inserts a record and returns its id.
+// Create inserts a record and returns its id. opts set per-call headers,
+// e.g. AutoAssign(true) to let the assignment rule pick the owner.
 //
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm
-func (s *SObjectsService) Create(ctx context.Context, object string, fields map[string]any) (string, *Response, error) {
+func (s *SObjectsService) Create(ctx context.Context, object string, fields map[string]any, opts ...RequestOption) (string, *Response, error) {
 	if err := checkNames(object); err != nil {
 		return "", nil, err
 	}
-	req, err := s.client.NewRequest(http.MethodPost, sobjectPath(object), fields)
+	req, err := s.client.NewRequest(http.MethodPost, sobjectPath(object), fields, opts...)
 	if err != nil {
 		return "", nil, err
 	}
@@ -91,11 +92,11 @@ func (s *SObjectsService) Create(ctx context.Context, object string, fields map[
 // Update changes the given fields of a record (nil values clear fields).
 //
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_update_fields.htm
-func (s *SObjectsService) Update(ctx context.Context, object, id string, fields map[string]any) (*Response, error) {
+func (s *SObjectsService) Update(ctx context.Context, object, id string, fields map[string]any, opts ...RequestOption) (*Response, error) {
 	if err := checkNames(object, id); err != nil {
 		return nil, err
 	}
-	req, err := s.client.NewRequest(http.MethodPatch, sobjectPath(object, id), fields)
+	req, err := s.client.NewRequest(http.MethodPatch, sobjectPath(object, id), fields, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -106,11 +107,11 @@ func (s *SObjectsService) Update(ctx context.Context, object, id string, fields 
 // ErrEntityDeleted.
 //
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_delete_record.htm
-func (s *SObjectsService) Delete(ctx context.Context, object, id string) (*Response, error) {
+func (s *SObjectsService) Delete(ctx context.Context, object, id string, opts ...RequestOption) (*Response, error) {
 	if err := checkNames(object, id); err != nil {
 		return nil, err
 	}
-	req, err := s.client.NewRequest(http.MethodDelete, sobjectPath(object, id), nil)
+	req, err := s.client.NewRequest(http.MethodDelete, sobjectPath(object, id), nil, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -131,11 +132,11 @@ type UpsertResult struct {
 // (errors.Is ErrMultipleMatches); an unknown extIDField gives ErrNotFound.
 //
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
-func (s *SObjectsService) Upsert(ctx context.Context, object, extIDField, extID string, fields map[string]any) (*UpsertResult, *Response, error) {
+func (s *SObjectsService) Upsert(ctx context.Context, object, extIDField, extID string, fields map[string]any, opts ...RequestOption) (*UpsertResult, *Response, error) {
 	if err := checkNames(object, extIDField, extID); err != nil {
 		return nil, nil, err
 	}
-	req, err := s.client.NewRequest(http.MethodPatch, sobjectPath(object, extIDField, extID), fields)
+	req, err := s.client.NewRequest(http.MethodPatch, sobjectPath(object, extIDField, extID), fields, opts...)
 	if err != nil {
 		return nil, nil, err
 	}

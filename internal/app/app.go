@@ -24,6 +24,7 @@ import (
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/usecase"
 	"github.com/tandemhq/tandem/internal/web"
 	"github.com/tandemhq/tandem/salesforce"
 )
@@ -54,6 +55,7 @@ type App struct {
 	Salesforce *salesforce.Client
 	Syncer     *syncer.Syncer
 	River      *river.Client[*sql.Tx]
+	UseCases   *usecase.Service
 	Metrics    *Metrics
 	Budget     *budget.Budget
 	Web        *web.Server
@@ -120,7 +122,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Placeholder:           cfg.Sync.Placeholder,
 		Budget:                a.Budget,
 		Ownership: syncer.Ownership{Enabled: cfg.Ownership.Enabled, Direction: cfg.Ownership.Direction,
-			Fallback: cfg.Ownership.Fallback},
+			Fallback: cfg.Ownership.Fallback, OnFirstLink: cfg.Ownership.OnFirstLink},
 	}, a.Store, a.Intercom, a.Salesforce, log, opts.Now, syncer.Hooks{
 		OnWrite: func(e tandem.AuditEntry) {
 			a.Metrics.observeWrite(e)
@@ -140,20 +142,22 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 				hooks.OnLink(action, l)
 			}
 		},
-		OnLag:     a.Metrics.observeLag,
-		OnVerdict: a.Metrics.observeVerdict,
+		OnLag: a.Metrics.observeLag,
+		OnVerdict: func(u syncer.Unwritten) {
+			a.Metrics.observeVerdict(u)
+			if hooks.OnVerdict != nil {
+				hooks.OnVerdict(u)
+			}
+		},
 	})
 
-	rcfg := &river.Config{
-		Logger:      log.With(slog.String("component", "river")),
-		RetryPolicy: jobs.RetryPolicy{},
-		// A replica killed mid-job leaves it running; another replica (or
-		// this one restarted) takes it over after this long, which is longer
-		// than any job's timeout. A bulk sync runs longer, but its lease
-		// keeps a rescued copy from running beside it.
-		RescueStuckJobsAfter: 15 * time.Minute,
-	}
-	store.RiverTuning(a.Store.Dialect()).Apply(rcfg)
+	rcfg := riverConfig(a.Store.Dialect(), log)
+	rcfg.RetryPolicy = jobs.RetryPolicy{}
+	// A replica killed mid-job leaves it running; another replica (or this
+	// one restarted) takes it over after this long, which is longer than
+	// any job's timeout. A bulk sync runs longer, but its lease keeps a
+	// rescued copy from running beside it.
+	rcfg.RescueStuckJobsAfter = 15 * time.Minute
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
 		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer})
@@ -167,17 +171,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
+	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River,
+		Syncer: a.Syncer, Now: opts.Now})
 	a.Web = &web.Server{
-		Installation:   tandem.DefaultInstallation,
-		Store:          a.Store,
-		River:          a.River,
-		Syncer:         a.Syncer,
-		AdminToken:     cfg.AdminToken.Reveal(),
-		IntercomSecret: cfg.Intercom.ClientSecret.Reveal(),
-		Metrics:        a.Metrics.Handler(),
-		Budget:         a.Budget,
-		Log:            log,
-		Now:            opts.Now,
+		Installation:      tandem.DefaultInstallation,
+		Store:             a.Store,
+		River:             a.River,
+		UseCases:          a.UseCases,
+		AdminToken:        cfg.AdminToken.Reveal(),
+		IntercomSecret:    cfg.Intercom.ClientSecret.Reveal(),
+		Metrics:           a.Metrics.Handler(),
+		OnOversizeWebhook: a.Metrics.OversizeWebhooks.Inc,
+		Budget:            a.Budget,
+		Log:               log,
+		Now:               opts.Now,
 	}
 	ok = true
 	return a, nil

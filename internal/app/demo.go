@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom/intercomsim"
 	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/salesforce/sfsim"
@@ -165,7 +166,9 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 		Intercom:    config.Intercom{URL: d.IntercomURL, Token: DemoToken, ClientSecret: DemoToken, Version: "2.16"},
 		Salesforce:  config.Salesforce{URL: d.SalesforceURL, Token: DemoToken},
 		Sync:        config.Sync{PollInterval: o.PollInterval, PollOverlap: 2 * time.Second},
-		Ownership:   config.Ownership{Enabled: o.Ownership},
+		// The demo's Intercom owners are the teammates who own the records in
+		// Salesforce: owners follow Intercom from the first link on.
+		Ownership: config.Ownership{Enabled: o.Ownership, OnFirstLink: tandem.Overwrite},
 	}.WithDefaults()
 	if o.Configure != nil {
 		o.Configure(&cfg)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/budget"
+	"github.com/tandemhq/tandem/internal/syncer"
 )
 
 // Metrics are the Prometheus collectors tandem exports on /metrics.
@@ -23,6 +24,8 @@ type Metrics struct {
 	Links      *prometheus.CounterVec
 	APIUsage   *prometheus.GaugeVec
 	NotWritten *prometheus.CounterVec
+	// OversizeWebhooks counts notifications refused for their size.
+	OversizeWebhooks prometheus.Counter
 }
 
 func newMetrics() *Metrics {
@@ -51,8 +54,11 @@ func newMetrics() *Metrics {
 		NotWritten: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "tandem_values_not_written_total", Help: "Values left alone on purpose: kept at first link, or a blank refused; by object, direction, field and verdict.",
 		}, []string{"object", "direction", "field", "verdict"}),
+		OversizeWebhooks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "tandem_webhooks_oversize_total", Help: "Intercom notifications refused for being over 1 MiB (each queues a reconciliation).",
+		}),
 	}
-	reg.MustRegister(m.Writes, m.Lag, m.APICalls, m.SyncErrors, m.Links, m.APIUsage, m.NotWritten,
+	reg.MustRegister(m.Writes, m.Lag, m.APICalls, m.SyncErrors, m.Links, m.APIUsage, m.NotWritten, m.OversizeWebhooks,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -78,8 +84,8 @@ func (m *Metrics) observeWrite(e tandem.AuditEntry) {
 	m.Writes.WithLabelValues(string(e.Direction), string(e.Object)).Inc()
 }
 
-func (m *Metrics) observeVerdict(obj tandem.Object, d tandem.Direction, field, verdict string) {
-	m.NotWritten.WithLabelValues(string(obj), string(d), field, verdict).Inc()
+func (m *Metrics) observeVerdict(u syncer.Unwritten) {
+	m.NotWritten.WithLabelValues(string(u.Link.Object), string(u.Direction), u.Field, u.Verdict).Inc()
 }
 
 func (m *Metrics) observeLag(d tandem.Direction, lag time.Duration) {

@@ -2,13 +2,20 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom/intercomsim"
+	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
 )
@@ -192,6 +199,31 @@ func TestDryRunPlanEqualsRun(t *testing.T) {
 	})
 }
 
+// The JSON API answers a dry run with its plan and starts nothing.
+func TestDryRunOverHTTP(t *testing.T) {
+	t.Parallel()
+	e := startQuiet(t, "")
+	seedPairs(t, e, 30)
+	e.Salesforce.ResetCalls()
+	e.Intercom.ResetCalls()
+	req, err := http.NewRequest(http.MethodPost, e.URL+"/api/v1/bulk-syncs", strings.NewReader(`{"dry_run": true}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+app.DemoToken)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var plan syncer.BulkPlan
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&plan))
+	require.True(t, plan.DryRun)
+	require.NotEmpty(t, plan.Objects)
+	require.NotEmpty(t, plan.Fields)
+	require.Positive(t, plan.SalesforceCalls)
+	require.Zero(t, e.writeCalls())
+	_, err = e.App.Store.LatestBulkSync(context.Background(), tandem.DefaultInstallation)
+	require.True(t, store.IsNotFound(err), "no bulk sync started")
+}
+
 // plannedWrites is the number of collection calls a plan expects.
 func plannedWrites(p syncer.BulkPlan) int64 {
 	var n int64
@@ -199,4 +231,75 @@ func plannedWrites(p syncer.BulkPlan) int64 {
 		n += (o.SalesforceWrites + 199) / 200
 	}
 	return n
+}
+
+// The first poll and a webhook for the same new pair, meeting at start-up,
+// write each field once between them.
+func TestPollAndWebhookMeetingWriteOnce(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		e := startQuiet(t, dbURL)
+		ctx := context.Background()
+		const n = 40
+		type pair struct{ ic, sf string }
+		pairs := make([]pair, n)
+		for i := range pairs {
+			email := fmt.Sprintf("meet%03d@example.com", i)
+			sfID, err := e.Salesforce.Insert("Contact", map[string]any{"LastName": "Meet", "Email": email, "Title": "Buyer"})
+			require.NoError(t, err)
+			icID, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: email, Phone: fmt.Sprintf("+1 555 %04d", i)})
+			require.NoError(t, err)
+			pairs[i] = pair{icID, sfID}
+		}
+		var wg sync.WaitGroup
+		for _, p := range pairs {
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				assert.NoError(t, e.App.Syncer.SyncIntercomContact(ctx, p.ic, tandem.CauseWebhook))
+			}()
+			go func() {
+				defer wg.Done()
+				assert.NoError(t, e.App.Syncer.SyncSalesforceID(ctx, tandem.ObjectContact, p.sf, tandem.CausePoll))
+			}()
+		}
+		wg.Wait()
+		audit, err := e.App.Store.ListAudit(ctx, store.ListAuditParams{Installation: tandem.DefaultInstallation, Limit: 10 * n})
+		require.NoError(t, err)
+		writes := map[string]int{}
+		for _, a := range audit {
+			writes[a.IntercomID+" "+a.Field]++
+		}
+		for _, p := range pairs {
+			require.Equal(t, 1, writes[p.ic+" Phone"], "Phone of %s written once", p.ic)
+			require.Equal(t, 1, writes[p.ic+" custom_attributes.job_title"], "job_title of %s written once", p.ic)
+		}
+	})
+}
+
+// A notification over the size limit is refused, counted, and the change it
+// carried is found by a reconciliation queued at once.
+func TestOversizeWebhookReconciled(t *testing.T) {
+	t.Parallel()
+	e := startEnv(t, "")
+	icID, _, _ := e.aUser("big@example.com")
+	e.idle()
+	huge := strings.Repeat("x", 1<<20)
+	require.NoError(t, e.Intercom.UpdateContact(icID, map[string]any{"custom_attributes": map[string]any{"plan": huge}}))
+	eventually(t, "a sync error for the oversized value", func() bool {
+		errs, err := e.App.Store.ListSyncErrors(context.Background(), store.ListSyncErrorsParams{Installation: tandem.DefaultInstallation})
+		require.NoError(t, err)
+		for _, se := range errs {
+			if se.IntercomID == icID && se.Field == "Plan__c" {
+				return true
+			}
+		}
+		return false
+	})
+	resp, err := http.Get(e.URL + "/metrics")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Regexp(t, `(?m)^tandem_webhooks_oversize_total [1-9]`, string(body))
 }

@@ -71,7 +71,9 @@ type Result struct {
 	IntercomWriteRate float64 `json:"intercom_writes_per_second"`
 	IntercomLimitRate float64 `json:"intercom_limit_per_second"`
 	// IntercomThroughput is IntercomWriteRate / IntercomLimitRate; the
-	// target is ≥ 0.9.
+	// target is ≥ 0.9. It applies only when IntercomLimitBinding: a limit
+	// that never binds cannot be kept up with, so IntercomThroughputMet is
+	// then false without anything being missed.
 	IntercomThroughput    float64 `json:"intercom_throughput"`
 	IntercomThroughputMet bool    `json:"intercom_throughput_met"`
 	// IntercomLimitBinding tells whether there were more writes than one

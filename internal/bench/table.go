@@ -43,12 +43,16 @@ func (r Result) WriteTable(w io.Writer) error {
 	for _, k := range sortedKeys(r.IntercomCalls) {
 		row("  "+k, "%d", r.IntercomCalls[k])
 	}
-	row("  write throughput", "%.1f/s over %.2f s vs limit %.1f/s = %.0f%%: %s", r.IntercomWriteRate, r.IntercomWritePhase,
-		r.IntercomLimitRate, r.IntercomThroughput*100, yes(r.IntercomThroughputMet))
-	row("  busiest window", "%d writes (limit %d)", r.IntercomBusiestWindow, r.IntercomRateLimit)
-	if !r.IntercomLimitBinding {
-		row("  note", "fewer writes than one window allows: the limit never binds")
+	// The ≥ 90 % throughput target is about keeping up with the rate limit;
+	// with fewer writes than one window allows, the limit never binds and
+	// there is nothing to meet or miss.
+	target := "not applicable: the limit never binds (fewer writes than one window allows)"
+	if r.IntercomLimitBinding {
+		target = yes(r.IntercomThroughputMet)
 	}
+	row("  write throughput", "%.1f/s over %.2f s vs limit %.1f/s = %.0f%%: %s", r.IntercomWriteRate, r.IntercomWritePhase,
+		r.IntercomLimitRate, r.IntercomThroughput*100, target)
+	row("  busiest window", "%d writes (limit %d)", r.IntercomBusiestWindow, r.IntercomRateLimit)
 	fmt.Fprintln(tw, "\t")
 	row("heap baseline", "%s in use, %s live (simulators' state and the bridge, after seeding and a GC)",
 		mb(r.Memory.BaselineHeapInuse), mb(r.Memory.BaselineHeapLive))

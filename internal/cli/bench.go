@@ -3,24 +3,21 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
+
+	"github.com/spf13/cobra"
 
 	"github.com/tandemhq/tandem/internal/bench"
 )
 
-func init() {
-	register("bench", "measure one bulk sync against the simulators: tandem bench [--pairs N] [--json] …; "+
-		"propagation latency: tandem bench latency [--changes 50] [--poll-interval 5s] [--json]", runBench)
-}
-
-func runBench(ctx context.Context, c *base, args []string) error {
-	if len(args) > 0 && args[0] == "latency" {
-		return runBenchLatency(ctx, c, args[1:])
-	}
+func newBenchCmd(c *base) *cobra.Command {
 	d := bench.DefaultOptions()
-	fs := flag.NewFlagSet("tandem bench", flag.ContinueOnError)
-	fs.SetOutput(c.errOut)
+	cmd := &cobra.Command{
+		Use:   "bench [--pairs N] [--out-of-sync F] [--json] …",
+		Short: "measure one bulk sync against the simulators (tandem bench latency: propagation latency)",
+		Args:  noArgs,
+	}
+	fs := cmd.Flags()
 	pairs := fs.Int("pairs", d.Pairs, "linked record pairs (85% users ↔ Contacts, 10% companies ↔ Accounts, 5% leads ↔ Leads)")
 	outOfSync := fs.Float64("out-of-sync", d.OutOfSync, "fraction of pairs whose mapped values differ")
 	unlinked := fs.Float64("unlinked", d.Unlinked, "people on each side without a match, as a fraction of --pairs")
@@ -32,41 +29,43 @@ func runBench(ctx context.Context, c *base, args []string) error {
 	workers := fs.Int("ic-workers", 0, "concurrent Intercom writes (0: the bulk sync's default)")
 	dbURL := fs.String("database-url", "", "an empty Postgres database to use instead of a temporary SQLite one")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	o := d
-	o.Pairs, o.OutOfSync, o.Unlinked = *pairs, *outOfSync, *unlinked
-	o.SalesforceLatency, o.IntercomLatency = *sfLatency, *icLatency
-	o.IntercomRateLimit, o.IntercomRateWindow, o.IntercomWorkers = *icLimit, *icWindow, *workers
-	o.DatabaseURL, o.MaxAccounts = *dbURL, *maxAccounts
-	if err := o.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if !*asJSON {
-		fmt.Fprintf(c.errOut, "seeding %d pairs and running one bulk sync…\n", o.Pairs)
-	}
-	r, err := bench.Run(ctx, o)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(c.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
-	}
-	return r.WriteTable(c.out)
+	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		o := d
+		o.Pairs, o.OutOfSync, o.Unlinked = *pairs, *outOfSync, *unlinked
+		o.SalesforceLatency, o.IntercomLatency = *sfLatency, *icLatency
+		o.IntercomRateLimit, o.IntercomRateWindow, o.IntercomWorkers = *icLimit, *icWindow, *workers
+		o.DatabaseURL, o.MaxAccounts = *dbURL, *maxAccounts
+		if err := o.Validate(); err != nil {
+			return usageError("%v", err)
+		}
+		if !*asJSON {
+			fmt.Fprintf(c.errOut, "seeding %d pairs and running one bulk sync…\n", o.Pairs)
+		}
+		r, err := bench.Run(ctx, o)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(c.out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r)
+		}
+		return r.WriteTable(c.out)
+	})
+	cmd.AddCommand(newBenchLatencyCmd(c))
+	return cmd
 }
 
-// runBenchLatency is `tandem bench latency`: how long one change takes to
-// cross the bridge in each direction.
-func runBenchLatency(ctx context.Context, c *base, args []string) error {
+// newBenchLatencyCmd is `tandem bench latency`: how long one change takes
+// to cross the bridge in each direction.
+func newBenchLatencyCmd(c *base) *cobra.Command {
 	d := bench.DefaultLatencyOptions()
-	fs := flag.NewFlagSet("tandem bench latency", flag.ContinueOnError)
-	fs.SetOutput(c.errOut)
+	cmd := &cobra.Command{
+		Use:   "latency [--changes 50] [--poll-interval 5s] [--json] …",
+		Short: "measure how long one change takes to cross the bridge in each direction",
+		Args:  noArgs,
+	}
+	fs := cmd.Flags()
 	changes := fs.Int("changes", d.Changes, "changes timed in each direction")
 	pairs := fs.Int("pairs", d.Pairs, "linked user ↔ Contact pairs the changes rotate over")
 	poll := fs.Duration("poll-interval", d.PollInterval, "how often the bridge polls Salesforce")
@@ -74,28 +73,25 @@ func runBenchLatency(ctx context.Context, c *base, args []string) error {
 	timeout := fs.Duration("timeout", 0, "how long one change may take before it counts as missed (0: 3 poll intervals + 10s)")
 	dbURL := fs.String("database-url", "", "a Postgres database to use instead of a temporary SQLite one")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	o := d
-	o.Changes, o.Pairs, o.PollInterval, o.Spacing, o.Timeout, o.DatabaseURL = *changes, *pairs, *poll, *spacing, *timeout, *dbURL
-	if err := o.Validate(); err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if !*asJSON {
-		fmt.Fprintf(c.errOut, "timing %d changes each way over %d pairs, polling Salesforce every %s…\n", o.Changes, o.Pairs, o.PollInterval)
-	}
-	r, err := bench.Latency(ctx, o)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		enc := json.NewEncoder(c.out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
-	}
-	return r.WriteTable(c.out)
+	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		o := d
+		o.Changes, o.Pairs, o.PollInterval, o.Spacing, o.Timeout, o.DatabaseURL = *changes, *pairs, *poll, *spacing, *timeout, *dbURL
+		if err := o.Validate(); err != nil {
+			return usageError("%v", err)
+		}
+		if !*asJSON {
+			fmt.Fprintf(c.errOut, "timing %d changes each way over %d pairs, polling Salesforce every %s…\n", o.Changes, o.Pairs, o.PollInterval)
+		}
+		r, err := bench.Latency(ctx, o)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(c.out)
+			enc.SetIndent("", "  ")
+			return enc.Encode(r)
+		}
+		return r.WriteTable(c.out)
+	})
+	return cmd
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,64 +9,66 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/syncer"
 )
 
-func init() {
-	register("demo", "run both simulators and the bridge in one process: tandem demo [--listen ADDR] …", runDemo)
-}
-
-func runDemo(ctx context.Context, c *base, args []string) error {
-	fs := flag.NewFlagSet("tandem demo", flag.ContinueOnError)
-	fs.SetOutput(c.errOut)
+func newDemoCmd(c *base) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "demo [--listen ADDR] [--intercom-listen ADDR] [--salesforce-listen ADDR] [--data DIR] [--poll-interval 5s] [-v]",
+		Short: "run both simulators and the bridge in one process",
+		Long: "Start a simulated Intercom workspace and a simulated Salesforce org, seeded with overlapping\n" +
+			"people and companies, and the bridge on SQLite; print the URLs and one line per synced change.\n" +
+			"Every token and secret is \"demo\".",
+		Args: noArgs,
+	}
+	fs := cmd.Flags()
 	listen := fs.String("listen", "127.0.0.1:8080", "bridge address")
 	icListen := fs.String("intercom-listen", "127.0.0.1:8081", "Intercom simulator address")
 	sfListen := fs.String("salesforce-listen", "127.0.0.1:8082", "Salesforce simulator address")
 	dataDir := fs.String("data", "", "directory for the bridge's SQLite database (default: a new temporary directory)")
 	poll := fs.Duration("poll-interval", 5*time.Second, "how often Salesforce is polled for changes")
-	verbose := fs.Bool("v", false, "log every request and job, not only synced changes")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	if *poll <= 0 {
-		return fmt.Errorf("%w: --poll-interval must be positive", errUsage)
-	}
-	dir := *dataDir
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "tandem-demo-")
+	verbose := fs.BoolP("verbose", "v", false, "log every request and job, not only synced changes")
+	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		if *poll <= 0 {
+			return usageError("--poll-interval must be positive")
+		}
+		dir := *dataDir
+		if dir == "" {
+			tmp, err := os.MkdirTemp("", "tandem-demo-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			dir = tmp
+		} else if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		level := slog.LevelWarn
+		if *verbose {
+			level = slog.LevelInfo
+		}
+		log := slog.New(slog.NewTextHandler(c.errOut, &slog.HandlerOptions{Level: level}))
+		p := &printer{w: c.out}
+		d, err := app.StartDemo(ctx, app.DemoOptions{
+			Listen: *listen, IntercomListen: *icListen, SalesforceListen: *sfListen,
+			DataDir: dir, PollInterval: *poll, Seed: true, Ownership: true, Log: log,
+			Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError, OnVerdict: p.unwritten}},
+		})
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	level := slog.LevelWarn
-	if *verbose {
-		level = slog.LevelInfo
-	}
-	log := slog.New(slog.NewTextHandler(c.errOut, &slog.HandlerOptions{Level: level}))
-	p := &printer{w: c.out}
-	d, err := app.StartDemo(ctx, app.DemoOptions{
-		Listen: *listen, IntercomListen: *icListen, SalesforceListen: *sfListen,
-		DataDir: dir, PollInterval: *poll, Seed: true, Ownership: true, Log: log,
-		Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError}},
+		defer d.Close()
+		d.PrintURLs(c.out)
+		fmt.Fprintf(c.out, "Database: SQLite in %s; Salesforce is polled every %s. Ctrl-C stops the demo.\n\n", dir, *poll)
+		<-ctx.Done()
+		fmt.Fprintln(c.out, "\nstopping")
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	d.PrintURLs(c.out)
-	fmt.Fprintf(c.out, "Database: SQLite in %s; Salesforce is polled every %s. Ctrl-C stops the demo.\n\n", dir, *poll)
-	<-ctx.Done()
-	fmt.Fprintln(c.out, "\nstopping")
-	return nil
+	return cmd
 }
 
 // printer writes one readable line per synced change.
@@ -99,6 +100,16 @@ func (p *printer) link(action string, l tandem.Link) {
 	}
 	p.line("link %-7s Intercom %s %s ↔ Salesforce %s %s  (%s)", action, l.Object.IntercomKind(), l.IntercomID,
 		l.Object.SObject(), l.SalesforceID, how)
+}
+
+func (p *printer) unwritten(u syncer.Unwritten) {
+	l := u.Link
+	target := fmt.Sprintf("Salesforce %s %s", l.Object.SObject(), l.SalesforceID)
+	owner := "Intercom"
+	if u.Direction == tandem.ToIntercom {
+		target, owner = fmt.Sprintf("Intercom %s %s", l.Object.IntercomKind(), l.IntercomID), "Salesforce"
+	}
+	p.line("%-11s %s  %s: %q stays (%s has %q)", u.Verdict, target, u.Field, u.Kept, owner, u.Owner)
 }
 
 func (p *printer) syncError(e tandem.SyncError) {

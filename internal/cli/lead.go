@@ -3,57 +3,63 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/usecase"
 )
 
-func init() {
-	register("lead", "send an Intercom lead or user to Salesforce: tandem lead create --intercom-id ID [--fields JSON]", runLead)
-}
-
-func runLead(ctx context.Context, c *base, args []string) error {
-	if len(args) > 0 && isHelp(args[0]) {
-		args = []string{"create", "-h"}
+func newLeadCmd(c *base) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lead create --intercom-id ID [--fields JSON] [--config FILE]",
+		Short: "send an Intercom lead or user to Salesforce as a Lead",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usageError("tandem lead create --intercom-id ID [--fields JSON] [--config FILE]")
+		},
 	}
-	if len(args) == 0 || args[0] != "create" {
-		return fmt.Errorf("%w: tandem lead create --intercom-id ID [--fields JSON] [--config FILE]", errUsage)
+	create := &cobra.Command{
+		Use:   "create --intercom-id ID [--fields JSON] [--config FILE]",
+		Short: "create (or find and link) the Salesforce Lead of an Intercom lead or user",
+		Long: "Send an Intercom lead or user to Salesforce as a Lead with the mapped fields. A Lead that\n" +
+			"exists already (linked, or found by email) is linked instead: a second run never makes two.",
+		Args: noArgs,
 	}
-	fs := flag.NewFlagSet("tandem lead create", flag.ContinueOnError)
-	fs.SetOutput(c.errOut)
-	path := fs.String("config", c.getenv("TANDEM_CONFIG"), "YAML configuration file")
-	id := fs.String("intercom-id", "", "Intercom contact id of the lead or user (required)")
-	fieldsJSON := fs.String("fields", "", `Salesforce field edits as a JSON object, e.g. '{"Company":"Acme"}'`)
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if *id == "" {
-		return fmt.Errorf("%w: --intercom-id is required", errUsage)
-	}
-	var fields map[string]any
-	if *fieldsJSON != "" {
-		if err := json.Unmarshal([]byte(*fieldsJSON), &fields); err != nil {
-			return fmt.Errorf("%w: --fields is not a JSON object: %v", errUsage, err)
+	path := configFlag(c, create.Flags())
+	id := create.Flags().String("intercom-id", "", "Intercom contact id of the lead or user (required)")
+	fieldsJSON := create.Flags().String("fields", "", `Salesforce field edits as a JSON object, e.g. '{"Company":"Acme"}'`)
+	create.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		if *id == "" {
+			return usageError("--intercom-id is required")
 		}
-	}
-	cfg, err := loadConfigFile(c, *path)
-	if err != nil {
-		return err
-	}
-	a, err := app.New(ctx, cfg, newQuietLogger(c), app.Options{NoWorkers: true})
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	res, err := a.Syncer.CreateLead(ctx, *id, fields)
-	if err != nil {
-		return err
-	}
-	if res.Created {
-		fmt.Fprintf(c.out, "created Lead %s  %s\n", res.SalesforceID, res.URL)
-	} else {
-		fmt.Fprintf(c.out, "already in Salesforce: Lead %s  %s (linked, nothing created)\n", res.SalesforceID, res.URL)
-	}
-	return nil
+		var fields map[string]any
+		if *fieldsJSON != "" {
+			if err := json.Unmarshal([]byte(*fieldsJSON), &fields); err != nil {
+				return usageError("--fields is not a JSON object: %v", err)
+			}
+		}
+		cfg, err := c.loadConfig(*path)
+		if err != nil {
+			return err
+		}
+		a, err := app.New(ctx, cfg, c.quietLogger(), app.Options{NoWorkers: true})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		res, err := a.UseCases.CreateLead(ctx, usecase.CreateLeadParams{IntercomContactID: *id, Fields: fields})
+		if err != nil {
+			return err
+		}
+		if res.Created {
+			fmt.Fprintf(c.out, "created Lead %s  %s\n", res.SalesforceID, res.URL)
+		} else {
+			fmt.Fprintf(c.out, "already in Salesforce: Lead %s  %s (linked, nothing created)\n", res.SalesforceID, res.URL)
+		}
+		return nil
+	})
+	cmd.AddCommand(create)
+	return cmd
 }

@@ -2,82 +2,102 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 
+	"github.com/spf13/cobra"
+
 	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/config"
-	"github.com/tandemhq/tandem/internal/store"
 )
 
-func init() {
-	register("serve", "run the bridge: tandem serve [--config FILE]", runServe)
-	register("migrate", "create or upgrade the database schema: tandem migrate [--config FILE]", runMigrate)
-}
-
-// loadConfig parses --config and loads the configuration with environment
-// overrides.
-func loadConfig(c *base, name string, args []string) (config.Config, *flag.FlagSet, error) {
-	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
-	fs.SetOutput(c.errOut)
-	path := fs.String("config", c.getenv("TANDEM_CONFIG"), "YAML configuration file (environment variables TANDEM_* override it)")
-	if err := fs.Parse(args); err != nil {
-		return config.Config{}, fs, err
-	}
-	if fs.NArg() > 0 {
-		return config.Config{}, fs, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	cfg, err := loadConfigFile(c, *path)
-	return cfg, fs, err
-}
-
-func loadConfigFile(c *base, path string) (config.Config, error) {
+// loadConfig loads the whole configuration: the file at path, then
+// TANDEM_* overrides.
+func (c *base) loadConfig(path string) (config.Config, error) {
 	return config.Load(c.getenv, path)
 }
 
-// newQuietLogger logs warnings and errors only (one-shot commands).
-func newQuietLogger(c *base) *slog.Logger {
+// loadDatabaseConfig loads the configuration for a command that only uses
+// the database: API credentials may be missing.
+func (c *base) loadDatabaseConfig(path string) (config.Config, error) {
+	return config.LoadDatabase(c.getenv, path)
+}
+
+// quietLogger logs warnings and errors only (one-shot commands).
+func (c *base) quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(c.errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-func newLogger(c *base) *slog.Logger {
+func (c *base) logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(c.errOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
 }
 
-func runServe(ctx context.Context, c *base, args []string) error {
-	cfg, _, err := loadConfig(c, "serve", args)
-	if err != nil {
-		return err
+func newServeCmd(c *base) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve [--config FILE]",
+		Short: "run the bridge: webhooks, JSON API, jobs and pollers",
+		Args:  noArgs,
 	}
-	log := newLogger(c)
-	a, err := app.New(ctx, cfg, log, app.Options{})
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	url, err := a.Start(ctx, cfg.Listen)
-	if err != nil {
-		return err
-	}
-	log.Info("tandem is running", slog.String("url", url), slog.String("webhook_url", url+"/intercom/webhooks"),
-		slog.String("database", a.Store.Dialect()), slog.Duration("poll_interval", cfg.Sync.PollInterval))
-	return a.Wait(ctx)
+	path := configFlag(c, cmd.Flags())
+	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		cfg, err := c.loadConfig(*path)
+		if err != nil {
+			return err
+		}
+		log := c.logger()
+		a, err := app.New(ctx, cfg, log, app.Options{})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		url, err := a.Start(ctx, cfg.Listen)
+		if err != nil {
+			return err
+		}
+		log.Info("tandem is running", slog.String("url", url), slog.String("webhook_url", url+"/intercom/webhooks"),
+			slog.String("database", a.Store.Dialect()), slog.Duration("poll_interval", cfg.Sync.PollInterval))
+		return a.Wait(ctx)
+	})
+	return cmd
 }
 
-func runMigrate(ctx context.Context, c *base, args []string) error {
-	cfg, _, err := loadConfig(c, "migrate", args)
-	if err != nil {
-		return err
+func newMigrateCmd(c *base) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "migrate [--config FILE]",
+		Short: "create or upgrade the database schema (needs only the database settings)",
+		Long: "Create the database (SQLite) or its tables (Postgres) and apply pending schema migrations,\n" +
+			"printing each one applied. Only data_dir and database_url are read from the configuration.",
+		Args: noArgs,
 	}
-	db, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL.Reveal(), DataDir: cfg.DataDir})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.out, "database (%s) is up to date\n", db.Dialect())
-	return nil
+	path := configFlag(c, cmd.Flags())
+	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		cfg, err := c.loadDatabaseConfig(*path)
+		if err != nil {
+			return err
+		}
+		rep, err := app.Migrate(ctx, cfg)
+		if rep.Created {
+			fmt.Fprintf(c.out, "created SQLite database %s\n", rep.File)
+		}
+		for _, m := range rep.Applied {
+			fmt.Fprintf(c.out, "applied migration %s\n", m)
+		}
+		for _, m := range rep.RiverApplied {
+			fmt.Fprintf(c.out, "applied job queue (River) migration %s\n", m)
+		}
+		if err != nil {
+			return err
+		}
+		where := "Postgres"
+		if rep.File != "" {
+			where = "SQLite " + rep.File
+		}
+		if len(rep.Applied)+len(rep.RiverApplied) == 0 {
+			fmt.Fprintf(c.out, "database (%s) was up to date: nothing to apply\n", where)
+		} else {
+			fmt.Fprintf(c.out, "database (%s) is up to date\n", where)
+		}
+		return nil
+	})
+	return cmd
 }

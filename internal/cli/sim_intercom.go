@@ -2,55 +2,55 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/tandemhq/tandem/intercom/intercomsim"
 )
 
-func init() { sims["intercom"] = runIntercomSim }
-
-// runIntercomSim serves a seeded simulated Intercom workspace until ctx ends.
-func runIntercomSim(ctx context.Context, c *base, args []string) error {
-	fs := flag.NewFlagSet("sim intercom", flag.ContinueOnError)
-	fs.SetOutput(c.errOut)
+func newIntercomSimCmd(c *base) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "intercom [--listen ADDR] [--token T] [--client-secret S] [--webhook-url URL] [--seed N] [--webhook-retry WAITS]",
+		Short: "serve a seeded simulated Intercom workspace",
+		Args:  noArgs,
+	}
+	fs := cmd.Flags()
 	listen := fs.String("listen", "127.0.0.1:8081", "address to listen on")
 	token := fs.String("token", "test-token", "bearer token the simulator accepts")
 	secret := fs.String("client-secret", "test-secret", "client secret signing webhooks and canvas requests")
 	webhookURL := fs.String("webhook-url", "", "URL subscribed to every webhook topic")
 	seed := fs.Int64("seed", 1, "seed of the generated workspace data")
 	retry := fs.String("webhook-retry", "1m", "comma-separated waits before each redelivery of a failed webhook (e.g. 1s,5s); \"none\" disables retries")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %v", errUsage, fs.Args())
-	}
-	delays, err := parseRetryDelays(*retry)
-	if err != nil {
-		return fmt.Errorf("%w: --webhook-retry: %v", errUsage, err)
-	}
-	sim := intercomsim.New(intercomsim.Options{Token: *token, ClientSecret: *secret, WebhookRetryDelays: delays})
-	defer sim.Close()
-	if *webhookURL != "" {
-		sim.Subscribe(*webhookURL, nil)
-	}
-	sim.Seed(intercomsim.SeedOptions{Seed: *seed})
+	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		return c.runIntercomSim(ctx, *listen, *token, *secret, *webhookURL, *seed, *retry)
+	})
+	return cmd
+}
 
-	ln, err := net.Listen("tcp", *listen)
+// runIntercomSim serves a seeded simulated Intercom workspace until ctx ends.
+func (c *base) runIntercomSim(ctx context.Context, listen, token, secret, webhookURL string, seed int64, retry string) error {
+	delays, err := parseRetryDelays(retry)
+	if err != nil {
+		return usageError("--webhook-retry: %v", err)
+	}
+	sim := intercomsim.New(intercomsim.Options{Token: token, ClientSecret: secret, WebhookRetryDelays: delays})
+	defer sim.Close()
+	if webhookURL != "" {
+		sim.Subscribe(webhookURL, nil)
+	}
+	sim.Seed(intercomsim.SeedOptions{Seed: seed})
+
+	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(c.out, "intercom simulator listening on http://%s\ntoken: %s\n", ln.Addr(), *token)
+	fmt.Fprintf(c.out, "intercom simulator listening on http://%s\ntoken: %s\n", ln.Addr(), token)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -2,46 +2,46 @@ package cli
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/tandemhq/tandem/salesforce/sfsim"
 )
 
-func init() { sims["salesforce"] = runSalesforceSim }
-
-// runSalesforceSim serves a simulated Salesforce org until ctx is done.
-func runSalesforceSim(ctx context.Context, c *base, args []string) error {
-	fs := flag.NewFlagSet("sim salesforce", flag.ContinueOnError)
-	fs.SetOutput(c.errOut)
+func newSalesforceSimCmd(c *base) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "salesforce [--listen ADDR] [--token T] [--seed N]",
+		Short: "serve a simulated Salesforce org",
+		Args:  noArgs,
+	}
+	fs := cmd.Flags()
 	listen := fs.String("listen", "127.0.0.1:8082", "address to listen on")
 	token := fs.String("token", "test-token", "bearer access token the simulator accepts")
 	seed := fs.Int64("seed", 1, "seed for the generated org data (0: empty org)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %v", errUsage, fs.Args())
-	}
-	ln, err := net.Listen("tcp", *listen)
+	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		return c.runSalesforceSim(ctx, *listen, *token, *seed)
+	})
+	return cmd
+}
+
+// runSalesforceSim serves a simulated Salesforce org until ctx is done.
+func (c *base) runSalesforceSim(ctx context.Context, listen, token string, seed int64) error {
+	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	instance := "http://" + ln.Addr().String()
-	sim := sfsim.New(sfsim.Options{Token: *token, InstanceURL: instance, CustomFields: sfsim.DefaultCustomFields()})
-	if *seed != 0 {
-		sim.Seed(sfsim.SeedOptions{Seed: *seed})
+	sim := sfsim.New(sfsim.Options{Token: token, InstanceURL: instance, CustomFields: sfsim.DefaultCustomFields()})
+	if seed != 0 {
+		sim.Seed(sfsim.SeedOptions{Seed: seed})
 	}
 	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(c.out, "salesforce simulator listening\n  instance_url: %s\n  access_token: %s\n  try: curl -H 'Authorization: Bearer %s' '%s/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account+LIMIT+5'\n",
-		instance, *token, *token, instance)
+		instance, token, token, instance)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -60,5 +60,5 @@ func TestEnvVarsDocumented(t *testing.T) {
 	for _, name := range EnvVars() {
 		require.Contains(t, string(doc), "`"+name+"`", "docs/configuration.md must document %s", name)
 	}
-	require.Len(t, EnvVars(), 18+7)
+	require.Len(t, EnvVars(), 19+8)
 }

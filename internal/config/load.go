@@ -18,6 +18,18 @@ import (
 // WithDefaults, then Validate. Unknown keys in the file are errors naming the
 // key and its line; every problem found is reported, not just the first.
 func Load(getenv func(string) string, path string) (Config, error) {
+	c, err := read(getenv, path)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return c, nil
+}
+
+// read is Load without the validation.
+func read(getenv func(string) string, path string) (Config, error) {
 	var c Config
 	if path != "" {
 		b, err := os.ReadFile(path)
@@ -31,8 +43,19 @@ func Load(getenv func(string) string, path string) (Config, error) {
 	if err := applyEnv(&c, getenv); err != nil {
 		return Config{}, fmt.Errorf("config environment: %w", err)
 	}
-	c = c.WithDefaults()
-	if err := c.Validate(); err != nil {
+	return c.WithDefaults(), nil
+}
+
+// LoadDatabase is Load for commands that only use the database (migrate,
+// listing and retrying sync errors): the file, the environment and the
+// defaults are read and checked for shape as Load does, but only the
+// database settings are validated, so API credentials may be missing.
+func LoadDatabase(getenv func(string) string, path string) (Config, error) {
+	c, err := read(getenv, path)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := c.ValidateDatabase(); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	return c, nil

@@ -54,7 +54,7 @@ func TestLoadDefaults(t *testing.T) {
 		PollInterval: 60 * time.Second, PollOverlap: 2 * time.Minute, ReconcileInterval: 10 * time.Minute,
 		PeopleMatch: "email", CompanyMatchField: "AccountNumber", Placeholder: "[not provided]",
 	}, c.Sync)
-	require.Equal(t, Ownership{Direction: tandem.ToSalesforce, Fallback: "api_user"}, c.Ownership)
+	require.Equal(t, Ownership{Direction: tandem.ToSalesforce, Fallback: "api_user", OnFirstLink: tandem.FillBlanks}, c.Ownership)
 	require.Equal(t, Budget{BulkShare: 0.4, EventShare: 0.8}, c.Budget)
 	require.Equal(t, mapping.Defaults(), c.Mappings)
 	require.Equal(t, "admin-secret", c.AdminToken.Reveal())
@@ -112,7 +112,7 @@ mappings:
 				PollInterval: 30 * time.Second, PollOverlap: 5 * time.Minute, ReconcileInterval: time.Hour,
 				PeopleMatch: "external_id", PeopleExternalIDField: "Intercom_Id__c", CompanyMatchField: "Site", Placeholder: "n/a",
 			}, c.Sync)
-			require.Equal(t, Ownership{Enabled: true, Direction: tandem.ToIntercom, Fallback: "assignment_rule"}, c.Ownership)
+			require.Equal(t, Ownership{Enabled: true, Direction: tandem.ToIntercom, Fallback: "assignment_rule", OnFirstLink: tandem.FillBlanks}, c.Ownership)
 			require.Equal(t, Budget{DailySalesforceCalls: 5000, BulkShare: 0.3, EventShare: 0.7}, c.Budget)
 			require.Equal(t, []tandem.Mapping{{Object: tandem.ObjectLead, Intercom: "name", Salesforce: "Name", Direction: tandem.ToSalesforce}}, c.Mappings)
 		}},
@@ -210,7 +210,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad api cap env", "", env{"TANDEM_SALESFORCE_DAILY_API_CAP": "lots"},
 			[]string{`TANDEM_SALESFORCE_DAILY_API_CAP: not a whole number: "lots"`}},
 		{"unknown top-level key", "listen: :1\nlisen: :2\n", nil,
-			[]string{"line 2: unknown key lisen (known keys: admin_token, budget, data_dir"}},
+			[]string{"line 2: unknown key lisen (known keys: actions_token, admin_token, budget, cases, data_dir"}},
 		{"unknown nested keys", "intercom:\n  tokn: x\nmappings:\n  - object: lead\n    dir: to_intercom\n", nil,
 			[]string{"line 2: unknown key intercom.tokn", "line 5: unknown key mappings[0].dir"}},
 		{"bad duration", "sync:\n  poll_interval: 5x\n", nil,

@@ -27,11 +27,8 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		add("listen", "must be host:port, e.g. 127.0.0.1:8080 (%v)", err)
 	}
-	if c.DataDir == "" {
-		add("data_dir", "required")
-	}
-	if u := c.DatabaseURL.Reveal(); u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
-		add("database_url", "must be a postgres:// or postgresql:// URL (leave it empty for SQLite)")
+	if err := c.ValidateDatabase(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.AdminToken == "" {
 		add("admin_token", "required (set TANDEM_ADMIN_TOKEN): it protects the JSON API")
@@ -80,6 +77,24 @@ func (c Config) Validate() error {
 	if !c.Ownership.Direction.Valid() {
 		add("ownership.direction", "must be to_salesforce or to_intercom, not %q", c.Ownership.Direction)
 	}
+	if c.Cases.Enabled {
+		switch c.Cases.Owner {
+		case CaseOwnerAssignmentRules, CaseOwnerIntegrationUser, CaseOwnerTeammate:
+		default:
+			add("cases.owner", "must be assignment_rules, integration_user or teammate, not %q", c.Cases.Owner)
+		}
+		if c.ActionsToken == "" {
+			add("actions_token", "required when cases are enabled: the bearer token Intercom Custom Actions send (TANDEM_ACTIONS_TOKEN)")
+		}
+		for i, m := range c.Cases.Mappings {
+			if strings.TrimSpace(m.Conversation) == "" || strings.TrimSpace(m.Salesforce) == "" {
+				add(fmt.Sprintf("cases.mappings[%d]", i), "needs both conversation (an attribute) and salesforce (a Case field)")
+			}
+		}
+	}
+	if !c.Ownership.OnFirstLink.Valid() {
+		add("ownership.on_first_link", "must be fill_blanks or overwrite, not %q", c.Ownership.OnFirstLink)
+	}
 	if c.Ownership.Fallback != FallbackAPIUser && c.Ownership.Fallback != FallbackAssignmentRule {
 		add("ownership.fallback", "must be api_user or assignment_rule, not %q", c.Ownership.Fallback)
 	}
@@ -113,6 +128,19 @@ func (c Config) Validate() error {
 		if !m.OnFirstLink.Valid() {
 			add(key+".on_first_link", "must be fill_blanks or overwrite, not %q", m.OnFirstLink)
 		}
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateDatabase checks only the settings that choose the database
+// (data_dir, database_url), for commands that need nothing else.
+func (c Config) ValidateDatabase() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data_dir: required"))
+	}
+	if u := c.DatabaseURL.Reveal(); u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		errs = append(errs, errors.New("database_url: must be a postgres:// or postgresql:// URL (leave it empty for SQLite)"))
 	}
 	return errors.Join(errs...)
 }

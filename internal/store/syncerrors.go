@@ -26,17 +26,21 @@ type ListSyncErrorsParams struct {
 	Installation    string
 	IncludeResolved bool          // also list resolved entries
 	Object          tandem.Object // empty means every object
+	Category        string        // people, companies, cases or tasks; empty means all
 	Limit           int           // DefaultLimit when not positive
 	// AfterID continues a listing after the entry with this id (the last
 	// one of the previous page); zero starts at the top.
 	AfterID int64
 }
 
-// SyncErrorGroup summarises unresolved sync errors that share a system,
-// code and reason.
+// SyncErrorGroup summarises unresolved sync errors that share a cause: the
+// system that refused, its code and the field. Reason is the reason of the
+// group's most recently seen entry (reasons name the record, so they differ
+// within a group).
 type SyncErrorGroup struct {
 	System      string `json:"system"`
 	Code        string `json:"code"`
+	Field       string `json:"field"`
 	Reason      string `json:"reason"`
 	Errors      int    `json:"errors"`      // entries in the group
 	Occurrences int    `json:"occurrences"` // sum of their counts
@@ -167,11 +171,14 @@ func (q *queries) ListSyncErrors(ctx context.Context, p ListSyncErrorsParams) ([
 		WHERE installation_id = $1
 		  AND ($2 = 1 OR resolved_at IS NULL)
 		  AND (CAST($3 AS TEXT) = '' OR object = $3)
+		  AND (CAST($6 AS TEXT) = '' OR ($6 = 'people' AND object IN ('lead', 'contact'))
+		       OR ($6 = 'companies' AND object = 'account') OR ($6 = 'cases' AND object = 'case')
+		       OR ($6 = 'tasks' AND object = 'task'))
 		  AND ($4 = 0 OR EXISTS (SELECT 1 FROM tandem_sync_errors a WHERE a.id = $4
 		       AND (e.last_seen < a.last_seen OR (e.last_seen = a.last_seen AND e.id < a.id))))
 		ORDER BY last_seen DESC, id DESC
 		LIMIT $5`,
-		p.Installation, includeResolved, string(p.Object), p.AfterID, limit(p.Limit))
+		p.Installation, includeResolved, string(p.Object), p.AfterID, limit(p.Limit), p.Category)
 	if err != nil {
 		return nil, fmt.Errorf("list sync errors: %w", err)
 	}
@@ -191,12 +198,18 @@ func (q *queries) ListSyncErrors(ctx context.Context, p ListSyncErrorsParams) ([
 }
 
 // SyncErrorGroups summarises the unresolved entries of an installation by
-// system, code and reason, largest group (by occurrences) first.
+// cause (system, code, field), largest group (by occurrences) first.
 func (q *queries) SyncErrorGroups(ctx context.Context, inst string) ([]SyncErrorGroup, error) {
-	rows, err := q.x.QueryContext(ctx, `SELECT system, code, reason, count(*), CAST(COALESCE(SUM(count), 0) AS BIGINT)
-		FROM tandem_sync_errors WHERE installation_id = $1 AND resolved_at IS NULL
-		GROUP BY system, code, reason
-		ORDER BY 5 DESC, 4 DESC, system, code, reason`, inst)
+	rows, err := q.x.QueryContext(ctx, `SELECT g.system, g.code, g.field,
+			(SELECT e.reason FROM tandem_sync_errors e
+			 WHERE e.installation_id = $1 AND e.resolved_at IS NULL
+			   AND e.system = g.system AND e.code = g.code AND e.field = g.field
+			 ORDER BY e.last_seen DESC, e.id DESC LIMIT 1),
+			g.n, g.occurrences
+		FROM (SELECT system, code, field, count(*) AS n, CAST(COALESCE(SUM(count), 0) AS BIGINT) AS occurrences
+			FROM tandem_sync_errors WHERE installation_id = $1 AND resolved_at IS NULL
+			GROUP BY system, code, field) g
+		ORDER BY g.occurrences DESC, g.n DESC, g.system, g.code, g.field`, inst)
 	if err != nil {
 		return nil, fmt.Errorf("sync error groups: %w", err)
 	}
@@ -204,7 +217,7 @@ func (q *queries) SyncErrorGroups(ctx context.Context, inst string) ([]SyncError
 	out := []SyncErrorGroup{}
 	for rows.Next() {
 		var g SyncErrorGroup
-		if err := rows.Scan(&g.System, &g.Code, &g.Reason, &g.Errors, &g.Occurrences); err != nil {
+		if err := rows.Scan(&g.System, &g.Code, &g.Field, &g.Reason, &g.Errors, &g.Occurrences); err != nil {
 			return nil, fmt.Errorf("sync error groups: %w", err)
 		}
 		out = append(out, g)

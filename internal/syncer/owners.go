@@ -31,7 +31,8 @@ func (s *Syncer) ownerMapping(obj tandem.Object, d tandem.Direction) (tandem.Map
 	if !s.cfg.Ownership.Enabled || obj == tandem.ObjectAccount || d != s.cfg.Ownership.Direction {
 		return tandem.Mapping{}, false
 	}
-	return tandem.Mapping{Object: obj, Intercom: "owner_id", Salesforce: "OwnerId", Direction: d, Transform: ownerTransform}, true
+	return tandem.Mapping{Object: obj, Intercom: "owner_id", Salesforce: "OwnerId", Direction: d, Transform: ownerTransform,
+		OnFirstLink: s.cfg.Ownership.OnFirstLink}, true
 }
 
 type ownerDirectory struct {

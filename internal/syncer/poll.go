@@ -92,6 +92,10 @@ func (s *Syncer) SyncSalesforceRecord(ctx context.Context, obj tandem.Object, re
 		if err != nil || !found {
 			return err
 		}
+		// An Intercom webhook for the same pair may be aligning it right now
+		// (it holds the Intercom record's lock): wait for it, so that one of
+		// the two writes and the other finds the shadows.
+		defer s.locks.lock("ic:" + l.IntercomID)()
 		if err := s.pushToIntercom(ctx, l, rec, icObj, cause); err != nil {
 			return err
 		}
@@ -99,6 +103,7 @@ func (s *Syncer) SyncSalesforceRecord(ctx context.Context, obj tandem.Object, re
 	} else if err != nil {
 		return err
 	}
+	defer s.locks.lock("ic:" + l.IntercomID)()
 	return s.pushToIntercom(ctx, l, rec, nil, cause)
 }
 

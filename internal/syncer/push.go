@@ -170,7 +170,7 @@ func (s *Syncer) noteVerdict(l tandem.Link, m tandem.Mapping, v verdict, f field
 	s.log.Info("value "+v.String(), "object", string(l.Object), "intercom_id", l.IntercomID, "salesforce_id", l.SalesforceID,
 		"direction", string(m.Direction), "field", field, "owner_value", f.src, "kept_value", f.dst)
 	if s.hooks.OnVerdict != nil {
-		s.hooks.OnVerdict(l.Object, m.Direction, field, v.String())
+		s.hooks.OnVerdict(Unwritten{Link: l, Direction: m.Direction, Field: field, Verdict: v.String(), Owner: f.src, Kept: f.dst})
 	}
 }
 

@@ -49,6 +49,8 @@ type Ownership struct {
 	// Fallback is what a created Lead's owner becomes when the Intercom owner
 	// has no Salesforce user: "api_user" or "assignment_rule".
 	Fallback string
+	// OnFirstLink is the first-link policy of the owner field.
+	OnFirstLink tandem.FirstLinkPolicy
 }
 
 // WithDefaults fills zero fields.
@@ -90,7 +92,17 @@ type Hooks struct {
 	OnLag func(direction tandem.Direction, lag time.Duration)
 	// OnVerdict is called when a field was not written on purpose: a value
 	// kept at first link, or a blank refused.
-	OnVerdict func(obj tandem.Object, d tandem.Direction, field, verdict string)
+	OnVerdict func(Unwritten)
+}
+
+// Unwritten is a field tandem left alone on purpose.
+type Unwritten struct {
+	Link      tandem.Link
+	Direction tandem.Direction
+	Field     string // the target field or attribute
+	Verdict   string // "kept at first link" or "blank refused"
+	Owner     string // the owner's value, not written
+	Kept      string // the target's value, kept
 }
 
 // Syncer is the engine. It is safe for concurrent use.

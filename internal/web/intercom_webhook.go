@@ -31,6 +31,7 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(body) > maxWebhookBody {
+		s.oversizeWebhook(r)
 		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": map[string]string{"code": tandem.EINVALID, "message": "The notification is larger than 1 MiB."}})
 		return
 	}
@@ -170,4 +171,20 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 		*f = flexID(strconv.FormatFloat(x, 'f', -1, 64))
 	}
 	return nil
+}
+
+// oversizeWebhook handles a notification too large to read: its signature
+// cannot be checked and its item is unknown, so it is logged, counted, and
+// a reconciliation is queued at once (at most one waits at a time), which
+// finds the changed contact by its updated_at within a minute instead of at
+// the next periodic reconciliation.
+func (s *Server) oversizeWebhook(r *http.Request) {
+	s.Log.Warn("webhook over the size limit refused; reconciling now", slog.Int("limit_bytes", maxWebhookBody),
+		slog.Int64("content_length", r.ContentLength), slog.String("remote", r.RemoteAddr))
+	if s.OnOversizeWebhook != nil {
+		s.OnOversizeWebhook()
+	}
+	if _, err := s.River.Insert(r.Context(), jobs.ReconcileArgs{}, nil); err != nil {
+		s.Log.Error("queue a reconciliation after an oversize webhook", slog.Any("err", err))
+	}
 }

@@ -2,9 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
-	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/usecase"
 )
 
 type createLeadRequest struct {
@@ -21,12 +20,7 @@ func (s *Server) leadsCreate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	req.IntercomContactID = strings.TrimSpace(req.IntercomContactID)
-	if req.IntercomContactID == "" {
-		s.Error(w, r, tandem.Errorf(tandem.EINVALID, "intercom_contact_id is required."))
-		return
-	}
-	res, err := s.Syncer.CreateLead(r.Context(), req.IntercomContactID, req.Fields)
+	res, err := s.UseCases.CreateLead(r.Context(), usecase.CreateLeadParams{IntercomContactID: req.IntercomContactID, Fields: req.Fields})
 	if err != nil {
 		s.Error(w, r, err)
 		return

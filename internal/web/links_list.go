@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/tandemhq/tandem"
-	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/usecase"
 )
 
 type linkJSON struct {
@@ -20,39 +20,38 @@ type linkJSON struct {
 	UpdatedAt    string `json:"updated_at"`
 }
 
-// linksList answers GET /api/v1/links?object=lead|contact|account&after=ID&limit=N.
+// linksList answers GET /api/v1/links?object=lead|contact|account&after=ID&limit=N:
+// links in id order; next_after, present when the page is full, is the
+// after of the next page (docs/api.md).
 func (s *Server) linksList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	obj := tandem.Object(q.Get("object"))
-	if obj != "" && !obj.Valid() {
-		s.Error(w, r, tandem.Errorf(tandem.EINVALID, "object must be lead, contact or account, not %q.", obj))
-		return
-	}
 	after, limit, err := paging(q.Get("after"), q.Get("limit"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	links, err := s.Store.ListLinks(r.Context(), store.ListLinksParams{Installation: s.Installation, Object: obj, AfterID: after, Limit: limit})
+	res, err := s.UseCases.ListLinks(r.Context(), usecase.ListLinksParams{Object: tandem.Object(q.Get("object")), AfterID: after, Limit: limit})
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	out := make([]linkJSON, 0, len(links))
-	for _, l := range links {
+	out := make([]linkJSON, 0, len(res.Links))
+	for _, l := range res.Links {
 		out = append(out, linkJSON{ID: l.ID, Object: string(l.Object), IntercomID: l.IntercomID, SalesforceID: l.SalesforceID,
 			MatchedBy: l.MatchedBy, MatchKey: l.MatchKey, Note: l.Note,
 			CreatedAt: l.CreatedAt.UTC().Format(timeFormat), UpdatedAt: l.UpdatedAt.UTC().Format(timeFormat)})
 	}
 	resp := map[string]any{"links": out}
-	if len(links) == limit {
-		resp["next_after"] = links[len(links)-1].ID
+	if res.NextAfter != 0 {
+		resp["next_after"] = res.NextAfter
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
 
 const timeFormat = "2006-01-02T15:04:05Z07:00"
 
+// paging reads the after and limit query parameters (limit 100 when
+// absent, at most 1000).
 func paging(afterStr, limitStr string) (after int64, limit int, err error) {
 	limit = 100
 	if afterStr != "" {

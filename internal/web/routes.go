@@ -16,6 +16,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/bulk-syncs/{id}", s.requireAdmin(s.bulkSyncsShow))
 	mux.HandleFunc("POST /api/v1/leads", s.requireAdmin(s.leadsCreate))
 	mux.HandleFunc("GET /api/v1/sync-errors", s.requireAdmin(s.syncErrorsList))
+	mux.HandleFunc("POST /api/v1/sync-errors/retry", s.requireAdmin(s.syncErrorGroupRetry))
 	mux.HandleFunc("POST /api/v1/sync-errors/{id}/retry", s.requireAdmin(s.syncErrorRetry))
-	return mux
+	return s.apiErrors(mux)
 }

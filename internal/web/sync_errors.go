@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem"
-	"github.com/tandemhq/tandem/internal/jobs"
-	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/usecase"
 )
 
 type syncErrorJSON struct {
@@ -25,16 +24,31 @@ type syncErrorJSON struct {
 	FirstSeen    time.Time  `json:"first_seen"`
 	LastSeen     time.Time  `json:"last_seen"`
 	ResolvedAt   *time.Time `json:"resolved_at,omitempty"`
+	Group        string     `json:"group"`
 }
 
 func toSyncErrorJSON(e tandem.SyncError) syncErrorJSON {
 	return syncErrorJSON{ID: e.ID, Object: string(e.Object), Operation: e.Operation, IntercomID: e.IntercomID,
 		SalesforceID: e.SalesforceID, Field: e.Field, System: e.System, Code: e.Code, Message: e.Message,
-		Reason: e.Reason, Count: e.Count, FirstSeen: e.FirstSeen, LastSeen: e.LastSeen, ResolvedAt: e.ResolvedAt}
+		Reason: e.Reason, Count: e.Count, FirstSeen: e.FirstSeen, LastSeen: e.LastSeen, ResolvedAt: e.ResolvedAt,
+		Group: usecase.Cause{System: e.System, Code: e.Code, Field: e.Field}.String()}
 }
 
-// syncErrorsList answers GET /api/v1/sync-errors[?resolved=true]: the open
-// errors, newest first, and the groups by cause with counts.
+// errorGroupJSON is a group of open sync errors with one cause; key names
+// it for POST /api/v1/sync-errors/retry.
+type errorGroupJSON struct {
+	Key         string `json:"key"`
+	System      string `json:"system"`
+	Code        string `json:"code"`
+	Field       string `json:"field"`
+	Reason      string `json:"reason"`
+	Errors      int    `json:"errors"`
+	Occurrences int    `json:"occurrences"`
+}
+
+// syncErrorsList answers GET /api/v1/sync-errors[?resolved=true&object=…&category=…&after=ID&limit=N]:
+// a page of errors, most recently seen first, and the open errors grouped
+// by cause (system, code, field) with counts.
 func (s *Server) syncErrorsList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	after, limit, err := paging(q.Get("after"), q.Get("limit"))
@@ -42,28 +56,27 @@ func (s *Server) syncErrorsList(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if obj := tandem.Object(q.Get("object")); obj != "" && !obj.Valid() {
-		s.Error(w, r, tandem.Errorf(tandem.EINVALID, "object must be lead, contact or account, not %q.", obj))
-		return
-	}
-	list, err := s.Store.ListSyncErrors(r.Context(), store.ListSyncErrorsParams{
-		Installation: s.Installation, IncludeResolved: q.Get("resolved") == "true",
-		Object: tandem.Object(q.Get("object")), Limit: limit, AfterID: after,
+	res, err := s.UseCases.ListSyncErrors(r.Context(), usecase.ListSyncErrorsParams{
+		Object: tandem.Object(q.Get("object")), Category: q.Get("category"), IncludeResolved: q.Get("resolved") == "true", AfterID: after, Limit: limit,
 	})
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	groups, err := s.Store.SyncErrorGroups(r.Context(), s.Installation)
-	if err != nil {
-		s.Error(w, r, err)
-		return
+	groups := make([]errorGroupJSON, 0, len(res.Groups))
+	for _, g := range res.Groups {
+		groups = append(groups, errorGroupJSON{Key: g.Cause.String(), System: g.System, Code: g.Code, Field: g.Field,
+			Reason: g.Reason, Errors: g.Errors, Occurrences: g.Occurrences})
 	}
-	out := make([]syncErrorJSON, 0, len(list))
-	for _, e := range list {
+	out := make([]syncErrorJSON, 0, len(res.Errors))
+	for _, e := range res.Errors {
 		out = append(out, toSyncErrorJSON(e))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"groups": groups, "errors": out})
+	resp := map[string]any{"groups": groups, "errors": out}
+	if res.NextAfter != 0 {
+		resp["next_after"] = res.NextAfter
+	}
+	writeJSON(w, http.StatusOK, resp)
 }
 
 // syncErrorRetry answers POST /api/v1/sync-errors/{id}/retry: it enqueues
@@ -75,24 +88,40 @@ func (s *Server) syncErrorRetry(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, tandem.Errorf(tandem.EINVALID, "Sync error id must be an integer."))
 		return
 	}
-	e, err := s.Store.GetSyncError(r.Context(), id)
+	res, err := s.UseCases.RetrySyncError(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if e.ResolvedAt != nil {
-		s.Error(w, r, tandem.Errorf(tandem.ECONFLICT, "Sync error %d is already resolved.", id))
+	writeJSON(w, http.StatusAccepted, map[string]any{"retrying": toSyncErrorJSON(res.Error), "job_id": res.JobID})
+}
+
+type retryGroupRequest struct {
+	Group string `json:"group"`
+}
+
+// syncErrorGroupRetry answers POST /api/v1/sync-errors/retry {"group": KEY}:
+// it enqueues a retry of every open error of the group (key as listed in
+// groups[].key).
+func (s *Server) syncErrorGroupRetry(w http.ResponseWriter, r *http.Request) {
+	var req retryGroupRequest
+	if err := decodeJSON(r, &req); err != nil {
+		s.Error(w, r, err)
 		return
 	}
-	args, err := jobs.RetryArgs(e)
+	c, err := usecase.ParseCause(req.Group)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	res, err := s.River.Insert(r.Context(), args, nil)
+	res, err := s.UseCases.RetrySyncErrorGroup(r.Context(), c)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"retrying": toSyncErrorJSON(e), "job_id": res.Job.ID})
+	skipped := res.Skipped
+	if skipped == nil {
+		skipped = []int64{}
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"group": res.Cause.String(), "queued": res.Queued, "skipped": skipped})
 }

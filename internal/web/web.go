@@ -7,6 +7,8 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,7 +20,7 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/store"
-	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/usecase"
 )
 
 // Server holds the handlers' dependencies.
@@ -26,13 +28,16 @@ type Server struct {
 	Installation   string
 	Store          *store.DB
 	River          *river.Client[*sql.Tx]
-	Syncer         *syncer.Syncer
+	UseCases       *usecase.Service
 	AdminToken     string
 	IntercomSecret string
 	Metrics        http.Handler
-	Budget         *budget.Budget
-	Log            *slog.Logger
-	Now            func() time.Time
+	// OnOversizeWebhook, when set, is called for each notification refused
+	// for its size.
+	OnOversizeWebhook func()
+	Budget            *budget.Budget
+	Log               *slog.Logger
+	Now               func() time.Time
 }
 
 func (s *Server) now() time.Time {
@@ -60,6 +65,9 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status, ok := codes[code]
 	if !ok {
 		status = http.StatusInternalServerError
+	}
+	if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+		status = http.StatusRequestEntityTooLarge
 	}
 	if code == tandem.EINTERNAL {
 		s.Log.Error("http request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
@@ -90,11 +98,21 @@ func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// decodeJSON reads a JSON request body into v, rejecting unknown fields.
+// maxJSONBody is the largest request body the JSON API reads.
+const maxJSONBody = 1 << 20
+
+// decodeJSON reads a JSON request body into v, rejecting unknown fields. A
+// body over maxJSONBody is an error that Error answers with 413.
 func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, maxJSONBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if mbe, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return fmt.Errorf("%w%w", tandem.Errorf(tandem.EINVALID, "The request body is larger than %d bytes.", mbe.Limit), mbe)
+		}
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%w%w", tandem.Errorf(tandem.EINVALID, "The request body is empty; a JSON object is expected."), io.EOF)
+		}
 		return tandem.Errorf(tandem.EINVALID, "Invalid JSON body: %v.", err)
 	}
 	if err := dec.Decode(&struct{}{}); err != io.EOF {
@@ -102,3 +120,7 @@ func decodeJSON(r *http.Request, v any) error {
 	}
 	return nil
 }
+
+// emptyBody reports whether decodeJSON failed only because the body was
+// empty (for endpoints whose body is optional).
+func emptyBody(err error) bool { return errors.Is(err, io.EOF) }

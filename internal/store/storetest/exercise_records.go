@@ -189,11 +189,16 @@ func exerciseSyncErrors(t *testing.T, open func(testing.TB) *store.DB) {
 			}
 		}
 		a := syncErr("Phone", "STRING_TOO_LONG", t0)
+		// Same cause (system, code, field) on another record: its reason
+		// names that record, yet it belongs to a's group.
+		a2 := syncErr("Phone", "STRING_TOO_LONG", t0.Add(time.Minute))
+		a2.IntercomID, a2.SalesforceID, a2.Reason = "ic2", "003B", "reason STRING_TOO_LONG for ann@example.com"
 		b := syncErr("Title", "STRING_TOO_LONG", t0)
 		c := syncErr("Phone", "INVALID_EMAIL", t0)
 		c.System, c.Reason = "intercom", "bad email"
 		resolved := syncErr("Other", "STRING_TOO_LONG", t0)
 		record(a, 3)
+		record(a2, 1)
 		record(b, 1)
 		record(c, 2)
 		r, err := db.RecordSyncError(ctx, resolved)
@@ -203,8 +208,9 @@ func exerciseSyncErrors(t *testing.T, open func(testing.TB) *store.DB) {
 		groups, err := db.SyncErrorGroups(ctx, inst)
 		require.NoError(t, err)
 		require.Equal(t, []store.SyncErrorGroup{
-			{System: "salesforce", Code: "STRING_TOO_LONG", Reason: "reason STRING_TOO_LONG", Errors: 2, Occurrences: 4},
-			{System: "intercom", Code: "INVALID_EMAIL", Reason: "bad email", Errors: 1, Occurrences: 2},
+			{System: "salesforce", Code: "STRING_TOO_LONG", Field: "Phone", Reason: "reason STRING_TOO_LONG for ann@example.com", Errors: 2, Occurrences: 4},
+			{System: "intercom", Code: "INVALID_EMAIL", Field: "Phone", Reason: "bad email", Errors: 1, Occurrences: 2},
+			{System: "salesforce", Code: "STRING_TOO_LONG", Field: "Title", Reason: "reason STRING_TOO_LONG", Errors: 1, Occurrences: 1},
 		}, groups)
 		groups, err = db.SyncErrorGroups(ctx, "nobody")
 		require.NoError(t, err)

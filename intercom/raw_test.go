@@ -1,0 +1,191 @@
+package intercom
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestContacts_GetRawKeepsEveryAttribute(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("GET /contacts/abc", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"type":"contact","id":"abc","email":"a@b.c","updated_at":1717200000,
+			"custom_attributes":{"plan":"pro","seats":12},"brand_new_field":{"x":true}}`)
+	})
+	m, resp, err := c.Contacts.GetRaw(t.Context(), "abc")
+	require.NoError(t, err)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, "abc", m["id"])
+	require.Equal(t, float64(1717200000), m["updated_at"])
+	require.Equal(t, map[string]any{"plan": "pro", "seats": float64(12)}, m["custom_attributes"])
+	require.Equal(t, map[string]any{"x": true}, m["brand_new_field"])
+
+	testErrorPaths(t, func(c *Client) error { _, _, err := c.Contacts.GetRaw(t.Context(), "abc"); return err })
+}
+
+func TestContacts_UpdateRawEncodesOwnerIDByVersion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		version, owner string
+		value          any
+		want           string
+	}{
+		{"2.14", "", "321", `321`},
+		{"2.16", "", "321", `"321"`},
+		{"2.14", "", float64(321), `321`},
+		{"2.16", "", nil, `null`},
+		{"2.14", "raw", []byte(nil), `"9"`},
+	} {
+		c, mux := setup(t, WithVersion(tc.version))
+		mux.HandleFunc("PUT /contacts/abc", func(w http.ResponseWriter, r *http.Request) {
+			testHeader(t, r, "Intercom-Version", tc.version)
+			testJSONBody(t, r, `{"name":"Ada","owner_id":`+tc.want+`,"custom_attributes":{"plan":"pro"}}`)
+			writeJSON(w, 200, `{"type":"contact","id":"abc","name":"Ada"}`)
+		})
+		body := map[string]any{"name": "Ada", "owner_id": tc.value, "custom_attributes": map[string]any{"plan": "pro"}}
+		if tc.owner == "raw" {
+			body["owner_id"] = EncodeOwnerID("9", "2.16") // already encoded: sent as given
+		}
+		before := body["owner_id"]
+		m, _, err := c.Contacts.UpdateRaw(t.Context(), "abc", body)
+		require.NoError(t, err, tc.version)
+		require.Equal(t, "Ada", m["name"])
+		require.Equal(t, before, body["owner_id"], "the caller's map is not changed")
+	}
+}
+
+func TestContacts_ListRawAndIter(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("GET /contacts", func(w http.ResponseWriter, r *http.Request) {
+		require.Equal(t, "150", r.URL.Query().Get("per_page"))
+		switch r.URL.Query().Get("starting_after") {
+		case "":
+			writeJSON(w, 200, `{"type":"list","data":[{"id":"1","role":"user"},{"id":"2","role":"lead"}],
+				"pages":{"type":"pages","next":{"page":2,"starting_after":"CUR2"}}}`)
+		case "CUR2":
+			writeJSON(w, 200, `{"type":"list","data":[{"id":"3","role":"user"}],"pages":{"type":"pages","next":null}}`)
+		default:
+			t.Errorf("unexpected cursor %q", r.URL.Query().Get("starting_after"))
+		}
+	})
+	page, resp, err := c.Contacts.ListRaw(t.Context(), &ListOptions{PerPage: 150})
+	require.NoError(t, err)
+	require.Len(t, page, 2)
+	require.Equal(t, "lead", page[1]["role"])
+	require.Equal(t, "CUR2", resp.NextCursor)
+
+	var ids []any
+	for m, err := range c.Contacts.ListRawIter(t.Context(), &ListOptions{PerPage: 150}) {
+		require.NoError(t, err)
+		ids = append(ids, m["id"])
+	}
+	require.Equal(t, []any{"1", "2", "3"}, ids)
+}
+
+func TestContacts_SearchRawPutsCursorInBody(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	calls := 0
+	mux.HandleFunc("POST /contacts/search", func(w http.ResponseWriter, r *http.Request) {
+		require.Empty(t, r.URL.RawQuery, "the cursor goes in the body")
+		calls++
+		if calls == 1 {
+			testJSONBody(t, r, `{"query":{"operator":"AND","value":[
+				{"field":"email","operator":"=","value":"a@b.c"},{"field":"role","operator":"=","value":"user"}]},
+				"pagination":{"per_page":2},"sort":{"field":"updated_at","order":"descending"}}`)
+			writeJSON(w, 200, `{"type":"list","data":[{"id":"1"},{"id":"2"}],"pages":{"next":{"starting_after":"C2"}}}`)
+			return
+		}
+		testJSONBody(t, r, `{"query":{"operator":"AND","value":[
+			{"field":"email","operator":"=","value":"a@b.c"},{"field":"role","operator":"=","value":"user"}]},
+			"pagination":{"per_page":2,"starting_after":"C2"},"sort":{"field":"updated_at","order":"descending"}}`)
+		writeJSON(w, 200, `{"type":"list","data":[{"id":"3"}],"pages":{}}`)
+	})
+	req := &SearchRequest{
+		Query:      And(Where("email", OpEquals, "a@b.c"), Where("role", OpEquals, RoleUser)),
+		Pagination: &Pagination{PerPage: 2},
+		Sort:       &Sort{Field: "updated_at", Order: SortDescending},
+	}
+	var ids []any
+	for m, err := range c.Contacts.SearchRawIter(t.Context(), req) {
+		require.NoError(t, err)
+		ids = append(ids, m["id"])
+	}
+	require.Equal(t, []any{"1", "2", "3"}, ids)
+	require.Empty(t, req.Pagination.StartingAfter, "the caller's request is not changed")
+}
+
+func TestCompanies_GetByCompanyIDRawAcceptsBothShapes(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("GET /companies", func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("company_id") {
+		case "plain":
+			writeJSON(w, 200, `{"type":"company","id":"c1","company_id":"plain","custom_attributes":{"tier":"gold"}}`)
+		case "listed":
+			writeJSON(w, 200, `{"type":"list","data":[{"type":"company","id":"c0","company_id":"other"},
+				{"type":"company","id":"c2","company_id":"listed"}],"total_count":2}`)
+		case "empty":
+			writeJSON(w, 200, `{"type":"list","data":[],"total_count":0}`)
+		default:
+			writeJSON(w, 404, errorBody("company_not_found", "Company Not Found"))
+		}
+	})
+	ctx := t.Context()
+	m, _, err := c.Companies.GetByCompanyIDRaw(ctx, "plain")
+	require.NoError(t, err)
+	require.Equal(t, "c1", m["id"])
+	require.Equal(t, map[string]any{"tier": "gold"}, m["custom_attributes"])
+
+	m, _, err = c.Companies.GetByCompanyIDRaw(ctx, "listed")
+	require.NoError(t, err)
+	require.Equal(t, "c2", m["id"])
+	co, _, err := c.Companies.GetByCompanyID(ctx, "listed")
+	require.NoError(t, err)
+	require.Equal(t, "c2", co.ID)
+
+	for _, id := range []string{"empty", "missing"} {
+		_, _, err = c.Companies.GetByCompanyIDRaw(ctx, id)
+		require.ErrorIs(t, err, ErrNotFound, id)
+	}
+}
+
+func TestCompanies_UpdateRawAndScrollRaw(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("PUT /companies/c1", func(w http.ResponseWriter, r *http.Request) {
+		testJSONBody(t, r, `{"name":"Acme","custom_attributes":{"tier":"gold"}}`)
+		writeJSON(w, 200, `{"type":"company","id":"c1","name":"Acme","custom_attributes":{"tier":"gold"}}`)
+	})
+	mux.HandleFunc("GET /companies/c1", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"type":"company","id":"c1","name":"Acme"}`)
+	})
+	mux.HandleFunc("GET /companies/scroll", func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("scroll_param") {
+		case "":
+			writeJSON(w, 200, `{"type":"list","data":[{"id":"c1"},{"id":"c2"}],"scroll_param":"S1"}`)
+		case "S1":
+			writeJSON(w, 200, `{"type":"list","data":[{"id":"c3"}],"scroll_param":"S2"}`)
+		default:
+			require.Equal(t, "S2", r.URL.Query().Get("scroll_param"))
+			writeJSON(w, 200, `{"type":"list","data":[],"scroll_param":"S2"}`)
+		}
+	})
+	ctx := t.Context()
+	m, _, err := c.Companies.UpdateRaw(ctx, "c1", map[string]any{"name": "Acme", "custom_attributes": map[string]any{"tier": "gold"}})
+	require.NoError(t, err)
+	require.Equal(t, "Acme", m["name"])
+	m, _, err = c.Companies.GetRaw(ctx, "c1")
+	require.NoError(t, err)
+	require.Equal(t, "c1", m["id"])
+
+	var ids []any
+	for m, err := range c.Companies.ScrollRawIter(ctx) {
+		require.NoError(t, err)
+		ids = append(ids, m["id"])
+	}
+	require.Equal(t, []any{"c1", "c2", "c3"}, ids)
+}
