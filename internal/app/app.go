@@ -339,9 +339,11 @@ func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
 
 func (a *App) serve(ln net.Listener) {
 	a.listener = ln
-	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	a.server = srv
 	a.serveErr = make(chan error, 1)
-	go func() { a.serveErr <- a.server.Serve(ln) }()
+	// srv, not a.server: Close may clear a.server before the goroutine runs.
+	go func() { a.serveErr <- srv.Serve(ln) }()
 }
 
 // Wait blocks until ctx ends or the HTTP server fails.
