@@ -46,9 +46,9 @@ type DemoOptions struct {
 	// the salesforce-case tag, the Custom Action), with the conversation
 	// attribute product_area mapped to Case.Product_Area__c and Cases
 	// upserted on Case.Intercom_Conversation_Id__c.
-	Cases bool
-	Log       *slog.Logger
-	Options   Options
+	Cases   bool
+	Log     *slog.Logger
+	Options Options
 	// Configure, when set, may adjust the bridge configuration before it is
 	// built.
 	Configure func(*config.Config)
