@@ -402,3 +402,31 @@ func shutdown(srv *http.Server, grace time.Duration) error {
 	}
 	return err
 }
+
+// LogFirstAlignmentPlan logs, on an installation that has no link yet, the
+// plan of its first alignment — what the first polls and a bulk sync will
+// fill, keep or refuse, per object and field — so that an operator sees it
+// in the log of the first start. It reads both systems and writes nothing;
+// it returns once the plan is logged (run it in a goroutine). Later starts
+// log nothing.
+func (a *App) LogFirstAlignmentPlan(ctx context.Context) {
+	for _, obj := range []tandem.Object{tandem.ObjectAccount, tandem.ObjectContact, tandem.ObjectLead} {
+		if n, err := a.Store.CountLinks(ctx, tandem.DefaultInstallation, obj); err != nil || n > 0 {
+			return
+		}
+	}
+	plan, err := a.UseCases.PlanBulkSync(ctx, usecase.PlanBulkSyncParams{})
+	if err != nil {
+		a.Log.Warn("could not plan the first alignment", slog.Any("err", err))
+		return
+	}
+	for _, o := range plan.Objects {
+		a.Log.Info("first alignment plan", slog.String("object", string(o.Object)), slog.Int64("links", o.LinksMade),
+			slog.Int64("salesforce_writes", o.SalesforceWrites), slog.Int64("intercom_writes", o.IntercomWrites))
+	}
+	for _, f := range plan.Fields {
+		a.Log.Info("first alignment plan", slog.String("object", string(f.Object)), slog.String("direction", string(f.Direction)),
+			slog.String("field", f.Field), slog.Int64("filled", f.Filled), slog.Int64("overwritten", f.Overwritten),
+			slog.Int64("blanks_refused", f.BlanksRefused), slog.Int64("kept_at_first_link", f.Held))
+	}
+}

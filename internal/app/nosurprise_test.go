@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -302,4 +304,45 @@ func TestOversizeWebhookReconciled(t *testing.T) {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	require.Regexp(t, `(?m)^tandem_webhooks_oversize_total [1-9]`, string(body))
+}
+
+// The first start logs the plan of its first alignment; later starts do not.
+func TestFirstAlignmentPlanLogged(t *testing.T) {
+	t.Parallel()
+	var buf syncBuf
+	d, err := app.StartDemo(context.Background(), app.DemoOptions{
+		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
+		DataDir: t.TempDir(), PollInterval: time.Hour, Seed: true, NoWebhooks: true,
+		Log:     slog.New(slog.NewTextHandler(&buf, nil)), Options: app.Options{NoPeriodic: true},
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	d.App.LogFirstAlignmentPlan(context.Background())
+	require.Contains(t, buf.String(), `msg="first alignment plan" object=account direction=to_salesforce field=NumberOfEmployees`)
+	require.Regexp(t, `kept_at_first_link=[1-9]`, buf.String())
+
+	run, _, err := d.App.Syncer.StartBulk(context.Background())
+	require.NoError(t, err)
+	_, err = d.App.Syncer.RunBulk(context.Background(), run.ID, syncer.BulkOptions{})
+	require.NoError(t, err)
+	before := buf.String()
+	d.App.LogFirstAlignmentPlan(context.Background())
+	require.Equal(t, before, buf.String(), "an installation with links logs no plan")
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

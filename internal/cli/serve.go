@@ -56,6 +56,7 @@ func newServeCmd(c *base) *cobra.Command {
 		}
 		log.Info("tandem is running", slog.String("url", url), slog.String("webhook_url", url+"/intercom/webhooks"),
 			slog.String("database", a.Store.Dialect()), slog.Duration("poll_interval", cfg.Sync.PollInterval))
+		go a.LogFirstAlignmentPlan(ctx)
 		return a.Wait(ctx)
 	})
 	return cmd
