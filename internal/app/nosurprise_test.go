@@ -313,7 +313,7 @@ func TestFirstAlignmentPlanLogged(t *testing.T) {
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), PollInterval: time.Hour, Seed: true, NoWebhooks: true,
-		Log:     slog.New(slog.NewTextHandler(&buf, nil)), Options: app.Options{NoPeriodic: true},
+		Log: slog.New(slog.NewTextHandler(&buf, nil)), Options: app.Options{NoPeriodic: true},
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, d.Close()) })
