@@ -17,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/cases"
 	"github.com/tandemhq/tandem/internal/config"
+	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/usecase"
 )
@@ -214,4 +215,100 @@ func TestCases(t *testing.T) {
 
 func usecaseCases() usecase.ListSyncErrorsParams {
 	return usecase.ListSyncErrorsParams{Category: tandem.CategoryCases}
+}
+
+func TestCasesStartupChecks(t *testing.T) {
+	t.Parallel()
+	_, err := app.StartDemo(context.Background(), app.DemoOptions{
+		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
+		DataDir: t.TempDir(), PollInterval: time.Hour, Cases: true,
+		Configure: func(c *config.Config) {
+			c.Cases.RecordType = "NoSuchType"
+			c.Cases.Mappings = append(c.Cases.Mappings, config.CaseMapping{Conversation: "mood", Salesforce: "Nope__c"})
+		},
+	})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "cases.record_type: Case has no record type NoSuchType")
+	require.Contains(t, err.Error(), "Case has no field Nope__c")
+	require.Contains(t, err.Error(), "conversation attribute mood is neither built in")
+}
+
+// A validation rule becomes a cases sync error with a plain reason; once
+// the rule is satisfied, retrying the error makes the Case and resolves it.
+func TestCaseValidationRuleAndRetry(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		e := startCases(t, dbURL, nil)
+		ctx := context.Background()
+		var blocked sync.Mutex
+		block := true
+		e.Salesforce.AddValidationRule("Case", func(rec map[string]any) (string, string, bool) {
+			blocked.Lock()
+			defer blocked.Unlock()
+			if block && strings.Contains(strings.ToLower(rec["Subject"].(string)), "refund") {
+				return "Refunds are handled by the billing team, not as Cases.", "Subject", false
+			}
+			return "", "", true
+		})
+		icID, _, _ := e.aUser("case.rule@example.com")
+		convID, err := e.Intercom.CreateConversation(icID, "I want a refund")
+		require.NoError(t, err)
+		var se tandem.SyncError
+		eventually(t, "a cases sync error", func() bool {
+			list, err := e.App.UseCases.ListSyncErrors(ctx, usecaseCases())
+			require.NoError(t, err)
+			for _, x := range list.Errors {
+				if x.IntercomID == convID {
+					se = x
+					return true
+				}
+			}
+			return false
+		})
+		require.Equal(t, "FIELD_CUSTOM_VALIDATION_EXCEPTION", se.Code)
+		require.Contains(t, se.Reason, "A validation rule on Case rejected the Case of conversation "+convID)
+		require.Contains(t, se.Reason, "Refunds are handled by the billing team")
+		require.Empty(t, e.casesOf(convID))
+
+		blocked.Lock()
+		block = false
+		blocked.Unlock()
+		_, err = e.App.UseCases.RetrySyncError(ctx, se.ID)
+		require.NoError(t, err)
+		e.oneCase(t, convID)
+		eventually(t, "the error resolved", func() bool {
+			got, err := e.App.Store.GetSyncError(ctx, se.ID)
+			require.NoError(t, err)
+			return got.ResolvedAt != nil
+		})
+	})
+}
+
+// A close whose notification never arrived is found by the backstop.
+func TestCaseBackstop(t *testing.T) {
+	t.Parallel()
+	d, err := app.StartDemo(context.Background(), app.DemoOptions{
+		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
+		DataDir: t.TempDir(), PollInterval: 200 * time.Millisecond, Cases: true, NoWebhooks: true,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	e := &env{Demo: d, t: t}
+	ctx := context.Background()
+	_, err = e.Salesforce.Insert("Contact", map[string]any{"LastName": "Late", "Email": "late@example.com"})
+	require.NoError(t, err)
+	icID, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: "late@example.com"})
+	require.NoError(t, err)
+	require.NoError(t, e.App.Syncer.SyncIntercomContact(ctx, icID, tandem.CauseReconcile))
+	admin := e.Intercom.AddAdmin("Marco Rossi", "marco@support.example")
+	convID, err := e.Intercom.CreateConversation(icID, "No webhook reaches the bridge today.")
+	require.NoError(t, err)
+	require.NoError(t, e.Intercom.CloseConversation(convID, admin))
+	time.Sleep(time.Second)
+	require.Empty(t, e.casesOf(convID), "no notification, no Case yet")
+
+	_, err = e.App.River.Insert(ctx, jobs.CaseBackstopArgs{}, nil)
+	require.NoError(t, err)
+	c := e.oneCase(t, convID)
+	require.Contains(t, c["Description"], "No webhook reaches the bridge today.")
 }
