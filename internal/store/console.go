@@ -334,3 +334,25 @@ func scanAudit(row interface{ Scan(...any) error }) (tandem.AuditEntry, error) {
 	e.Direction, e.Object, e.Cause, e.At = tandem.Direction(direction), tandem.Object(obj), tandem.Cause(cause), fromMicros(at)
 	return e, nil
 }
+
+// ListBulkSyncs returns an installation's bulk sync runs, newest first.
+func (q *queries) ListBulkSyncs(ctx context.Context, inst string, n int) ([]BulkSync, error) {
+	rows, err := q.x.QueryContext(ctx, `SELECT `+bulkSyncColumns+` FROM tandem_bulk_syncs
+		WHERE installation_id = $1 ORDER BY id DESC LIMIT $2`, inst, limit(n))
+	if err != nil {
+		return nil, fmt.Errorf("list bulk syncs: %w", err)
+	}
+	defer rows.Close()
+	out := []BulkSync{}
+	for rows.Next() {
+		b, err := scanBulkSync(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list bulk syncs: %w", err)
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list bulk syncs: %w", err)
+	}
+	return out, nil
+}

@@ -175,4 +175,23 @@ func exerciseConsole(t *testing.T, open func(testing.TB) *store.DB) {
 		_, err = db.GetAudit(ctx, 999999)
 		requireNotFound(t, err)
 	})
+
+	t.Run("Console/ListBulkSyncs", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		first, err := db.CreateBulkSync(ctx, inst)
+		require.NoError(t, err)
+		first.Status = store.BulkDone
+		require.NoError(t, db.UpdateBulkSync(ctx, first))
+		second, err := db.CreateBulkSync(ctx, inst)
+		require.NoError(t, err)
+		_, err = db.CreateBulkSync(ctx, "other")
+		require.NoError(t, err)
+		runs, err := db.ListBulkSyncs(ctx, inst, 10)
+		require.NoError(t, err)
+		require.Len(t, runs, 2)
+		require.Equal(t, second.ID, runs[0].ID)
+		require.Equal(t, store.BulkDone, runs[1].Status)
+		require.NotNil(t, runs[1].FinishedAt)
+	})
 }
