@@ -24,6 +24,7 @@ import (
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 	"github.com/tandemhq/tandem/internal/usecase"
 	"github.com/tandemhq/tandem/internal/web"
 	"github.com/tandemhq/tandem/salesforce"
@@ -44,6 +45,9 @@ type Options struct {
 	// NoPeriodic leaves out the periodic jobs (polls, reconciliation), for
 	// tests that drive the engine themselves.
 	NoPeriodic bool
+	// OnTask is called after each Salesforce Task written (the demo prints
+	// a line per Task through it).
+	OnTask func(tasks.Event)
 }
 
 // App is one running tandem installation.
@@ -54,6 +58,7 @@ type App struct {
 	Intercom   *intercom.Client
 	Salesforce *salesforce.Client
 	Syncer     *syncer.Syncer
+	Tasks      *tasks.Service // nil when Tasks are turned off
 	River      *river.Client[*sql.Tx]
 	UseCases   *usecase.Service
 	Metrics    *Metrics
@@ -151,6 +156,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		},
 	})
 
+	if cfg.Tasks.Enabled {
+		a.Tasks = tasks.New(tasks.Config{Installation: tandem.DefaultInstallation, Automatic: cfg.Tasks.OnStarted,
+			Type: cfg.Tasks.Type, ExternalIDField: cfg.Tasks.ExternalIDField}, a.Store, a.Intercom, a.Salesforce, a.Syncer,
+			log, opts.Now, tasks.Hooks{
+				OnTask: opts.OnTask,
+				OnSyncError: func(e tandem.SyncError) {
+					a.Metrics.SyncErrors.WithLabelValues(string(e.System), e.Code).Inc()
+					if hooks.OnSyncError != nil {
+						hooks.OnSyncError(e)
+					}
+				},
+			})
+	}
+
 	rcfg := riverConfig(a.Store.Dialect(), log)
 	rcfg.RetryPolicy = jobs.RetryPolicy{}
 	// A replica killed mid-job leaves it running; another replica (or this
@@ -160,7 +179,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	rcfg.RescueStuckJobsAfter = 15 * time.Minute
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer})
+		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Tasks: a.Tasks})
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
 		if !opts.NoPeriodic {
@@ -185,6 +204,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Budget:            a.Budget,
 		Log:               log,
 		Now:               opts.Now,
+
+		ActionsToken: cfg.ActionsToken.Reveal(),
+		Tasks:        a.Tasks,
+		TaskTriggers: jobs.TaskTriggers{Enabled: cfg.Tasks.Enabled, Automatic: cfg.Tasks.OnStarted},
+	}
+	if cfg.Tasks.TagEnabled() {
+		a.Web.TaskTriggers.Tag = cfg.Tasks.Tag
 	}
 	ok = true
 	return a, nil

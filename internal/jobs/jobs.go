@@ -10,6 +10,7 @@
 //	tandem.bulk_sync         run or resume one bulk sync
 //	tandem.create_lead       retry a Create Lead that failed
 //	tandem.reconcile         search Intercom for changes whose webhook never arrived (periodic, leader only)
+//	tandem.task              create or update the Salesforce Tasks of a conversation event (see tasks.go)
 package jobs
 
 import (
@@ -26,6 +27,7 @@ import (
 	"github.com/tandemhq/tandem/intercom"
 	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 	"github.com/tandemhq/tandem/salesforce"
 )
 
@@ -70,6 +72,7 @@ func (PollArgs) InsertOpts() river.InsertOpts {
 // Deps is what the workers need.
 type Deps struct {
 	Syncer *syncer.Syncer
+	Tasks  *tasks.Service // nil when Tasks are turned off
 }
 
 // Register adds every worker to workers.
@@ -80,6 +83,7 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &bulkSyncWorker{deps: d})
 	river.AddWorker(workers, &reconcileWorker{deps: d})
 	river.AddWorker(workers, &createLeadWorker{deps: d})
+	river.AddWorker(workers, &taskWorker{deps: d})
 }
 
 // Periodic returns the periodic jobs: one Salesforce poll per object every
@@ -226,6 +230,8 @@ func (w *createLeadWorker) Work(ctx context.Context, job *river.Job[CreateLeadAr
 // RetryArgs returns the job that retries the operation of a sync error.
 func RetryArgs(e tandem.SyncError) (river.JobArgs, error) {
 	switch {
+	case e.Object == tandem.ObjectTask:
+		return taskRetryArgs(e)
 	case e.Operation == "create_lead" && e.IntercomID != "":
 		return CreateLeadArgs{IntercomID: e.IntercomID}, nil
 	case e.Operation == "update_intercom" && e.SalesforceID != "":

@@ -56,7 +56,8 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	args := changes(n)
-	if len(args) == 0 {
+	taskJobs := jobs.TaskJobsFor(s.TaskTriggers, n.Topic, body)
+	if len(args) == 0 && len(taskJobs) == 0 {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ignored": n.Topic})
 		return
 	}
@@ -70,6 +71,9 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 		}
 		params := make([]river.InsertManyParams, 0, len(args))
 		for _, a := range args {
+			params = append(params, river.InsertManyParams{Args: a})
+		}
+		for _, a := range taskJobs {
 			params = append(params, river.InsertManyParams{Args: a})
 		}
 		res, err := s.River.InsertManyTx(r.Context(), tx.SQLTx(), params)

@@ -1,0 +1,200 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom/intercomsim"
+	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/config"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tasks"
+)
+
+// taskEnv is a demo with Tasks on, a teammate known to both systems and a
+// record of every Task event.
+type taskEnv struct {
+	*env
+	adminID  string // Intercom admin with a Salesforce user
+	userID   string // that Salesforce user
+	strayID  string // Intercom admin without a Salesforce user
+	mu       sync.Mutex
+	events   []tasks.Event
+	counter  atomic.Int64
+	actionID string
+}
+
+func startTaskEnv(t *testing.T, dbURL string, configure func(*config.Config)) *taskEnv {
+	t.Helper()
+	te := &taskEnv{}
+	d, err := app.StartDemo(context.Background(), app.DemoOptions{
+		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
+		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: time.Hour,
+		Options: app.Options{NoPeriodic: true, OnTask: func(e tasks.Event) {
+			te.mu.Lock()
+			te.events = append(te.events, e)
+			te.mu.Unlock()
+		}},
+		Configure: configure,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	te.env = &env{t: t, Demo: d}
+	te.adminID = d.Intercom.AddAdmin("Priya Natarajan", "priya.natarajan@support.example")
+	te.userID = d.Salesforce.AddUser("Priya Natarajan", "priya.natarajan@support.example")
+	te.strayID = d.Intercom.AddAdmin("Sam Nobody", "sam@elsewhere.example")
+	d.Intercom.AddCustomAction(intercomsim.CustomAction{Name: "log-task", URL: d.URL + "/intercom/actions/tasks", Token: app.DemoToken})
+	return te
+}
+
+// unique returns a name no other test of this env uses.
+func (te *taskEnv) unique(prefix string) string {
+	return fmt.Sprintf("%s%d", prefix, te.counter.Add(1))
+}
+
+// contact makes a Salesforce Contact and the Intercom user with its email,
+// and waits for their link.
+func (te *taskEnv) contact(name string) (icID, sfID string) {
+	t := te.t
+	email := strings.ToLower(name) + "@customer.example"
+	sfID, err := te.Salesforce.Insert("Contact", map[string]any{"LastName": name, "Email": email})
+	require.NoError(t, err)
+	icID, err = te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: email, Name: name})
+	require.NoError(t, err)
+	te.linked(tandem.ObjectContact, icID)
+	return icID, sfID
+}
+
+// opportunity makes an Opportunity in the given stage with a contact role
+// for contactID.
+func (te *taskEnv) opportunity(contactID, name, stage string) string {
+	t := te.t
+	id, err := te.Salesforce.Insert("Opportunity", map[string]any{"Name": name, "StageName": stage,
+		"CloseDate": time.Now().AddDate(0, 1, 0).Format("2006-01-02")})
+	require.NoError(t, err)
+	_, err = te.Salesforce.Insert("OpportunityContactRole", map[string]any{"OpportunityId": id, "ContactId": contactID, "Role": "Decision Maker"})
+	require.NoError(t, err)
+	return id
+}
+
+// tasksOf returns the Tasks whose WhoId is who.
+func (te *taskEnv) tasksOf(who string) []map[string]any {
+	var out []map[string]any
+	for _, r := range te.Salesforce.All("Task") {
+		if r["WhoId"] == who {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// oneTask waits until who has a Task for which cond holds, and checks that
+// it is the only one.
+func (te *taskEnv) oneTask(who, what string, cond func(map[string]any) bool) map[string]any {
+	te.t.Helper()
+	var task map[string]any
+	eventually(te.t, what, func() bool {
+		list := te.tasksOf(who)
+		if len(list) != 1 {
+			return false
+		}
+		task = list[0]
+		return cond(task)
+	})
+	te.idle()
+	require.Len(te.t, te.tasksOf(who), 1, "exactly one Task on %s", who)
+	return te.sf("Task", task["Id"].(string))
+}
+
+func (te *taskEnv) action(body map[string]any) (int, map[string]any) {
+	te.t.Helper()
+	res, err := te.Intercom.RunCustomAction(context.Background(), "log-task", body)
+	require.NoError(te.t, err)
+	var out map[string]any
+	require.NoError(te.t, json.Unmarshal(res.Body, &out), string(res.Body))
+	return res.Status, out
+}
+
+// partID returns the id of the last part of conv of the given type.
+func (te *taskEnv) partID(conv, typ string) string {
+	parts, err := te.Intercom.ConversationParts(conv)
+	require.NoError(te.t, err)
+	for i := len(parts) - 1; i >= 0; i-- {
+		if parts[i][1] == typ {
+			return parts[i][0]
+		}
+	}
+	te.t.Fatalf("conversation %s has no %s part", conv, typ)
+	return ""
+}
+
+func (te *taskEnv) intent(key string) store.Intent {
+	in, err := te.App.Store.GetIntent(context.Background(), tandem.DefaultInstallation, "task", key)
+	require.NoError(te.t, err)
+	return in
+}
+
+func TestTaskAutomaticLifecycle(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, nil)
+
+		icID, sfID := te.contact(te.unique("Nora"))
+		opp := te.opportunity(sfID, "Expansion", "Prospecting")
+		te.opportunity(sfID, "Pilot", "Closed Won") // closed: does not count
+
+		conv, err := te.Intercom.CreateConversation(icID, "Our invoice shows the wrong VAT rate.")
+		require.NoError(t, err)
+		require.NoError(t, te.Intercom.AssignConversation(conv, te.adminID, te.adminID))
+		task := te.oneTask(sfID, "the automatic Task", func(map[string]any) bool { return true })
+
+		require.Equal(t, opp, task["WhatId"], "related to the single open Opportunity")
+		require.Equal(t, "Not Started", task["Status"], "open while the conversation is")
+		require.Equal(t, "Task", task["TaskSubtype"])
+		require.Equal(t, "Other", task["Type"])
+		require.Equal(t, "Normal", task["Priority"])
+		require.Equal(t, conv, task["Intercom_Conversation_Id__c"])
+		require.Contains(t, task["Subject"], "Our invoice shows the wrong VAT rate.")
+		require.Equal(t, time.Now().UTC().Format("2006-01-02"), dateOf(task["ActivityDate"]))
+		require.Contains(t, task["Description"], "wrong VAT rate")
+		require.Contains(t, task["Description"], "/conversation/"+conv)
+
+		require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, "Sorry about that, fixing it now.", false))
+		require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, "Refund approved by finance.", true))
+		require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+		task = te.oneTask(sfID, "the Task completed at close", func(r map[string]any) bool { return r["Status"] == "Completed" })
+		desc := task["Description"].(string)
+		require.Contains(t, desc, "Sorry about that, fixing it now.")
+		require.Contains(t, desc, "Priya Natarajan (teammate)")
+		require.Contains(t, desc, "Refund approved by finance.")
+		require.Contains(t, desc, "(teammate, internal note)")
+		require.Contains(t, desc, " UTC — ")
+		require.Equal(t, true, task["IsClosed"])
+
+		// Reopened and closed again: the same Task, updated again.
+		require.NoError(t, te.Intercom.OpenConversation(conv, te.adminID))
+		require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, "One more thing: the credit note is attached.", false))
+		require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+		task = te.oneTask(sfID, "the Task updated at the second close", func(r map[string]any) bool {
+			return strings.Contains(r["Description"].(string), "credit note is attached")
+		})
+		require.Equal(t, "Completed", task["Status"])
+	})
+}
+
+// dateOf formats a date field as the simulator holds it.
+func dateOf(v any) string {
+	if d, ok := v.(time.Time); ok {
+		return d.UTC().Format("2006-01-02")
+	}
+	return fmt.Sprint(v)
+}
