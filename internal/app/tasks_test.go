@@ -18,6 +18,7 @@ import (
 	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tasks"
+	"github.com/tandemhq/tandem/salesforce/sfsim"
 )
 
 // taskEnv is a demo with Tasks on, a teammate known to both systems and a
@@ -197,4 +198,130 @@ func dateOf(v any) string {
 		return d.UTC().Format("2006-01-02")
 	}
 	return fmt.Sprint(v)
+}
+
+// The owner is the assigned teammate's Salesforce user, or the integration
+// user — said in the Task — when the teammate has none or nobody is
+// assigned; an admin-started conversation gets its Task too.
+func TestTaskOwner(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, nil)
+
+		t.Run("assigned teammate", func(t *testing.T) {
+			icID, sfID := te.contact(te.unique("Olga"))
+			conv, err := te.Intercom.StartAdminConversation(te.adminID, icID, "Your renewal is coming up.")
+			require.NoError(t, err)
+			require.NoError(t, te.Intercom.AssignConversation(conv, te.adminID, te.adminID))
+			te.oneTask(sfID, "the Task", func(map[string]any) bool { return true })
+			require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+			task := te.oneTask(sfID, "the closed Task", func(r map[string]any) bool { return r["Status"] == "Completed" })
+			require.Equal(t, te.userID, task["OwnerId"])
+			require.NotContains(t, task["Description"], "integration user")
+		})
+		t.Run("teammate without a Salesforce user", func(t *testing.T) {
+			icID, sfID := te.contact(te.unique("Pia"))
+			conv, err := te.Intercom.CreateConversation(icID, "Hello?")
+			require.NoError(t, err)
+			require.NoError(t, te.Intercom.AssignConversation(conv, te.strayID, te.strayID))
+			require.NoError(t, te.Intercom.CloseConversation(conv, te.strayID))
+			task := te.oneTask(sfID, "the Task", func(r map[string]any) bool { return r["Status"] == "Completed" })
+			require.Equal(t, te.Salesforce.DefaultUserID(), task["OwnerId"])
+			require.Contains(t, task["Description"], "Assigned to the integration user: the assigned teammate sam@elsewhere.example has no active Salesforce user.")
+		})
+	})
+}
+
+// WhatId is the single open Opportunity the Contact has a role on; none
+// with zero or several, never on a Lead; checked again at close.
+func TestTaskOpportunity(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, nil)
+		start := func(icID string) string {
+			conv, err := te.Intercom.CreateConversation(icID, "A question about our plan.")
+			require.NoError(t, err)
+			return conv
+		}
+
+		t.Run("none", func(t *testing.T) {
+			icID, sfID := te.contact(te.unique("Zed"))
+			start(icID)
+			require.Nil(t, te.oneTask(sfID, "the Task", func(map[string]any) bool { return true })["WhatId"])
+		})
+		t.Run("several", func(t *testing.T) {
+			icID, sfID := te.contact(te.unique("Theo"))
+			te.opportunity(sfID, "Expansion", "Prospecting")
+			te.opportunity(sfID, "Add-on", "Qualification")
+			start(icID)
+			require.Nil(t, te.oneTask(sfID, "the Task", func(map[string]any) bool { return true })["WhatId"])
+		})
+		t.Run("re-checked at close", func(t *testing.T) {
+			icID, sfID := te.contact(te.unique("Una"))
+			conv := start(icID)
+			require.Nil(t, te.oneTask(sfID, "the Task", func(map[string]any) bool { return true })["WhatId"])
+			opp := te.opportunity(sfID, "New deal", "Prospecting")
+			require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+			task := te.oneTask(sfID, "the closed Task", func(r map[string]any) bool { return r["Status"] == "Completed" })
+			require.Equal(t, opp, task["WhatId"], "the Opportunity made since the start")
+
+			// A second open Opportunity: the relation is no longer certain.
+			te.opportunity(sfID, "Second deal", "Prospecting")
+			require.NoError(t, te.Intercom.OpenConversation(conv, te.adminID))
+			require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+			eventually(t, "the relation dropped", func() bool { return te.sf("Task", task["Id"].(string))["WhatId"] == nil })
+		})
+	})
+}
+
+// A person linked to a Lead gets a Task on every unconverted Lead with
+// their email, none related to an Opportunity; a person not in Salesforce
+// gets no automatic Task and no Lead.
+func TestTaskLeads(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, nil)
+
+		t.Run("several Leads", func(t *testing.T) {
+			email := te.unique("lena") + "@prospect.example"
+			var leads []string
+			for i := range 2 {
+				id, err := te.Salesforce.Insert("Lead", map[string]any{"LastName": fmt.Sprint("Lead", i), "Company": "Prospect", "Email": email})
+				require.NoError(t, err)
+				leads = append(leads, id)
+			}
+			converted, err := te.Salesforce.Insert("Lead", map[string]any{"LastName": "Old", "Company": "Prospect", "Email": email})
+			require.NoError(t, err)
+			_, err = te.Salesforce.ConvertLead(converted, sfsim.ConvertOptions{})
+			require.NoError(t, err)
+			icID, err := te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "lead", Email: email, Name: "Lena Prospect"})
+			require.NoError(t, err)
+			te.linked(tandem.ObjectLead, icID)
+
+			conv, err := te.Intercom.CreateConversation(icID, "Do you offer a trial?")
+			require.NoError(t, err)
+			for _, id := range leads {
+				task := te.oneTask(id, "a Task on Lead "+id, func(map[string]any) bool { return true })
+				require.Nil(t, task["WhatId"], "never related on a Lead")
+			}
+			require.Empty(t, te.tasksOf(converted))
+			require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+			for _, id := range leads {
+				te.oneTask(id, "the Task closed on Lead "+id, func(r map[string]any) bool { return r["Status"] == "Completed" })
+			}
+		})
+		t.Run("not in Salesforce", func(t *testing.T) {
+			email := te.unique("walkin") + "@nowhere.example"
+			icID, err := te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: email, Name: "Walk In"})
+			require.NoError(t, err)
+			leads := te.Salesforce.Count("Lead")
+			tasks := te.Salesforce.Count("Task")
+			conv, err := te.Intercom.CreateConversation(icID, "Hi there")
+			require.NoError(t, err)
+			require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+			te.idle()
+			require.Equal(t, leads, te.Salesforce.Count("Lead"), "no Lead for an automatic Task")
+			require.Equal(t, tasks, te.Salesforce.Count("Task"))
+		})
+	})
 }
