@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -322,6 +323,148 @@ func TestTaskLeads(t *testing.T) {
 			te.idle()
 			require.Equal(t, leads, te.Salesforce.Count("Lead"), "no Lead for an automatic Task")
 			require.Equal(t, tasks, te.Salesforce.Count("Task"))
+		})
+	})
+}
+
+// A tagged message or note, or the Custom Action, logs a completed Task
+// with a snippet and a link; once per part and person however often asked.
+func TestTaskManual(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, func(c *config.Config) { c.Tasks.OnStarted = false })
+
+		t.Run("tag on a note", func(t *testing.T) {
+			icID, sfID := te.contact(te.unique("Ivy"))
+			opp := te.opportunity(sfID, "Deal", "Prospecting")
+			conv, err := te.Intercom.CreateConversation(icID, "Can we add SSO to our plan?")
+			require.NoError(t, err)
+			require.NoError(t, te.Intercom.AssignConversation(conv, te.adminID, te.adminID))
+			require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, "Customer wants SSO before renewal; loop in sales.", true))
+			note := te.partID(conv, "note")
+			require.NoError(t, te.Intercom.TagConversationPart(conv, note, "salesforce-task", te.adminID))
+			task := te.oneTask(sfID, "the logged note", func(map[string]any) bool { return true })
+			require.Equal(t, "Completed", task["Status"])
+			require.Equal(t, "Intercom note: Customer wants SSO before renewal; loop in sales.", task["Subject"])
+			require.Contains(t, task["Description"], "Customer wants SSO before renewal")
+			require.Contains(t, task["Description"], "/conversation/"+conv+" (part "+note+")")
+			require.NotContains(t, task["Description"], "Can we add SSO", "a snippet of the part, not the transcript")
+			require.Equal(t, opp, task["WhatId"])
+			require.Equal(t, te.userID, task["OwnerId"])
+			require.Equal(t, conv+"#"+note, task["Intercom_Conversation_Id__c"])
+
+			// Tagged again (untag/retag shows as a new event), and logged
+			// through the action: still the one Task.
+			status, out := te.action(map[string]any{"conversation_id": conv, "part_id": note})
+			require.Equal(t, http.StatusOK, status)
+			require.Equal(t, []any{task["Id"]}, out["task_ids"])
+			require.Len(t, te.tasksOf(sfID), 1)
+
+			// Another tag on another part is not the reserved one.
+			require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, "FYI only", true))
+			require.NoError(t, te.Intercom.TagConversationPart(conv, te.partID(conv, "note"), "vip", te.adminID))
+			te.idle()
+			require.Len(t, te.tasksOf(sfID), 1)
+		})
+
+		t.Run("action: token required", func(t *testing.T) {
+			icID, sfID := te.contact(te.unique("Jan"))
+			conv, err := te.Intercom.CreateConversation(icID, "Hello")
+			require.NoError(t, err)
+			for _, auth := range []string{"", "Bearer wrong", "Basic ZGVtbzpkZW1v"} {
+				req, err := http.NewRequest(http.MethodPost, te.URL+"/intercom/actions/tasks", strings.NewReader(`{"conversation_id":"`+conv+`"}`))
+				require.NoError(t, err)
+				if auth != "" {
+					req.Header.Set("Authorization", auth)
+				}
+				res, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				res.Body.Close()
+				require.Equal(t, http.StatusUnauthorized, res.StatusCode, auth)
+			}
+			te.idle()
+			require.Empty(t, te.tasksOf(sfID))
+		})
+
+		t.Run("action: a message, double-clicked", func(t *testing.T) {
+			icID, sfID := te.contact(te.unique("Kai"))
+			conv, err := te.Intercom.CreateConversation(icID, "Hello")
+			require.NoError(t, err)
+			require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, "We shipped the fix in 4.2.", false))
+			part := te.partID(conv, "comment")
+			var wg sync.WaitGroup
+			ids := make([][]any, 5)
+			for i := range ids {
+				wg.Go(func() {
+					status, out := te.action(map[string]any{"conversation_id": conv, "part_id": part})
+					require.Equal(t, http.StatusOK, status, out)
+					ids[i], _ = out["task_ids"].([]any)
+				})
+			}
+			wg.Wait()
+			task := te.oneTask(sfID, "the logged message", func(map[string]any) bool { return true })
+			for _, got := range ids {
+				require.Equal(t, []any{task["Id"]}, got)
+			}
+			require.Equal(t, "Intercom message: We shipped the fix in 4.2.", task["Subject"])
+			require.Equal(t, "Completed", task["Status"])
+			require.Nil(t, task["WhatId"])
+			require.Equal(t, te.Salesforce.DefaultUserID(), task["OwnerId"], "unassigned: the integration user")
+			require.Contains(t, task["Description"], "no teammate is assigned to the conversation")
+		})
+
+		t.Run("action: the whole conversation", func(t *testing.T) {
+			icID, sfID := te.contact(te.unique("Lia"))
+			conv, err := te.Intercom.CreateConversation(icID, "Where is my invoice?")
+			require.NoError(t, err)
+			require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, "Sent it again just now.", false))
+			status, out := te.action(map[string]any{"conversation_id": conv})
+			require.Equal(t, http.StatusOK, status, out)
+			task := te.oneTask(sfID, "the logged conversation", func(map[string]any) bool { return true })
+			require.Equal(t, []any{task["Id"]}, out["task_ids"])
+			require.Equal(t, "Completed", task["Status"])
+			require.Contains(t, task["Description"], "Where is my invoice?")
+			require.Contains(t, task["Description"], "Sent it again just now.")
+			require.Equal(t, conv, task["Intercom_Conversation_Id__c"])
+		})
+
+		t.Run("action: a person not in Salesforce becomes a Lead first", func(t *testing.T) {
+			email := te.unique("mo") + "@newco.example"
+			icID, err := te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "lead", Email: email, Name: "Mo Newco"})
+			require.NoError(t, err)
+			conv, err := te.Intercom.CreateConversation(icID, "Pricing for 50 seats?")
+			require.NoError(t, err)
+			status, out := te.action(map[string]any{"conversation_id": conv})
+			require.Equal(t, http.StatusOK, status, out)
+			l := te.linked(tandem.ObjectLead, icID)
+			require.Equal(t, email, te.sf("Lead", l.SalesforceID)["Email"])
+			task := te.oneTask(l.SalesforceID, "the Task on the new Lead", func(map[string]any) bool { return true })
+			require.Nil(t, task["WhatId"])
+		})
+
+		t.Run("action: no email, nothing created", func(t *testing.T) {
+			icID, err := te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "lead", Name: "Anonymous Visitor"})
+			require.NoError(t, err)
+			conv, err := te.Intercom.CreateConversation(icID, "Is anyone there?")
+			require.NoError(t, err)
+			leads, tasks := te.Salesforce.Count("Lead"), te.Salesforce.Count("Task")
+			status, out := te.action(map[string]any{"conversation_id": conv})
+			require.Equal(t, http.StatusUnprocessableEntity, status, out)
+			msg := out["error"].(map[string]any)["message"].(string)
+			require.Contains(t, msg, "has no email address")
+			te.idle()
+			require.Equal(t, leads, te.Salesforce.Count("Lead"))
+			require.Equal(t, tasks, te.Salesforce.Count("Task"))
+		})
+
+		t.Run("action: unknown conversation or part", func(t *testing.T) {
+			status, out := te.action(map[string]any{"conversation_id": "999999999"})
+			require.Equal(t, http.StatusNotFound, status, out)
+			icID, _ := te.contact(te.unique("Ned"))
+			conv, err := te.Intercom.CreateConversation(icID, "Hi")
+			require.NoError(t, err)
+			status, out = te.action(map[string]any{"conversation_id": conv, "part_id": "424242"})
+			require.Equal(t, http.StatusNotFound, status, out)
 		})
 	})
 }
