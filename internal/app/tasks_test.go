@@ -468,3 +468,198 @@ func TestTaskManual(t *testing.T) {
 		})
 	})
 }
+
+// Duplicated and reordered webhooks make one Task per conversation and
+// person, which ends completed.
+func TestTaskWebhooksDuplicatedAndReordered(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, nil)
+		type pair struct{ conv, sfID string }
+		var pairs []pair
+		for range 4 {
+			icID, sfID := te.contact(te.unique("Dup"))
+			pairs = append(pairs, pair{sfID: sfID, conv: func() string {
+				conv, err := te.Intercom.CreateConversation(icID, "Help with the export")
+				require.NoError(t, err)
+				return conv
+			}()})
+		}
+		te.idle()
+		// Now every notification is sent twice, in shuffled batches: a
+		// close may arrive before the start of a new conversation.
+		te.Intercom.SetWebhookDuplication(1)
+		te.Intercom.SetWebhookReorder(true)
+		for range 4 {
+			icID, sfID := te.contact(te.unique("Dup"))
+			conv, err := te.Intercom.CreateConversation(icID, "Help with the import")
+			require.NoError(t, err)
+			pairs = append(pairs, pair{conv: conv, sfID: sfID})
+		}
+		for _, p := range pairs {
+			require.NoError(t, te.Intercom.ReplyAsAdmin(p.conv, te.adminID, "Looking into it.", false))
+			require.NoError(t, te.Intercom.CloseConversation(p.conv, te.adminID))
+		}
+		for _, p := range pairs {
+			task := te.oneTask(p.sfID, "one completed Task", func(r map[string]any) bool { return r["Status"] == "Completed" })
+			require.Contains(t, task["Description"], "Looking into it.")
+		}
+	})
+}
+
+// A crash between the Salesforce create and the intent's completion: the
+// next attempt finds the Task by its external id instead of making another.
+func TestTaskRecoversAfterCrash(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, func(c *config.Config) { c.Tasks.OnStarted = false })
+		ctx := context.Background()
+		icID, sfID := te.contact(te.unique("Cal"))
+		conv, err := te.Intercom.CreateConversation(icID, "Crash me")
+		require.NoError(t, err)
+
+		// The state a crashed attempt leaves: the Task exists, the intent
+		// is pending without its id, and its owner stopped touching it.
+		made, err := te.Salesforce.Insert("Task", map[string]any{"WhoId": sfID, "Subject": "Intercom chat: Crash me",
+			"Intercom_Conversation_Id__c": conv})
+		require.NoError(t, err)
+		key := "conv:" + conv + ":" + sfID
+		in, created, err := te.App.Store.ClaimIntent(ctx, store.ClaimIntentParams{Installation: tandem.DefaultInstallation, Kind: "task", Key: key})
+		require.NoError(t, err)
+		require.True(t, created)
+
+		// While the intent is fresh, its attempt may still be running.
+		status, out := te.action(map[string]any{"conversation_id": conv})
+		require.Equal(t, http.StatusConflict, status, out)
+
+		_, err = te.App.Store.SQL().ExecContext(ctx, `UPDATE tandem_intents SET updated_at = 0 WHERE id = $1`, in.ID)
+		require.NoError(t, err)
+		status, out = te.action(map[string]any{"conversation_id": conv})
+		require.Equal(t, http.StatusOK, status, out)
+		require.Equal(t, []any{made}, out["task_ids"])
+		require.Len(t, te.tasksOf(sfID), 1)
+		done := te.intent(key)
+		require.Equal(t, store.IntentDone, done.State)
+		require.Equal(t, made, done.RemoteID)
+	})
+}
+
+// A Task Salesforce refuses is a sync error in the tasks category with a
+// plain reason; once the cause is gone, retrying it makes the Task.
+func TestTaskErrorsListedAndRetried(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, nil)
+		var refuse atomic.Bool
+		refuse.Store(true)
+		te.Salesforce.AddValidationRule("Task", func(map[string]any) (string, string, bool) {
+			if refuse.Load() {
+				return "Tasks need a Region.", "Region__c", false
+			}
+			return "", "", true
+		})
+		icID, sfID := te.contact(te.unique("Err"))
+		conv, err := te.Intercom.CreateConversation(icID, "Refused")
+		require.NoError(t, err)
+
+		var list struct {
+			Errors []struct {
+				ID         int64  `json:"id"`
+				Object     string `json:"object"`
+				Operation  string `json:"operation"`
+				IntercomID string `json:"intercom_id"`
+				Code       string `json:"code"`
+				Reason     string `json:"reason"`
+			} `json:"errors"`
+		}
+		eventually(t, "a tasks sync error", func() bool {
+			te.apiGet("/api/v1/sync-errors?category=tasks", &list)
+			return len(list.Errors) == 1
+		})
+		e := list.Errors[0]
+		require.Equal(t, "task", e.Object)
+		require.Equal(t, "create_task", e.Operation)
+		require.Equal(t, conv, e.IntercomID)
+		require.Equal(t, "FIELD_CUSTOM_VALIDATION_EXCEPTION", e.Code)
+		require.Equal(t, "A validation rule in your Salesforce org rejected the change to the Task: Tasks need a Region.", e.Reason)
+		te.apiGet("/api/v1/sync-errors?category=people", &list)
+		require.Empty(t, list.Errors)
+		require.Empty(t, te.tasksOf(sfID))
+
+		refuse.Store(false)
+		te.apiPost(fmt.Sprintf("/api/v1/sync-errors/%d/retry", e.ID), http.StatusAccepted)
+		te.oneTask(sfID, "the Task made by the retry", func(map[string]any) bool { return true })
+		eventually(t, "the error resolved", func() bool {
+			te.apiGet("/api/v1/sync-errors?category=tasks", &list)
+			return len(list.Errors) == 0
+		})
+	})
+}
+
+// The closed status is the org's, read from TaskStatus.
+func TestTaskClosedStatusFromOrg(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, nil)
+		for _, st := range te.Salesforce.All("TaskStatus") {
+			if st["IsClosed"] == true {
+				require.NoError(t, te.Salesforce.Update("TaskStatus", st["Id"].(string), map[string]any{"IsClosed": false}))
+			}
+		}
+		_, err := te.Salesforce.AddTaskStatus("Logged", true, false)
+		require.NoError(t, err)
+		icID, sfID := te.contact(te.unique("Org"))
+		conv, err := te.Intercom.CreateConversation(icID, "Hi")
+		require.NoError(t, err)
+		require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+		task := te.oneTask(sfID, "the Task closed with the org's status", func(r map[string]any) bool { return r["Status"] == "Logged" })
+		require.Equal(t, true, task["IsClosed"])
+	})
+}
+
+// A long conversation keeps its newest messages within Salesforce's 32,000
+// characters.
+func TestTaskLongTranscript(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		te := startTaskEnv(t, dbURL, nil)
+		icID, sfID := te.contact(te.unique("Long"))
+		conv, err := te.Intercom.CreateConversation(icID, "The first message.")
+		require.NoError(t, err)
+		for i := range 6 {
+			require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, fmt.Sprintf("Reply %d: %s", i, strings.Repeat("é", 3000)), false))
+		}
+		require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, "The last word.", false))
+		require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+		task := te.oneTask(sfID, "the closed Task", func(r map[string]any) bool { return r["Status"] == "Completed" })
+		desc := task["Description"].(string)
+		require.LessOrEqual(t, len([]rune(desc)), 32000)
+		require.Contains(t, desc, "The last word.")
+		require.Contains(t, desc, "earlier messages not shown")
+		require.NotContains(t, desc, "The first message.")
+		require.Contains(t, desc, "Intercom conversation: ")
+	})
+}
+
+func (te *taskEnv) apiGet(path string, v any) {
+	te.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, te.URL+path, nil)
+	require.NoError(te.t, err)
+	req.Header.Set("Authorization", "Bearer "+app.DemoToken)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(te.t, err)
+	defer res.Body.Close()
+	require.Equal(te.t, http.StatusOK, res.StatusCode)
+	require.NoError(te.t, json.NewDecoder(res.Body).Decode(v))
+}
+
+func (te *taskEnv) apiPost(path string, want int) {
+	te.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, te.URL+path, nil)
+	require.NoError(te.t, err)
+	req.Header.Set("Authorization", "Bearer "+app.DemoToken)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(te.t, err)
+	res.Body.Close()
+	require.Equal(te.t, want, res.StatusCode)
+}

@@ -31,8 +31,9 @@ type taskActionResponse struct {
 }
 
 // busyWait is how long a Custom Action waits for another request creating
-// the same Task (a double click) before answering 409.
-const busyWait = 10 * time.Second
+// the same Task (a double click) before answering 409; Intercom gives up on
+// an action after a few seconds.
+const busyWait = 3 * time.Second
 
 // actionsTasks answers POST /intercom/actions/tasks, the Custom Action that
 // logs one part ({"conversation_id", "part_id"}) or, without part_id, the
