@@ -14,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 )
 
 func newDemoCmd(c *base) *cobra.Command {
@@ -56,7 +57,8 @@ func newDemoCmd(c *base) *cobra.Command {
 		d, err := app.StartDemo(ctx, app.DemoOptions{
 			Listen: *listen, IntercomListen: *icListen, SalesforceListen: *sfListen,
 			DataDir: dir, PollInterval: *poll, Seed: true, Ownership: true, Log: log,
-			Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError, OnVerdict: p.unwritten}},
+			Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError, OnVerdict: p.unwritten},
+				OnTask: p.task},
 		})
 		if err != nil {
 			return err
@@ -114,4 +116,17 @@ func (p *printer) unwritten(u syncer.Unwritten) {
 
 func (p *printer) syncError(e tandem.SyncError) {
 	p.line("sync error  %s %s/%s: %s", e.Object, e.IntercomID, e.SalesforceID, e.Reason)
+}
+
+func (p *printer) task(e tasks.Event) {
+	about := ""
+	if e.WhatID != "" {
+		about = " re Opportunity " + e.WhatID
+	}
+	owner := ""
+	if e.OwnerNote != "" {
+		owner = "; integration user: " + e.OwnerNote
+	}
+	p.line("Task %-7s Salesforce Task %s on %s %s%s  %q [%s]  (Intercom conversation %s, %s%s)", e.Action, e.TaskID,
+		e.WhoObject, e.WhoID, about, e.Subject, e.Status, e.IntercomID(), e.Trigger, owner)
 }
