@@ -123,10 +123,14 @@ func (p *printer) task(e tasks.Event) {
 	if e.WhatID != "" {
 		about = " re Opportunity " + e.WhatID
 	}
+	status := e.Status
+	if status == "" {
+		status = "open"
+	}
 	owner := ""
 	if e.OwnerNote != "" {
 		owner = "; integration user: " + e.OwnerNote
 	}
 	p.line("Task %-7s Salesforce Task %s on %s %s%s  %q [%s]  (Intercom conversation %s, %s%s)", e.Action, e.TaskID,
-		e.WhoObject, e.WhoID, about, e.Subject, e.Status, e.IntercomID(), e.Trigger, owner)
+		e.WhoObject, e.WhoID, about, e.Subject, status, e.IntercomID(), e.Trigger, owner)
 }
