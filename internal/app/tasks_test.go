@@ -593,6 +593,18 @@ func TestTaskErrorsListedAndRetried(t *testing.T) {
 			te.apiGet("/api/v1/sync-errors?category=tasks", &list)
 			return len(list.Errors) == 0
 		})
+
+		// The Custom Action answers a refusal with the same plain reason.
+		refuse.Store(true)
+		require.NoError(t, te.Intercom.ReplyAsAdmin(conv, te.adminID, "Noted.", true))
+		note := te.partID(conv, "note")
+		status, out := te.action(map[string]any{"conversation_id": conv, "part_id": note})
+		require.Equal(t, http.StatusUnprocessableEntity, status, out)
+		require.Equal(t, "A validation rule in your Salesforce org rejected the change to the Task: Tasks need a Region.", errMessage(out))
+		te.apiGet("/api/v1/sync-errors?category=tasks", &list)
+		require.Len(t, list.Errors, 1)
+		require.Equal(t, "log_task", list.Errors[0].Operation)
+		require.Equal(t, conv+"#"+note, list.Errors[0].IntercomID)
 	})
 }
 

@@ -17,27 +17,30 @@ import (
 // category, with a plain reason; its payload is the request, so a retry
 // of the error repeats it. A vendor's refusal is worded by the engine's
 // reasons; tandem's own errors (no email for the Lead, no such part)
-// carry their message as the reason.
-func (s *Service) RecordFailure(ctx context.Context, r Request, err error) {
+// carry their message as the reason. It returns the error recorded.
+func (s *Service) RecordFailure(ctx context.Context, r Request, err error) tandem.SyncError {
 	l := tandem.Link{Object: tandem.ObjectTask, IntercomID: r.IntercomID()}
 	var sfe *salesforce.ErrorResponse
 	var ice *intercom.ErrorResponse
 	if errors.As(err, &sfe) || errors.As(err, &ice) {
 		// The operations are spelled as constants so that they convert to
 		// whatever type the engine gives operations.
-		var rerr error
+		var (
+			saved tandem.SyncError
+			rerr  error
+		)
 		switch r.Operation() {
 		case OpCreate:
-			_, rerr = s.syncer.RecordFailure(ctx, l, OpCreate, syncer.SystemOf(err), "", r, err)
+			saved, rerr = s.syncer.RecordFailure(ctx, l, OpCreate, syncer.SystemOf(err), "", r, err)
 		case OpUpdate:
-			_, rerr = s.syncer.RecordFailure(ctx, l, OpUpdate, syncer.SystemOf(err), "", r, err)
+			saved, rerr = s.syncer.RecordFailure(ctx, l, OpUpdate, syncer.SystemOf(err), "", r, err)
 		default:
-			_, rerr = s.syncer.RecordFailure(ctx, l, OpLog, syncer.SystemOf(err), "", r, err)
+			saved, rerr = s.syncer.RecordFailure(ctx, l, OpLog, syncer.SystemOf(err), "", r, err)
 		}
 		if rerr != nil {
 			s.log.Error("record a Task sync error", slog.Any("err", rerr))
 		}
-		return
+		return saved
 	}
 	code := "TASK_FAILED"
 	switch tandem.ErrorCode(err) {
@@ -66,12 +69,13 @@ func (s *Service) RecordFailure(ctx context.Context, r Request, err error) {
 	saved, rerr := s.store.RecordSyncError(ctx, e)
 	if rerr != nil {
 		s.log.Error("record a Task sync error", slog.Any("err", rerr))
-		return
+		return e
 	}
 	s.log.Warn("sync error", "object", "task", "operation", r.Operation(), "code", code, "reason", reason, "intercom_id", l.IntercomID)
 	if s.hooks.OnSyncError != nil {
 		s.hooks.OnSyncError(saved)
 	}
+	return saved
 }
 
 // Resolve marks the open sync errors of r resolved (it succeeded).

@@ -162,10 +162,10 @@ func (s *Service) one(ctx context.Context, w *work, p person) (Result, error) {
 			return res, err
 		}
 		if in.State != store.IntentDone || in.RemoteID == "" {
-			if in.State == store.IntentPending {
-				return res, ErrBusy
+			if in.State == store.IntentPending && s.now().Sub(in.UpdatedAt) < s.cfg.StaleAfter {
+				return res, ErrBusy // being created: update it once it exists
 			}
-			return Result{}, nil
+			return Result{}, nil // never made; the attempt that retries it writes the latest
 		}
 		res.TaskID = in.RemoteID
 	} else {

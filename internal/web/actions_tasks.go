@@ -79,10 +79,10 @@ func (s *Server) actionsTasks(w http.ResponseWriter, r *http.Request) {
 		return
 	case tasks.Permanent(err):
 		if code := tandem.ErrorCode(err); code != tandem.EINVALID && code != tandem.ENOTFOUND {
-			s.Tasks.RecordFailure(r.Context(), req, err)
-		}
-		if tandem.ErrorCode(err) == tandem.EINTERNAL {
-			err = tandem.Errorf(tandem.EUNPROCESSABLE, "Salesforce refused the Task: %v", err)
+			e := s.Tasks.RecordFailure(r.Context(), req, err)
+			if code == tandem.EINTERNAL { // a vendor's refusal: say it plainly
+				err = tandem.Errorf(tandem.EUNPROCESSABLE, "%s", e.Reason)
+			}
 		}
 		s.Error(w, r, err)
 		return
