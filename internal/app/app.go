@@ -25,6 +25,7 @@ import (
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 	"github.com/tandemhq/tandem/internal/usecase"
 	"github.com/tandemhq/tandem/internal/web"
 	"github.com/tandemhq/tandem/salesforce"
@@ -48,6 +49,9 @@ type Options struct {
 	// NoPeriodic leaves out the periodic jobs (polls, reconciliation), for
 	// tests that drive the engine themselves.
 	NoPeriodic bool
+	// OnTask is called after each Salesforce Task written (the demo prints
+	// a line per Task through it).
+	OnTask func(tasks.Event)
 }
 
 // App is one running tandem installation.
@@ -59,6 +63,7 @@ type App struct {
 	Salesforce *salesforce.Client
 	Syncer     *syncer.Syncer
 	Cases      *cases.Service // nil when Cases are off
+	Tasks      *tasks.Service // nil when Tasks are turned off
 	River      *river.Client[*sql.Tx]
 	UseCases   *usecase.Service
 	Metrics    *Metrics
@@ -162,6 +167,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			return nil, err
 		}
 	}
+	if cfg.Tasks.Enabled {
+		a.Tasks = tasks.New(tasks.Config{Installation: tandem.DefaultInstallation, Automatic: cfg.Tasks.OnStarted,
+			Type: cfg.Tasks.Type, ExternalIDField: cfg.Tasks.ExternalIDField}, a.Store, a.Intercom, a.Salesforce, a.Syncer,
+			log, opts.Now, tasks.Hooks{
+				OnTask: opts.OnTask,
+				OnSyncError: func(e tandem.SyncError) {
+					a.Metrics.SyncErrors.WithLabelValues(string(e.System), e.Code).Inc()
+					if hooks.OnSyncError != nil {
+						hooks.OnSyncError(e)
+					}
+				},
+			})
+	}
 
 	rcfg := riverConfig(a.Store.Dialect(), log)
 	rcfg.RetryPolicy = jobs.RetryPolicy{}
@@ -172,7 +190,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	rcfg.RescueStuckJobsAfter = 15 * time.Minute
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers})
+		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks})
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
 		if !opts.NoPeriodic {
@@ -201,6 +219,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Budget:            a.Budget,
 		Log:               log,
 		Now:               opts.Now,
+
+		Tasks:        a.Tasks,
+		TaskTriggers: jobs.TaskTriggers{Enabled: cfg.Tasks.Enabled, Automatic: cfg.Tasks.OnStarted},
+	}
+	if cfg.Tasks.TagEnabled() {
+		a.Web.TaskTriggers.Tag = cfg.Tasks.Tag
 	}
 	if a.Cases != nil {
 		a.Web.ConversationJobs = triggers.Jobs

@@ -12,6 +12,7 @@
 //	tandem.reconcile         search Intercom for changes whose webhook never arrived (periodic, leader only)
 //	tandem.case              create or refresh the Salesforce Case of a conversation
 //	tandem.case_backstop     search for conversations closed without a notification (periodic, leader only)
+//	tandem.task              create or update the Salesforce Tasks of a conversation event (see tasks.go)
 package jobs
 
 import (
@@ -30,6 +31,7 @@ import (
 	"github.com/tandemhq/tandem/internal/cases"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 	"github.com/tandemhq/tandem/salesforce"
 )
 
@@ -78,6 +80,7 @@ type Deps struct {
 	// Cases is nil when Cases are off.
 	Cases        *cases.Service
 	CaseTriggers CaseTriggers
+	Tasks        *tasks.Service // nil when Tasks are turned off
 }
 
 // Register adds every worker to workers.
@@ -92,6 +95,7 @@ func Register(workers *river.Workers, d Deps) {
 		river.AddWorker(workers, &caseWorker{deps: d})
 		river.AddWorker(workers, &caseBackstopWorker{deps: d})
 	}
+	river.AddWorker(workers, &taskWorker{deps: d})
 }
 
 // CasePeriodic is the periodic search for conversations closed without a
@@ -248,6 +252,8 @@ func RetryArgs(e tandem.SyncError) (river.JobArgs, error) {
 	switch {
 	case e.Object == tandem.ObjectCase && e.IntercomID != "":
 		return CaseArgs{ConversationID: e.IntercomID, Trigger: cases.TriggerRetry}, nil
+	case e.Object == tandem.ObjectTask:
+		return taskRetryArgs(e)
 	case e.Operation == "create_lead" && e.IntercomID != "":
 		return CreateLeadArgs{IntercomID: e.IntercomID}, nil
 	case e.Operation == "update_intercom" && e.SalesforceID != "":

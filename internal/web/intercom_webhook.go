@@ -60,6 +60,7 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 	if s.ConversationJobs != nil {
 		more = s.ConversationJobs(n.Topic, body)
 	}
+	more = append(more, jobs.TaskJobsFor(s.TaskTriggers, n.Topic, body)...)
 	if len(args) == 0 && len(more) == 0 {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ignored": n.Topic})
 		return
