@@ -131,7 +131,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			}
 		},
 		OnSyncError: func(e tandem.SyncError) {
-			a.Metrics.SyncErrors.WithLabelValues(e.System, e.Code).Inc()
+			a.Metrics.SyncErrors.WithLabelValues(string(e.System), e.Code).Inc()
 			if hooks.OnSyncError != nil {
 				hooks.OnSyncError(e)
 			}

@@ -123,11 +123,11 @@ func (w *intercomChangeWorker) Work(ctx context.Context, job *river.Job[Intercom
 	}
 	if err == nil {
 		// An earlier attempt that gave up is settled now.
-		err = w.deps.Syncer.ResolveRecord(ctx, a.Object, a.IntercomID, "", "sync_from_intercom")
+		err = w.deps.Syncer.ResolveRecord(ctx, a.Object, a.IntercomID, "", tandem.OpSyncFromIntercom)
 	}
 	return Outcome(err, job.Attempt, job.MaxAttempts, func() {
 		l := tandem.Link{Object: a.Object, IntercomID: a.IntercomID}
-		_, _ = w.deps.Syncer.RecordFailure(context.WithoutCancel(ctx), l, "sync_from_intercom", syncer.SystemOf(err), "", a, err)
+		_, _ = w.deps.Syncer.RecordFailure(context.WithoutCancel(ctx), l, tandem.OpSyncFromIntercom, syncer.SystemOf(err), "", a, err)
 	})
 }
 
@@ -226,9 +226,9 @@ func (w *createLeadWorker) Work(ctx context.Context, job *river.Job[CreateLeadAr
 // RetryArgs returns the job that retries the operation of a sync error.
 func RetryArgs(e tandem.SyncError) (river.JobArgs, error) {
 	switch {
-	case e.Operation == "create_lead" && e.IntercomID != "":
+	case e.Operation == tandem.OpCreateLead && e.IntercomID != "":
 		return CreateLeadArgs{IntercomID: e.IntercomID}, nil
-	case e.Operation == "update_intercom" && e.SalesforceID != "":
+	case e.Operation == tandem.OpUpdateIntercom && e.SalesforceID != "":
 		return SalesforceChangeArgs{Object: e.Object, SalesforceID: e.SalesforceID}, nil
 	case e.IntercomID != "":
 		obj := tandem.ObjectContact

@@ -462,7 +462,7 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []map[
 			if m.Object != obj {
 				continue
 			}
-			name := mustResolve(m)
+			name := icAttrName(m)
 			if v, ok := mapping.IntercomValue(it, name); ok {
 				setPath(trimmed, name, v)
 			}
@@ -753,7 +753,7 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 			r := results[i]
 			switch rerr := r.Err(); {
 			case r.Success:
-				if err := b.s.commit(ctx, p.link, tandem.ToSalesforce, "update_salesforce", p.changes, p.shadows, tandem.CauseBulk); err != nil {
+				if err := b.s.commit(ctx, p.link, tandem.ToSalesforce, tandem.OpUpdateSalesforce, p.changes, p.shadows, tandem.CauseBulk); err != nil {
 					return err
 				}
 			case Transient(rerr):
@@ -768,7 +768,7 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 				}
 			default:
 				b.count(func(r *store.BulkSync) { r.Failed++ })
-				if _, err := b.s.RecordFailure(ctx, p.link, "update_salesforce", "salesforce", changedFields(p.changes), p.fields, rerr); err != nil {
+				if _, err := b.s.RecordFailure(ctx, p.link, tandem.OpUpdateSalesforce, tandem.SystemSalesforce, changedFields(p.changes), p.fields, rerr); err != nil {
 					return err
 				}
 			}
@@ -800,12 +800,12 @@ func (b *bulkRun) diff(ctx context.Context, l tandem.Link, d tandem.Direction, i
 		shadows[alignedKey(d)] = "1"
 	}
 	for _, m := range s.mappings(l.Object, d) {
-		name := mustResolve(m)
+		name := icAttrName(m)
 		var (
 			v, cur     any
 			err        error
 			key, field string
-			op         = "update_salesforce"
+			op         = tandem.OpUpdateSalesforce
 		)
 		if d == tandem.ToSalesforce {
 			raw, _ := mapping.IntercomValue(icObj, name)
@@ -816,11 +816,11 @@ func (b *bulkRun) diff(ctx context.Context, l tandem.Link, d tandem.Direction, i
 			raw, _ := mapping.SalesforceValue(rec, m.Salesforce)
 			v, err = s.toIntercom(ctx, l.Object, m, raw)
 			cur, _ = mapping.IntercomValue(icObj, name)
-			key, field, op = icShadowKey(m), name, "update_intercom"
+			key, field, op = icShadowKey(m), name, tandem.OpUpdateIntercom
 		}
 		if err != nil {
 			if !b.dry {
-				_ = s.skipConversion(ctx, l, m, op, err)
+				_ = s.skipUnfitValue(ctx, l, m, op, err)
 			}
 			continue
 		}
@@ -853,7 +853,7 @@ func sfBody(obj tandem.Object, changes []change) map[string]any {
 func (s *Syncer) icBody(obj tandem.Object, changes []change) map[string]any {
 	body := map[string]any{}
 	for _, ch := range changes {
-		name := mustResolve(ch.m)
+		name := icAttrName(ch.m)
 		v := ch.value
 		if a := s.icAttr(obj, name); v == nil && a.DataType == "string" && a.Custom {
 			v = "" // Intercom rejects null for some custom attributes; "" clears a string.
@@ -1002,7 +1002,7 @@ func (w *icWriters) write(ctx context.Context, p pendingIC) {
 	}
 	switch {
 	case err == nil:
-		if cerr := s.commit(ctx, p.link, tandem.ToIntercom, "update_intercom", p.changes, p.shadows, tandem.CauseBulk); cerr != nil {
+		if cerr := s.commit(ctx, p.link, tandem.ToIntercom, tandem.OpUpdateIntercom, p.changes, p.shadows, tandem.CauseBulk); cerr != nil {
 			s.log.Error("bulk sync: record Intercom write", "err", cerr)
 		}
 	case isIntercomGone(err):
@@ -1014,7 +1014,7 @@ func (w *icWriters) write(ctx context.Context, p pendingIC) {
 		w.mu.Unlock()
 	default:
 		w.b.count(func(r *store.BulkSync) { r.Failed++ })
-		if _, rerr := s.RecordFailure(ctx, p.link, "update_intercom", "intercom", changedFields(p.changes), p.body, err); rerr != nil {
+		if _, rerr := s.RecordFailure(ctx, p.link, tandem.OpUpdateIntercom, tandem.SystemIntercom, changedFields(p.changes), p.body, err); rerr != nil {
 			s.log.Error("bulk sync: record failure", "err", rerr)
 		}
 	}

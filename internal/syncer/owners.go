@@ -132,20 +132,21 @@ func (s *Syncer) toIntercom(ctx context.Context, obj tandem.Object, m tandem.Map
 		}
 		return id, err
 	}
-	return mapping.ToIntercom(raw, s.icAttr(obj, mustResolve(m)))
+	return mapping.ToIntercom(raw, s.icAttr(obj, icAttrName(m)))
 }
 
-// skipConversion decides what a conversion error means: a missing owner
-// counterpart skips the field quietly, a lookup failure is returned, and
-// anything else is recorded as a sync error for the field.
-func (s *Syncer) skipConversion(ctx context.Context, l tandem.Link, m tandem.Mapping, op string, err error) error {
+// skipUnfitValue decides what an error making a value fit for its target
+// means: a missing owner counterpart skips the field quietly, a lookup
+// failure is returned, and anything else is recorded as a sync error for
+// the field.
+func (s *Syncer) skipUnfitValue(ctx context.Context, l tandem.Link, m tandem.Mapping, op tandem.Operation, err error) error {
 	if errors.Is(err, errNoCounterpart) {
 		return nil
 	}
 	if m.Transform == ownerTransform {
 		return err
 	}
-	s.recordConversion(ctx, l, m, op, err)
+	s.recordValueError(ctx, l, m, op, err)
 	return nil
 }
 
