@@ -93,8 +93,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
 	}
+	// One client serves the engine and every other caller, so that its
+	// pacer sees the whole workspace's rate-limit window. Writes are spread
+	// over the window (the bulk sync's Intercom writers rely on it), and a
+	// failed call is retried twice (the client's default): the job queue
+	// retries on top, so the client keeps its own retries few.
 	a.Intercom = intercom.NewClient(cfg.Intercom.Token.Reveal(),
 		intercom.WithBaseURL(cfg.Intercom.URL), intercom.WithVersion(cfg.Intercom.Version), intercom.WithHTTPClient(hc),
+		intercom.WithPacing(intercom.PaceWrites),
 		intercom.WithResponseHook(func(r *intercom.Response) {
 			a.Metrics.observeCall("intercom", r.Request.Method, r.StatusCode)
 		}))

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"net/http"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -385,46 +383,34 @@ func (b *bulkRun) save(ctx context.Context) error {
 	return nil
 }
 
-// scanCompanies reads every Intercom company into the scratch table.
+// scanCompanies reads every Intercom company into the scratch table. A
+// scroll cannot be resumed, so this step restarts from the beginning.
 func (b *bulkRun) scanCompanies(ctx context.Context) error {
 	cursor := ""
 	for {
-		path := "companies/scroll"
-		if cursor != "" {
-			path += "?scroll_param=" + url.QueryEscape(cursor)
-		}
-		res, err := b.s.icJSON(ctx, http.MethodGet, path, nil)
+		page, resp, err := b.s.ic.Companies.ScrollRaw(ctx, cursor)
 		if err != nil {
 			return err
 		}
-		data := objects(res["data"])
-		if len(data) == 0 {
-			return nil
-		}
-		if err := b.putRecords(ctx, tandem.ObjectAccount, data); err != nil {
+		if err := b.putRecords(ctx, tandem.ObjectAccount, page); err != nil {
 			return err
 		}
-		cursor = str(res["scroll_param"])
-		if cursor == "" {
+		if cursor = resp.NextCursor; cursor == "" {
 			return nil
 		}
 	}
 }
 
 // scanContacts reads every Intercom contact into the scratch table, as a
-// lead or a user by role.
+// lead or a user by role. The cursor is saved after every page.
 func (b *bulkRun) scanContacts(ctx context.Context) error {
 	for {
-		path := "contacts?per_page=150"
-		if b.cp.Cursor != "" {
-			path += "&starting_after=" + url.QueryEscape(b.cp.Cursor)
-		}
-		res, err := b.s.icJSON(ctx, http.MethodGet, path, nil)
+		page, resp, err := b.s.ic.Contacts.ListRaw(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: b.cp.Cursor})
 		if err != nil {
 			return err
 		}
 		var leads, users []map[string]any
-		for _, c := range objects(res["data"]) {
+		for _, c := range page {
 			if str(c["role"]) == "lead" {
 				leads = append(leads, c)
 			} else {
@@ -437,10 +423,7 @@ func (b *bulkRun) scanContacts(ctx context.Context) error {
 		if err := b.putRecords(ctx, tandem.ObjectContact, users); err != nil {
 			return err
 		}
-		pages, _ := res["pages"].(map[string]any)
-		next, _ := pages["next"].(map[string]any)
-		b.cp.Cursor = str(next["starting_after"])
-		if b.cp.Cursor == "" {
+		if b.cp.Cursor = resp.NextCursor; b.cp.Cursor == "" {
 			return nil
 		}
 		if err := b.save(ctx); err != nil {
@@ -858,7 +841,7 @@ func (s *Syncer) icBody(obj tandem.Object, changes []change) map[string]any {
 		if a := s.icAttr(obj, name); v == nil && a.DataType == "string" && a.Custom {
 			v = "" // Intercom rejects null for some custom attributes; "" clears a string.
 		}
-		setPath(body, name, s.intercomBodyValue(name, v))
+		setPath(body, name, v)
 	}
 	return body
 }
@@ -906,20 +889,19 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// icWriters writes to Intercom concurrently, as fast as its rate limit
-// allows and no faster.
+// icWriters writes to Intercom concurrently. The client paces the writes
+// by Intercom's rate-limit headers and retries transient failures itself.
 type icWriters struct {
 	b     *bulkRun
 	jobs  chan pendingIC
 	wg    sync.WaitGroup // workers
 	inFly sync.WaitGroup // submitted, not finished
-	pace  *pacer
 	mu    sync.Mutex
 	err   error
 }
 
 func newICWriters(ctx context.Context, b *bulkRun, n int) *icWriters {
-	w := &icWriters{b: b, jobs: make(chan pendingIC, n*4), pace: &pacer{now: b.s.now}}
+	w := &icWriters{b: b, jobs: make(chan pendingIC, n*4)}
 	for range n {
 		w.wg.Add(1)
 		go func() {
@@ -983,23 +965,7 @@ func (w *icWriters) write(ctx context.Context, p pendingIC) {
 	} else if p.stamp != "" && cur[seenSalesforceKey] > p.stamp {
 		return // event sync already synced a newer version of this record
 	}
-	var err error
-	for attempt := 0; attempt < 5; attempt++ {
-		if err = w.pace.acquire(ctx); err != nil {
-			return
-		}
-		var resp *intercom.Response
-		resp, err = s.icPut(ctx, p.link.Object, p.link.IntercomID, p.body)
-		if resp != nil {
-			w.pace.observe(resp.Rate)
-		}
-		if err == nil || !Transient(err) {
-			break
-		}
-		if sleepCtx(ctx, time.Duration(1<<attempt)*250*time.Millisecond) != nil {
-			return
-		}
-	}
+	err := s.icUpdate(ctx, p.link.Object, p.link.IntercomID, p.body)
 	switch {
 	case err == nil:
 		if cerr := s.commit(ctx, p.link, tandem.ToIntercom, tandem.OpUpdateIntercom, p.changes, p.shadows, tandem.CauseBulk); cerr != nil {
@@ -1017,67 +983,6 @@ func (w *icWriters) write(ctx context.Context, p pendingIC) {
 		if _, rerr := s.RecordFailure(ctx, p.link, tandem.OpUpdateIntercom, tandem.SystemIntercom, changedFields(p.changes), p.body, err); rerr != nil {
 			s.log.Error("bulk sync: record failure", "err", rerr)
 		}
-	}
-}
-
-// icPut writes a partial update and returns the response for its rate
-// headers.
-func (s *Syncer) icPut(ctx context.Context, obj tandem.Object, id string, body map[string]any) (*intercom.Response, error) {
-	path := "contacts/" + url.PathEscape(id)
-	if obj == tandem.ObjectAccount {
-		path = "companies/" + url.PathEscape(id)
-	}
-	req, err := s.ic.NewRequest(ctx, http.MethodPut, path, body)
-	if err != nil {
-		return nil, err
-	}
-	return s.ic.Do(req, nil)
-}
-
-// pacer spends Intercom's rate limit evenly: it tracks how many requests
-// the current window has left (from X-RateLimit-Remaining, minus those sent
-// since) and holds requests until the window resets when none are left.
-type pacer struct {
-	mu        sync.Mutex
-	now       func() time.Time
-	known     bool
-	remaining int
-	reset     time.Time
-}
-
-func (p *pacer) acquire(ctx context.Context) error {
-	for {
-		p.mu.Lock()
-		now := p.now()
-		if !p.known || !now.Before(p.reset) {
-			p.known = false // a new window: let requests through until headers tell
-			p.mu.Unlock()
-			return nil
-		}
-		if p.remaining > 0 {
-			p.remaining--
-			p.mu.Unlock()
-			return nil
-		}
-		wait := p.reset.Sub(now)
-		p.mu.Unlock()
-		if err := sleepCtx(ctx, wait); err != nil {
-			return err
-		}
-	}
-}
-
-func (p *pacer) observe(r intercom.Rate) {
-	if r.Limit == 0 || r.Reset.IsZero() {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	switch {
-	case !p.known || r.Reset.After(p.reset):
-		p.known, p.remaining, p.reset = true, r.Remaining, r.Reset
-	case r.Remaining < p.remaining:
-		p.remaining = r.Remaining
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -149,22 +148,8 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 // createLead creates the Lead. Sforce-Auto-Assign is always explicit: TRUE
 // only when the org's assignment rule is to choose the owner.
 func (s *Syncer) createLead(ctx context.Context, fields map[string]any, autoAssign bool) (string, error) {
-	req, err := s.sf.NewRequest(http.MethodPost, "sobjects/Lead", fields)
-	if err != nil {
-		return "", err
-	}
-	if autoAssign {
-		req.Header.Set("Sforce-Auto-Assign", "TRUE")
-	} else {
-		req.Header.Set("Sforce-Auto-Assign", "FALSE")
-	}
-	var out struct {
-		ID string `json:"id"`
-	}
-	if _, err := s.sf.Do(ctx, req, &out); err != nil {
-		return "", err
-	}
-	return out.ID, nil
+	id, _, err := s.sf.SObjects.Create(ctx, "Lead", fields, salesforce.AutoAssign(autoAssign))
+	return id, err
 }
 
 // errorFields lists the fields a Salesforce error names.

@@ -250,7 +250,7 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 	}
 	changes := p.changes
 	body := s.icBody(l.Object, changes)
-	if _, err := s.icUpdate(ctx, l.Object, l.IntercomID, body); err != nil {
+	if err := s.icUpdate(ctx, l.Object, l.IntercomID, body); err != nil {
 		if isIntercomGone(err) {
 			return s.intercomGone(ctx, l, err)
 		}
