@@ -127,6 +127,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		PollOverlap:           cfg.Sync.PollOverlap,
 		Placeholder:           cfg.Sync.Placeholder,
 		Budget:                a.Budget,
+		ProcessID:             processID(),
+		ProcessGone:           processGone,
 		Ownership: syncer.Ownership{Enabled: cfg.Ownership.Enabled, Direction: cfg.Ownership.Direction,
 			Fallback: cfg.Ownership.Fallback, OnFirstLink: cfg.Ownership.OnFirstLink},
 	}, a.Store, a.Intercom, a.Salesforce, log, opts.Now, syncer.Hooks{

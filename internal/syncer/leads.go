@@ -305,7 +305,7 @@ func remoteError(what string, err error) error {
 // and is taken over.
 func (s *Syncer) leadIntent(ctx context.Context, intercomID string) (func(), error) {
 	key := "create_lead:" + intercomID
-	mine := fmt.Sprintf("%s@%d", newOwnerID(), s.now().UnixMilli())
+	mine := fmt.Sprintf("%s@%d", s.newLeaseHolder(), s.now().UnixMilli())
 	stored, created, err := s.store.PutStateIfAbsent(ctx, s.cfg.Installation, key, mine)
 	if err != nil {
 		return nil, err
