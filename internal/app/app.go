@@ -69,7 +69,10 @@ type App struct {
 
 // New opens the store (migrating it), connects the clients, validates the
 // mappings against both systems and builds the engine, the job queue and
-// the HTTP handler. Nothing runs until Start.
+// the HTTP handler. One goroutine starts here, before the clients exist:
+// the one that shares the API budget's count with the database, so that
+// every Salesforce call counts, whatever the command. No job runs and
+// nothing listens until Start; Close stops the goroutine.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	a := &App{Config: cfg, Log: log, Metrics: newMetrics(),
 		Budget: budget.New(cfg.Budget.DailySalesforceCalls, cfg.Budget.BulkShare, cfg.Budget.EventShare, opts.Now)}
