@@ -91,16 +91,16 @@ func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.Bu
 		o.IntercomWorkers = 16
 	}
 	// One runner at a time (see bulk_lease.go).
-	holder := s.newLeaseHolder()
-	if ok, err := s.claimBulk(ctx, id, holder); err != nil {
+	lease := &runLease{s: s, id: id, holder: s.newLeaseHolder()}
+	if ok, err := lease.claim(ctx); err != nil {
 		return run, err
 	} else if !ok {
 		return run, ErrBulkBusy
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	go s.renewBulkLease(ctx, cancel, id, holder)
-	defer func() { _ = s.store.ReleaseBulkSync(context.WithoutCancel(ctx), id, holder) }()
+	go lease.renew(ctx, cancel)
+	defer lease.release(context.WithoutCancel(ctx))
 	b := &bulkRun{s: s, run: run, opts: o, tally: newTally(o.Records)}
 	if o.Report != nil {
 		defer func() { o.Report(b.tally.plan(false)) }()
@@ -162,7 +162,7 @@ func (b *bulkRun) execute(ctx context.Context) error {
 	if b.run.Total == 0 {
 		total := int64(0)
 		for _, obj := range []tandem.Object{tandem.ObjectAccount, tandem.ObjectContact, tandem.ObjectLead} {
-			n, err := b.s.sfCount(ctx, obj)
+			n, err := b.sfCount(ctx, obj)
 			if err != nil {
 				return err
 			}
@@ -239,29 +239,29 @@ func (b *bulkRun) count(fn func(*store.BulkSync)) {
 }
 
 // sfCount counts the records of obj a bulk sync will read.
-func (s *Syncer) sfCount(ctx context.Context, obj tandem.Object) (int64, error) {
+func (b *bulkRun) sfCount(ctx context.Context, obj tandem.Object) (int64, error) {
 	soql := "SELECT COUNT() FROM " + obj.SObject()
 	if obj == tandem.ObjectLead {
 		soql += " WHERE IsConverted = false"
 	}
-	page, _, err := s.sf.QueryPage(ctx, soql, nil)
+	page, _, err := b.s.sf.QueryPage(ctx, soql, nil)
 	if err != nil {
 		return 0, err
 	}
 	return int64(page.TotalSize), nil
 }
 
-// waitBudget blocks while work of class c is paused by the API budget,
-// calling paused once when it starts waiting.
-func (s *Syncer) waitBudget(ctx context.Context, c budget.Class, paused func()) error {
+// waitBudget blocks while bulk work is paused by the API budget, showing
+// the pause as the run's phase.
+func (b *bulkRun) waitBudget(ctx context.Context) error {
 	told := false
 	for {
-		ok, wait := s.Allow(c)
+		ok, wait := b.s.Allow(budget.Bulk)
 		if ok {
 			return nil
 		}
-		if !told && paused != nil {
-			paused()
+		if !told {
+			b.setPhase(ctx, "paused: Salesforce API budget")
 			told = true
 		}
 		if err := sleepCtx(ctx, min(wait, 30*time.Second)); err != nil {

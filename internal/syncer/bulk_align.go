@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/tandemhq/tandem"
-	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/salesforce"
@@ -39,7 +38,7 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 	b.prevID, b.doneThrough, b.pages = b.cp.LastID, b.cp.LastID, nil
 	b.page = &pageWrites{}
 	for {
-		if err := b.s.waitBudget(ctx, budget.Bulk, func() { b.setPhase(ctx, "paused: Salesforce API budget") }); err != nil {
+		if err := b.waitBudget(ctx); err != nil {
 			return err
 		}
 		b.setPhase(ctx, bulkStepNames[b.cp.Step])

@@ -27,24 +27,37 @@ func (s *Syncer) newLeaseHolder() string {
 	return fmt.Sprintf("%s/%d", s.cfg.ProcessID, rand.Int64())
 }
 
-// claimBulk takes the run's lease; a lease whose holder's process is known
-// to have ended (a killed `tandem sync`) is taken over at once instead of
+// runLease is one runner's lease on bulk sync run id.
+type runLease struct {
+	s      *Syncer
+	id     int64
+	holder string
+}
+
+// claim takes the run's lease; a lease whose holder's process is known to
+// have ended (a killed `tandem sync`) is taken over at once instead of
 // after it expires.
-func (s *Syncer) claimBulk(ctx context.Context, id int64, holder string) (bool, error) {
+func (l *runLease) claim(ctx context.Context) (bool, error) {
+	s := l.s
 	until := s.now().Add(bulkLease)
-	if ok, err := s.store.ClaimBulkSync(ctx, id, holder, until); err != nil || ok {
+	if ok, err := s.store.ClaimBulkSync(ctx, l.id, l.holder, until); err != nil || ok {
 		return ok, err
 	}
-	prev, _, err := s.store.BulkSyncLease(ctx, id)
+	prev, _, err := s.store.BulkSyncLease(ctx, l.id)
 	if err != nil || s.cfg.ProcessGone == nil || !s.cfg.ProcessGone(prev) {
 		return false, err
 	}
-	return s.store.TakeOverBulkSync(ctx, id, holder, until, prev)
+	return s.store.TakeOverBulkSync(ctx, l.id, l.holder, until, prev)
 }
 
-// renewBulkLease renews the lease every third of its length until ctx ends;
-// if the lease is lost, the run is cancelled.
-func (s *Syncer) renewBulkLease(ctx context.Context, cancel context.CancelCauseFunc, id int64, holder string) {
+// release gives the lease up.
+func (l *runLease) release(ctx context.Context) {
+	_ = l.s.store.ReleaseBulkSync(ctx, l.id, l.holder)
+}
+
+// renew renews the lease every third of its length until ctx ends; if the
+// lease is lost, the run is cancelled.
+func (l *runLease) renew(ctx context.Context, cancel context.CancelCauseFunc) {
 	t := time.NewTicker(bulkLease / 3)
 	defer t.Stop()
 	for {
@@ -52,7 +65,7 @@ func (s *Syncer) renewBulkLease(ctx context.Context, cancel context.CancelCauseF
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			ok, err := s.store.ClaimBulkSync(ctx, id, holder, s.now().Add(bulkLease))
+			ok, err := l.s.store.ClaimBulkSync(ctx, l.id, l.holder, l.s.now().Add(bulkLease))
 			if err == nil && !ok {
 				cancel(ErrBulkBusy)
 				return

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem"
-	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/salesforce"
 )
@@ -29,7 +28,7 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 	if len(b.batch) == 0 {
 		return nil
 	}
-	if err := b.s.waitBudget(ctx, budget.Bulk, func() { b.setPhase(ctx, "paused: Salesforce API budget") }); err != nil {
+	if err := b.waitBudget(ctx); err != nil {
 		return err
 	}
 	pending := b.batch
@@ -45,7 +44,7 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 		keys = append(keys, "ic:"+p.link.IntercomID)
 	}
 	defer b.s.locks.lockAll(keys)()
-	pending, err := b.s.dropSuperseded(ctx, pending)
+	pending, err := b.dropSuperseded(ctx, pending)
 	if err != nil {
 		return err
 	}
@@ -102,10 +101,10 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 
 // dropSuperseded removes the pairs whose link has been synced by event sync
 // from an Intercom version newer than the bulk snapshot.
-func (s *Syncer) dropSuperseded(ctx context.Context, pending []pendingSF) ([]pendingSF, error) {
+func (b *bulkRun) dropSuperseded(ctx context.Context, pending []pendingSF) ([]pendingSF, error) {
 	out := pending[:0]
 	for _, p := range pending {
-		cur, err := s.store.Shadows(ctx, p.link.ID)
+		cur, err := b.s.store.Shadows(ctx, p.link.ID)
 		if err != nil {
 			return nil, err
 		}
