@@ -19,7 +19,35 @@ const (
 	ObjectLead    Object = "lead"    // Intercom lead ↔ Salesforce Lead
 	ObjectContact Object = "contact" // Intercom user ↔ Salesforce Contact
 	ObjectAccount Object = "account" // Intercom company ↔ Salesforce Account
+	// Conversations are not kept in sync as pairs; they become Cases and
+	// Tasks, which sync errors name with these objects.
+	ObjectCase Object = "case" // Intercom conversation → Salesforce Case
+	ObjectTask Object = "task" // Intercom conversation or part → Salesforce Task
 )
+
+// Categories of sync errors, as the API and the CLI filter them.
+const (
+	CategoryPeople    = "people"
+	CategoryCompanies = "companies"
+	CategoryCases     = "cases"
+	CategoryTasks     = "tasks"
+)
+
+// Category is the sync error category of o: people, companies, cases or
+// tasks.
+func (o Object) Category() string {
+	switch o {
+	case ObjectLead, ObjectContact:
+		return CategoryPeople
+	case ObjectAccount:
+		return CategoryCompanies
+	case ObjectCase:
+		return CategoryCases
+	case ObjectTask:
+		return CategoryTasks
+	}
+	return ""
+}
 
 // SObject returns the Salesforce sObject name of the pair.
 func (o Object) SObject() string {
@@ -30,6 +58,10 @@ func (o Object) SObject() string {
 		return "Contact"
 	case ObjectAccount:
 		return "Account"
+	case ObjectCase:
+		return "Case"
+	case ObjectTask:
+		return "Task"
 	}
 	return ""
 }
@@ -43,12 +75,15 @@ func (o Object) IntercomKind() string {
 		return "user"
 	case ObjectAccount:
 		return "company"
+	case ObjectCase, ObjectTask:
+		return "conversation"
 	}
 	return ""
 }
 
-// Valid reports whether o is one of the known pairs.
-func (o Object) Valid() bool { return o.SObject() != "" }
+// Valid reports whether o is one of the object pairs kept in sync (lead,
+// contact, account).
+func (o Object) Valid() bool { return o == ObjectLead || o == ObjectContact || o == ObjectAccount }
 
 // Direction says which system owns a mapped attribute: the owner is the only
 // writer, the other side receives its value.

@@ -118,6 +118,11 @@ type ConversationPart struct {
 	ExternalID string     `json:"external_id,omitempty"`
 	Redacted   bool       `json:"redacted,omitempty"`
 	State      string     `json:"state,omitempty"`
+	// Tags are the tags applied to this part.
+	Tags []*Tag `json:"tags,omitempty"`
+	// AppPackageCode names the app that created the part through the API
+	// (empty for parts written in Intercom itself).
+	AppPackageCode string `json:"app_package_code,omitempty"`
 }
 
 // ConversationList is a page of conversations (search and list results

@@ -84,3 +84,28 @@ func (s *DataAttributesService) Create(ctx context.Context, r *DataAttributeRequ
 	}
 	return d, resp, nil
 }
+
+// ModelConversation is the model of conversation attributes.
+const ModelConversation = "conversation"
+
+// ListConversation lists the conversation attributes: from API 2.16 on at
+// GET /conversations/attributes (data_attributes answers 422 for them
+// there), before that as data attributes of model conversation.
+//
+// API docs: https://developers.intercom.com/docs/references/2.16/rest-api/api.intercom.io/conversations
+func (s *DataAttributesService) ListConversation(ctx context.Context) ([]*DataAttribute, *Response, error) {
+	if versionBefore(s.client.version, 2, 16) {
+		return s.List(ctx, ModelConversation)
+	}
+	var l struct {
+		Data []*DataAttribute `json:"data"`
+	}
+	resp, err := (*service)(s).get(ctx, "conversations/attributes", &l)
+	if err != nil {
+		return nil, resp, err
+	}
+	for _, a := range l.Data {
+		a.Model = ModelConversation
+	}
+	return l.Data, resp, nil
+}

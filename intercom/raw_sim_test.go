@@ -23,7 +23,8 @@ func TestSim_RawContacts(t *testing.T) {
 		b := setupSim(t, version)
 		c := b.client
 		seeded := b.sim.Seed(intercomsim.SeedOptions{Seed: 3, Companies: 4, Users: 23, Leads: 9, Conversations: 1})
-		want := len(seeded.UserIDs) + len(seeded.LeadIDs)
+		users := len(seeded.UserIDs) + 2 // and the fixture users, Nora and Theo
+		want := users + len(seeded.LeadIDs)
 
 		// Listing follows the cursor; every record keeps its custom attributes.
 		var listed []string
@@ -35,7 +36,7 @@ func TestSim_RawContacts(t *testing.T) {
 			require.IsType(t, map[string]any{}, m["custom_attributes"])
 		}
 		require.Len(t, listed, want, version)
-		require.Equal(t, map[string]int{"user": len(seeded.UserIDs), "lead": len(seeded.LeadIDs)}, roles)
+		require.Equal(t, map[string]int{"user": users, "lead": len(seeded.LeadIDs)}, roles)
 
 		// Page by page, as a resumable scan does.
 		pages, cursor, seen := 0, "", 0

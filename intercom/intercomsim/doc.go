@@ -13,4 +13,10 @@
 // subscribed URLs (conversation payloads in plain text from API 2.15, as
 // Intercom sends them), drive a Canvas Kit inbox app with signed requests,
 // and run Custom Actions against a bridge as Intercom's backend does.
+//
+// [Server.SaveState] writes the whole workspace (records, id counters,
+// attribute definitions, admins, tags, Custom Actions, webhook
+// subscriptions) as versioned JSON; [Server.LoadState] restores it into a
+// new Server, which then answers every read the same and continues the
+// id sequences, so a simulated workspace can outlive its process.
 package intercomsim

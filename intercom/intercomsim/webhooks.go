@@ -9,8 +9,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -288,4 +290,42 @@ func (h *webhooks) deliver(ctx context.Context, d *delivery) (ok, gone bool) {
 		return false, true
 	}
 	return resp.StatusCode >= 200 && resp.StatusCode < 300, false
+}
+
+// Subscription is a webhook subscription as Subscriptions reports it.
+type Subscription struct {
+	ID       string
+	URL      string
+	Topics   []string // empty: every topic
+	Disabled bool     // the endpoint answered 410 Gone
+}
+
+// Subscriptions returns the webhook subscriptions in the order they were
+// made.
+func (s *Server) Subscriptions() []Subscription {
+	h := s.hooks
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]Subscription, 0, len(h.subs))
+	for _, sub := range h.subs {
+		out = append(out, Subscription{ID: sub.id, URL: sub.url, Topics: slices.Sorted(maps.Keys(sub.topics)), Disabled: sub.disabled})
+	}
+	return out
+}
+
+// Unsubscribe removes a webhook subscription and the notifications queued
+// for it. It reports whether the subscription existed.
+func (s *Server) Unsubscribe(id string) bool {
+	h := s.hooks
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	i := slices.IndexFunc(h.subs, func(sub *subscription) bool { return sub.id == id })
+	if i < 0 {
+		return false
+	}
+	sub := h.subs[i]
+	h.subs = slices.Delete(h.subs, i, i+1)
+	h.queue = slices.DeleteFunc(h.queue, func(d *delivery) bool { return d.sub == sub })
+	h.notifyLocked()
+	return true
 }

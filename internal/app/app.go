@@ -19,6 +19,7 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
 	"github.com/tandemhq/tandem/internal/budget"
+	"github.com/tandemhq/tandem/internal/cases"
 	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/mapping"
@@ -34,6 +35,9 @@ type Options struct {
 	// Hooks are called in addition to the metrics hooks (the demo prints a
 	// line per change through them).
 	Hooks syncer.Hooks
+	// OnCase is called for every Case created or refreshed (the demo
+	// prints it).
+	OnCase func(cases.Result)
 	// HTTPClient is used for both vendors (nil: a client with a timeout).
 	HTTPClient *http.Client
 	// Now is the clock (nil: time.Now).
@@ -54,6 +58,7 @@ type App struct {
 	Intercom   *intercom.Client
 	Salesforce *salesforce.Client
 	Syncer     *syncer.Syncer
+	Cases      *cases.Service // nil when Cases are off
 	River      *river.Client[*sql.Tx]
 	UseCases   *usecase.Service
 	Metrics    *Metrics
@@ -162,6 +167,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		},
 	})
 
+	triggers := jobs.CaseTriggers{OnStarted: cfg.Cases.OnStarted, OnClosed: cfg.Cases.OnClosed, Tag: cfg.Cases.Tag}
+	if cfg.Cases.Enabled {
+		if a.Cases, err = newCases(ctx, cfg, a, log, opts); err != nil {
+			return nil, err
+		}
+	}
+
 	rcfg := riverConfig(a.Store.Dialect(), log)
 	rcfg.RetryPolicy = jobs.RetryPolicy{}
 	// A replica killed mid-job leaves it running; another replica (or this
@@ -171,11 +183,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	rcfg.RescueStuckJobsAfter = 15 * time.Minute
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer})
+		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers})
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
 		if !opts.NoPeriodic {
 			rcfg.PeriodicJobs = jobs.Periodic(cfg.Sync.PollInterval, cfg.Sync.ReconcileInterval)
+			if a.Cases != nil {
+				rcfg.PeriodicJobs = append(rcfg.PeriodicJobs, jobs.CasePeriodic(cfg.Cases.BackstopInterval))
+			}
 		}
 	}
 	a.River, err = river.NewClient(a.Store.RiverDriver(), rcfg)
@@ -183,13 +198,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
 	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River,
-		Syncer: a.Syncer, Now: opts.Now})
+		Syncer: a.Syncer, Cases: a.Cases, Now: opts.Now})
 	a.Web = &web.Server{
 		Installation:      tandem.DefaultInstallation,
 		Store:             a.Store,
 		River:             a.River,
 		UseCases:          a.UseCases,
 		AdminToken:        cfg.AdminToken.Reveal(),
+		ActionsToken:      cfg.ActionsToken.Reveal(),
 		IntercomSecret:    cfg.Intercom.ClientSecret.Reveal(),
 		Metrics:           a.Metrics.Handler(),
 		OnOversizeWebhook: a.Metrics.OversizeWebhooks.Inc,
@@ -197,8 +213,35 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Log:               log,
 		Now:               opts.Now,
 	}
+	if a.Cases != nil {
+		a.Web.ConversationJobs = triggers.Jobs
+	}
 	ok = true
 	return a, nil
+}
+
+// newCases builds the Case engine and checks its configuration against
+// both systems: a problem stops start-up, a missing permission is a
+// warning (and every attempt a sync error).
+func newCases(ctx context.Context, cfg config.Config, a *App, log *slog.Logger, opts Options) (*cases.Service, error) {
+	cc := cfg.Cases
+	ms := make([]cases.Mapping, len(cc.Mappings))
+	for i, m := range cc.Mappings {
+		ms[i] = cases.Mapping{Conversation: m.Conversation, Salesforce: m.Salesforce}
+	}
+	svc := cases.New(cases.Config{Installation: tandem.DefaultInstallation, Tag: cc.Tag, Note: cc.NoteEnabled(), Origin: cc.Origin,
+		Priority: cc.Priority, RecordType: cc.RecordType, Owner: cc.Owner, ExternalIDField: cc.ExternalIDField, Mappings: ms},
+		a.Store, a.Intercom, a.Salesforce, log)
+	warnings, err := svc.Check(ctx)
+	for _, w := range warnings {
+		log.Warn("cases: " + w)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("invalid cases configuration:\n%w", err)
+	}
+	svc.OnError = func(e tandem.SyncError) { a.Metrics.SyncErrors.WithLabelValues(string(e.System), e.Code).Inc() }
+	svc.OnCase = opts.OnCase
+	return svc, nil
 }
 
 // shareBudget adds this process's Salesforce calls to the count in the
@@ -307,9 +350,11 @@ func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
 
 func (a *App) serve(ln net.Listener) {
 	a.listener = ln
-	a.server = &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	a.server = srv
 	a.serveErr = make(chan error, 1)
-	go func() { a.serveErr <- a.server.Serve(ln) }()
+	// srv, not a.server: Close may clear a.server before the goroutine runs.
+	go func() { a.serveErr <- srv.Serve(ln) }()
 }
 
 // Wait blocks until ctx ends or the HTTP server fails.

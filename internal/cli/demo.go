@@ -13,6 +13,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/cases"
 	"github.com/tandemhq/tandem/internal/syncer"
 )
 
@@ -55,8 +56,9 @@ func newDemoCmd(c *base) *cobra.Command {
 		p := &printer{w: c.out}
 		d, err := app.StartDemo(ctx, app.DemoOptions{
 			Listen: *listen, IntercomListen: *icListen, SalesforceListen: *sfListen,
-			DataDir: dir, PollInterval: *poll, Seed: true, Ownership: true, Log: log,
-			Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError, OnVerdict: p.unwritten}},
+			DataDir: dir, PollInterval: *poll, Seed: true, Ownership: true, Cases: true, Log: log,
+			Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError, OnVerdict: p.unwritten},
+				OnCase: p.caseLine},
 		})
 		if err != nil {
 			return err
@@ -110,6 +112,14 @@ func (p *printer) unwritten(u syncer.Unwritten) {
 		target, owner = fmt.Sprintf("Intercom %s %s", l.Object.IntercomKind(), l.IntercomID), "Salesforce"
 	}
 	p.line("%-11s %s  %s: %q stays (%s has %q)", u.Verdict, target, u.Field, u.Kept, owner, u.Owner)
+}
+
+func (p *printer) caseLine(r cases.Result) {
+	what := "updated"
+	if r.Created {
+		what = "created"
+	}
+	p.line("case %-7s Intercom conversation %s → Salesforce Case %s (%s)  (%s)  %s", what, r.ConversationID, r.CaseNumber, r.CaseID, r.Trigger, r.URL)
 }
 
 func (p *printer) syncError(e tandem.SyncError) {

@@ -15,7 +15,7 @@ import (
 
 func newErrorsCmd(c *base) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "errors [--all] [--config FILE]",
+		Use:   "errors [--all] [--category people|companies|cases|tasks] [--config FILE]",
 		Short: "list sync errors grouped by cause, or queue retries (tandem errors retry ID | --group KEY)",
 		Long: "List the sync errors: first the open ones grouped by cause (system, code, field) with the key\n" +
 			"`tandem errors retry --group KEY` takes, then every error with its id.\n\n" +
@@ -24,13 +24,14 @@ func newErrorsCmd(c *base) *cobra.Command {
 	}
 	path := cmd.PersistentFlags().String("config", c.getenv("TANDEM_CONFIG"), "YAML configuration file (environment variables TANDEM_* override it)")
 	all := cmd.Flags().Bool("all", false, "include resolved errors")
+	category := cmd.Flags().String("category", "", "only errors of people, companies, cases or tasks")
 	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
 		db, err := c.openDatabase(ctx, *path)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		return c.listErrors(ctx, db.UseCases, *all)
+		return c.listErrors(ctx, db.UseCases, *all, *category)
 	})
 	cmd.AddCommand(newErrorsRetryCmd(c, path))
 	return cmd
@@ -105,11 +106,11 @@ func (c *base) openDatabase(ctx context.Context, path string) (*app.Database, er
 	return app.OpenDatabase(ctx, cfg, c.quietLogger())
 }
 
-func (c *base) listErrors(ctx context.Context, uc *usecase.Service, all bool) error {
+func (c *base) listErrors(ctx context.Context, uc *usecase.Service, all bool, category string) error {
 	var errs []usecase.SyncErrorList
 	after := int64(0)
 	for {
-		page, err := uc.ListSyncErrors(ctx, usecase.ListSyncErrorsParams{IncludeResolved: all, AfterID: after, Limit: 1000})
+		page, err := uc.ListSyncErrors(ctx, usecase.ListSyncErrorsParams{IncludeResolved: all, Category: category, AfterID: after, Limit: 1000})
 		if err != nil {
 			return err
 		}

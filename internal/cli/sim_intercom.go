@@ -11,11 +11,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tandemhq/tandem/intercom/intercomsim"
+	"github.com/tandemhq/tandem/internal/app"
 )
 
 func newIntercomSimCmd(c *base) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "intercom [--listen ADDR] [--token T] [--client-secret S] [--webhook-url URL] [--seed N] [--webhook-retry WAITS]",
+		Use:   "intercom [--listen ADDR] [--token T] [--client-secret S] [--webhook-url URL] [--seed N|demo|none] [--webhook-retry WAITS]",
 		Short: "serve a seeded simulated Intercom workspace",
 		Args:  noArgs,
 	}
@@ -24,7 +25,7 @@ func newIntercomSimCmd(c *base) *cobra.Command {
 	token := fs.String("token", "test-token", "bearer token the simulator accepts")
 	secret := fs.String("client-secret", "test-secret", "client secret signing webhooks and canvas requests")
 	webhookURL := fs.String("webhook-url", "", "URL subscribed to every webhook topic")
-	seed := fs.Int64("seed", 1, "seed of the generated workspace data")
+	seed := fs.String("seed", "1", "workspace data: a number seeds generated data, demo the Intercom half of the demo's people and companies, none an empty workspace")
 	retry := fs.String("webhook-retry", "1m", "comma-separated waits before each redelivery of a failed webhook (e.g. 1s,5s); \"none\" disables retries")
 	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
 		return c.runIntercomSim(ctx, *listen, *token, *secret, *webhookURL, *seed, *retry)
@@ -33,7 +34,7 @@ func newIntercomSimCmd(c *base) *cobra.Command {
 }
 
 // runIntercomSim serves a seeded simulated Intercom workspace until ctx ends.
-func (c *base) runIntercomSim(ctx context.Context, listen, token, secret, webhookURL string, seed int64, retry string) error {
+func (c *base) runIntercomSim(ctx context.Context, listen, token, secret, webhookURL, seed, retry string) error {
 	delays, err := parseRetryDelays(retry)
 	if err != nil {
 		return usageError("--webhook-retry: %v", err)
@@ -43,7 +44,9 @@ func (c *base) runIntercomSim(ctx context.Context, listen, token, secret, webhoo
 	if webhookURL != "" {
 		sim.Subscribe(webhookURL, nil)
 	}
-	sim.Seed(intercomsim.SeedOptions{Seed: seed})
+	if err := app.SeedSimulator("intercom", sim, nil, seed); err != nil {
+		return usageError("--seed: %v", err)
+	}
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {

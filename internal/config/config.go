@@ -21,12 +21,16 @@ type Config struct {
 	// AdminToken is the bearer token of the JSON API
 	// (required).
 	AdminToken Secret `yaml:"admin_token" json:"admin_token"`
+	// ActionsToken is the bearer token Intercom Custom Actions send to
+	// /intercom/actions/… (required when cases are enabled).
+	ActionsToken Secret `yaml:"actions_token" json:"actions_token"`
 
 	Intercom   Intercom   `yaml:"intercom" json:"intercom"`
 	Salesforce Salesforce `yaml:"salesforce" json:"salesforce"`
 	Sync       Sync       `yaml:"sync" json:"sync"`
 	Ownership  Ownership  `yaml:"ownership" json:"ownership"`
 	Budget     Budget     `yaml:"budget" json:"budget"`
+	Cases      Cases      `yaml:"cases" json:"cases"`
 
 	// Mappings are the attribute mappings. Absent (nil) means
 	// mapping.Defaults(); an explicit empty list means no mappings.
@@ -197,6 +201,14 @@ func (c Config) WithDefaults() Config {
 	if c.Ownership.OnFirstLink == "" {
 		c.Ownership.OnFirstLink = tandem.FillBlanks
 	}
+	def(&c.Cases.Tag, DefaultCaseTag)
+	def(&c.Cases.Origin, "Chat")
+	def(&c.Cases.Owner, CaseOwnerAssignmentRules)
+	defDur(&c.Cases.BackstopInterval, 5*time.Minute)
+	if c.Cases.Priority == nil {
+		c.Cases.Priority = map[string]string{"urgent": "High", "high": "High", "priority": "High", "medium": "Medium",
+			"low": "Low", "none": "Medium", "not_priority": "Medium"}
+	}
 	if c.Budget.BulkShare == 0 {
 		c.Budget.BulkShare = DefaultBulkShare
 	}
@@ -238,3 +250,63 @@ func (s Salesforce) completeModes() []string {
 	}
 	return modes
 }
+
+// Cases configures Salesforce Cases made from Intercom conversations.
+type Cases struct {
+	// Enabled turns Cases on; the triggers below choose when.
+	Enabled bool `yaml:"enabled" json:"enabled"`
+	// OnStarted creates the Case when a conversation starts.
+	OnStarted bool `yaml:"on_conversation_started" json:"on_conversation_started"`
+	// OnClosed creates or refreshes the Case when a conversation closes.
+	OnClosed bool `yaml:"on_conversation_closed" json:"on_conversation_closed"`
+	// Tag is the conversation tag (applied by a rule, bot or workflow) that
+	// creates or refreshes the Case; "-" turns the tag trigger off.
+	Tag string `yaml:"tag" json:"tag"`
+	// Note adds a note with the Case number and link to the conversation
+	// after an automatic creation (a manual one always gets it).
+	Note *bool `yaml:"note" json:"note"`
+	// Origin is the Case Origin (default Chat).
+	Origin string `yaml:"origin" json:"origin"`
+	// Priority maps Intercom conversation priority (urgent, high, medium,
+	// low, none, priority, not_priority) to a Case Priority value.
+	Priority map[string]string `yaml:"priority" json:"priority"`
+	// RecordType is a Case record type's DeveloperName or Id; empty means
+	// the integration user's default.
+	RecordType string `yaml:"record_type" json:"record_type"`
+	// Owner is who owns a new Case: assignment_rules (the org's case
+	// assignment rules), integration_user, or teammate (the Salesforce user
+	// with the email of the conversation's assigned teammate; the
+	// integration user when there is none).
+	Owner string `yaml:"owner" json:"owner"`
+	// ExternalIDField is an External ID field on Case holding the
+	// conversation id (e.g. Intercom_Conversation_Id__c); with it a Case is
+	// upserted, so it can never be created twice.
+	ExternalIDField string `yaml:"external_id_field" json:"external_id_field"`
+	// BackstopInterval is how often closed conversations are searched for,
+	// in case a close webhook never came (default 5m).
+	BackstopInterval time.Duration `yaml:"backstop_interval" json:"backstop_interval"`
+	// Mappings copy conversation attributes to Case fields, at creation
+	// and again at every close.
+	Mappings []CaseMapping `yaml:"mappings" json:"mappings"`
+}
+
+// CaseMapping copies one conversation attribute to one Case field.
+// Conversation names a built-in attribute (state, priority, assignee,
+// tags, title, created_at) or a custom conversation data attribute.
+type CaseMapping struct {
+	Conversation string `yaml:"conversation" json:"conversation"`
+	Salesforce   string `yaml:"salesforce" json:"salesforce"`
+}
+
+// Case owners.
+const (
+	CaseOwnerAssignmentRules = "assignment_rules"
+	CaseOwnerIntegrationUser = "integration_user"
+	CaseOwnerTeammate        = "teammate"
+)
+
+// DefaultCaseTag is the conversation tag that asks for a Case.
+const DefaultCaseTag = "salesforce-case"
+
+// NoteEnabled reports whether automatic Cases get a note.
+func (c Cases) NoteEnabled() bool { return c.Note == nil || *c.Note }

@@ -38,14 +38,24 @@ func TestDocsExamplesParse(t *testing.T) {
 	require.Equal(t, defaults.Budget, full.Budget)
 	require.Equal(t, defaults.Ownership, full.Ownership)
 
+	cases := 0
 	for _, b := range blocks[1:] {
 		c, err := Parse([]byte(b))
 		require.NoError(t, err, b)
+		if c.Cases.Enabled {
+			cases++
+			c.AdminToken, c.Intercom.Token, c.Intercom.ClientSecret, c.Salesforce.Token = "a", "t", "s", "sf"
+			c.Salesforce.URL = "https://example.my.salesforce.com"
+			require.NoError(t, c.WithDefaults().Validate(), "the cases example is valid")
+			require.Equal(t, DefaultCaseTag, c.Cases.Tag)
+			continue
+		}
 		require.NotEmpty(t, c.Mappings)
 		for i, m := range c.Mappings {
 			require.True(t, m.Object.Valid() && m.Direction.Valid(), "mapping %d of %s", i, b)
 		}
 	}
+	require.Equal(t, 1, cases, "the cases example is checked")
 
 	def, err := Parse([]byte(blocks[2]))
 	require.NoError(t, err)
@@ -60,5 +70,5 @@ func TestEnvVarsDocumented(t *testing.T) {
 	for _, name := range EnvVars() {
 		require.Contains(t, string(doc), "`"+name+"`", "docs/configuration.md must document %s", name)
 	}
-	require.Len(t, EnvVars(), 18+7)
+	require.Len(t, EnvVars(), 19+8)
 }

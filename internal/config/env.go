@@ -22,6 +22,7 @@ var envVars = []envVar{
 	{"TANDEM_DATA_DIR", false, func(c *Config, v string) error { c.DataDir = v; return nil }},
 	{"TANDEM_DATABASE_URL", true, func(c *Config, v string) error { c.DatabaseURL = Secret(v); return nil }},
 	{"TANDEM_ADMIN_TOKEN", true, func(c *Config, v string) error { c.AdminToken = Secret(v); return nil }},
+	{"TANDEM_ACTIONS_TOKEN", true, func(c *Config, v string) error { c.ActionsToken = Secret(v); return nil }},
 	{"TANDEM_INTERCOM_URL", false, func(c *Config, v string) error { c.Intercom.URL = v; return nil }},
 	{"TANDEM_INTERCOM_TOKEN", true, func(c *Config, v string) error { c.Intercom.Token = Secret(v); return nil }},
 	{"TANDEM_INTERCOM_CLIENT_SECRET", true, func(c *Config, v string) error { c.Intercom.ClientSecret = Secret(v); return nil }},

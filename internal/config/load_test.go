@@ -210,7 +210,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad api cap env", "", env{"TANDEM_SALESFORCE_DAILY_API_CAP": "lots"},
 			[]string{`TANDEM_SALESFORCE_DAILY_API_CAP: not a whole number: "lots"`}},
 		{"unknown top-level key", "listen: :1\nlisen: :2\n", nil,
-			[]string{"line 2: unknown key lisen (known keys: admin_token, budget, data_dir"}},
+			[]string{"line 2: unknown key lisen (known keys: actions_token, admin_token, budget, cases, data_dir"}},
 		{"unknown nested keys", "intercom:\n  tokn: x\nmappings:\n  - object: lead\n    dir: to_intercom\n", nil,
 			[]string{"line 2: unknown key intercom.tokn", "line 5: unknown key mappings[0].dir"}},
 		{"bad duration", "sync:\n  poll_interval: 5x\n", nil,

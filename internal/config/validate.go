@@ -77,6 +77,21 @@ func (c Config) Validate() error {
 	if !c.Ownership.Direction.Valid() {
 		add("ownership.direction", "must be to_salesforce or to_intercom, not %q", c.Ownership.Direction)
 	}
+	if c.Cases.Enabled {
+		switch c.Cases.Owner {
+		case CaseOwnerAssignmentRules, CaseOwnerIntegrationUser, CaseOwnerTeammate:
+		default:
+			add("cases.owner", "must be assignment_rules, integration_user or teammate, not %q", c.Cases.Owner)
+		}
+		if c.ActionsToken == "" {
+			add("actions_token", "required when cases are enabled: the bearer token Intercom Custom Actions send (TANDEM_ACTIONS_TOKEN)")
+		}
+		for i, m := range c.Cases.Mappings {
+			if strings.TrimSpace(m.Conversation) == "" || strings.TrimSpace(m.Salesforce) == "" {
+				add(fmt.Sprintf("cases.mappings[%d]", i), "needs both conversation (an attribute) and salesforce (a Case field)")
+			}
+		}
+	}
 	if !c.Ownership.OnFirstLink.Valid() {
 		add("ownership.on_first_link", "must be fill_blanks or overwrite, not %q", c.Ownership.OnFirstLink)
 	}

@@ -10,6 +10,8 @@
 //	tandem.bulk_sync         run or resume one bulk sync
 //	tandem.create_lead       retry a Create Lead that failed
 //	tandem.reconcile         search Intercom for changes whose webhook never arrived (periodic, leader only)
+//	tandem.case              create or refresh the Salesforce Case of a conversation
+//	tandem.case_backstop     search for conversations closed without a notification (periodic, leader only)
 package jobs
 
 import (
@@ -25,6 +27,8 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
 	"github.com/tandemhq/tandem/internal/budget"
+	"github.com/tandemhq/tandem/internal/cases"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
 	"github.com/tandemhq/tandem/salesforce"
 )
@@ -70,6 +74,10 @@ func (PollArgs) InsertOpts() river.InsertOpts {
 // Deps is what the workers need.
 type Deps struct {
 	Syncer *syncer.Syncer
+	Store  *store.DB
+	// Cases is nil when Cases are off.
+	Cases        *cases.Service
+	CaseTriggers CaseTriggers
 }
 
 // Register adds every worker to workers.
@@ -80,6 +88,18 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &bulkSyncWorker{deps: d})
 	river.AddWorker(workers, &reconcileWorker{deps: d})
 	river.AddWorker(workers, &createLeadWorker{deps: d})
+	if d.Cases != nil {
+		river.AddWorker(workers, &caseWorker{deps: d})
+		river.AddWorker(workers, &caseBackstopWorker{deps: d})
+	}
+}
+
+// CasePeriodic is the periodic search for conversations closed without a
+// notification.
+func CasePeriodic(every time.Duration) *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(every),
+		func() (river.JobArgs, *river.InsertOpts) { return CaseBackstopArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "case_backstop"})
 }
 
 // Periodic returns the periodic jobs: one Salesforce poll per object every
@@ -239,6 +259,8 @@ func (w *createLeadWorker) Work(ctx context.Context, job *river.Job[CreateLeadAr
 // RetryArgs returns the job that retries the operation of a sync error.
 func RetryArgs(e tandem.SyncError) (river.JobArgs, error) {
 	switch {
+	case e.Object == tandem.ObjectCase && e.IntercomID != "":
+		return CaseArgs{ConversationID: e.IntercomID, Trigger: cases.TriggerRetry}, nil
 	case e.Operation == tandem.OpCreateLead && e.IntercomID != "":
 		return CreateLeadArgs{IntercomID: e.IntercomID}, nil
 	case e.Operation == tandem.OpUpdateIntercom && e.SalesforceID != "":

@@ -17,28 +17,38 @@ type ListAuditParams struct {
 	AfterID int64
 }
 
-// InsertAudit appends entries to the audit log. An entry without At is
-// stamped now.
+// InsertAudit appends entries to the audit log, many per statement, in
+// one transaction. An entry without At is stamped now.
 func (q *queries) InsertAudit(ctx context.Context, entries ...tandem.AuditEntry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	return q.atomic(ctx, func(q *queries) error {
+	const cols = 10
+	insert := func(q *queries, chunk []tandem.AuditEntry) error {
 		now := q.nowMicros()
-		for _, e := range entries {
+		args := make([]any, 0, len(chunk)*cols)
+		for _, e := range chunk {
 			at := now
 			if !e.At.IsZero() {
 				at = micros(e.At)
 			}
-			if _, err := q.x.ExecContext(ctx, `INSERT INTO tandem_audit
-				(installation_id, direction, object, intercom_id, salesforce_id, field, old_value, new_value, cause, at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-				e.InstallationID, string(e.Direction), string(e.Object), e.IntercomID, e.SalesforceID,
-				e.Field, e.OldValue, e.NewValue, string(e.Cause), at); err != nil {
-				return fmt.Errorf("insert audit entry: %w", err)
-			}
+			args = append(args, e.InstallationID, string(e.Direction), string(e.Object), e.IntercomID, e.SalesforceID,
+				e.Field, e.OldValue, e.NewValue, string(e.Cause), at)
+		}
+		query := `INSERT INTO tandem_audit
+			(installation_id, direction, object, intercom_id, salesforce_id, field, old_value, new_value, cause, at)
+			VALUES ` + q.values(1, len(chunk), cols)
+		if _, err := q.execRows(len(chunk)).ExecContext(ctx, query, args...); err != nil {
+			return fmt.Errorf("insert audit entries: %w", err)
 		}
 		return nil
+	}
+	const chunk = 100
+	if len(entries) <= chunk {
+		return insert(q, entries) // one statement is atomic by itself
+	}
+	return q.atomic(ctx, func(q *queries) error {
+		return inChunks(entries, chunk, func(c []tandem.AuditEntry) error { return insert(q, c) })
 	})
 }
 

@@ -11,40 +11,79 @@ import (
 // Batched lookups for the bulk sync: one query for a page of records
 // instead of one per record.
 
-// placeholders returns "$from, $from+1, …" for n arguments.
-func placeholders(from, n int) string {
+// placeholders returns the placeholders of n arguments numbered from on,
+// "$from, $from+1, …". On SQLite it returns "?, ?, …" instead: SQLite
+// treats "$n" as a named parameter, found by a linear search of the
+// statement's names at preparation and again at binding, which makes a
+// statement with hundreds of arguments slow; an anonymous "?" takes the
+// next number. So the generated arguments must follow every numbered one
+// in the statement, in order.
+func (q *queries) placeholders(from, n int) string {
 	var sb strings.Builder
 	for i := range n {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		fmt.Fprintf(&sb, "$%d", from+i)
+		if q.sqlite {
+			sb.WriteByte('?')
+		} else {
+			fmt.Fprintf(&sb, "$%d", from+i)
+		}
 	}
 	return sb.String()
 }
 
-// inChunks calls fn with slices of at most 500 ids (well under both
-// engines' parameter limits).
-func inChunks[T any](ids []T, fn func([]T) error) error {
-	for start := 0; start < len(ids); start += 500 {
-		if err := fn(ids[start:min(start+500, len(ids))]); err != nil {
+// values returns a VALUES list of rows rows of cols arguments each,
+// numbered from on: "($1, $2), ($3, $4), …" (with "?" on SQLite).
+func (q *queries) values(from, rows, cols int) string {
+	var sb strings.Builder
+	for r := range rows {
+		if r > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		sb.WriteString(q.placeholders(from+r*cols, cols))
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
+
+// inChunks calls fn with consecutive slices of at most size elements.
+func inChunks[T any](all []T, size int, fn func([]T) error) error {
+	for start := 0; start < len(all); start += size {
+		if err := fn(all[start:min(start+size, len(all))]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// inChunk is the size of the id chunks of IN lists (well under both
+// engines' parameter limits).
+const inChunk = 500
+
+// execRows returns the executor for a multi-row statement of n rows: the
+// cached one for a few rows, whose handful of texts are worth preparing
+// once, and the unprepared one for larger batches, whose texts vary and
+// which are parsed once for many rows anyway.
+func (q *queries) execRows(n int) dbtx {
+	if n <= 4 {
+		return q.x
+	}
+	return q.raw
+}
+
 // LinksBySalesforceIDs returns the links of the given Salesforce records of
 // obj, keyed by Salesforce id; records without a link are absent.
 func (q *queries) LinksBySalesforceIDs(ctx context.Context, inst string, obj tandem.Object, ids []string) (map[string]tandem.Link, error) {
 	out := make(map[string]tandem.Link, len(ids))
-	err := inChunks(ids, func(chunk []string) error {
+	err := inChunks(ids, inChunk, func(chunk []string) error {
 		args := []any{inst, string(obj)}
 		for _, id := range chunk {
 			args = append(args, id)
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT `+linkColumns+` FROM tandem_links
-			WHERE installation_id = $1 AND object = $2 AND salesforce_id IN (`+placeholders(3, len(chunk))+`)`, args...)
+			WHERE installation_id = $1 AND object = $2 AND salesforce_id IN (`+q.placeholders(3, len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("load links: %w", err)
 		}
@@ -68,13 +107,13 @@ func (q *queries) ShadowsOfLinks(ctx context.Context, linkIDs []int64) (map[int6
 	for _, id := range linkIDs {
 		out[id] = map[string]string{}
 	}
-	err := inChunks(linkIDs, func(chunk []int64) error {
+	err := inChunks(linkIDs, inChunk, func(chunk []int64) error {
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
 			args[i] = id
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT link_id, field, value FROM tandem_shadows
-			WHERE link_id IN (`+placeholders(1, len(chunk))+`)`, args...)
+			WHERE link_id IN (`+q.placeholders(1, len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("load shadows: %w", err)
 		}
@@ -98,13 +137,13 @@ func (q *queries) ShadowsOfLinks(ctx context.Context, linkIDs []int64) (map[int6
 // Intercom ids, keyed by id.
 func (q *queries) BulkRecordsByIntercomIDs(ctx context.Context, runID int64, obj tandem.Object, ids []string) (map[string]BulkRecord, error) {
 	out := make(map[string]BulkRecord, len(ids))
-	err := inChunks(ids, func(chunk []string) error {
+	err := inChunks(ids, inChunk, func(chunk []string) error {
 		args := []any{runID, string(obj)}
 		for _, id := range chunk {
 			args = append(args, id)
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id, match_key, updated_at, data FROM tandem_bulk_records
-			WHERE run_id = $1 AND object = $2 AND intercom_id IN (`+placeholders(3, len(chunk))+`)`, args...)
+			WHERE run_id = $1 AND object = $2 AND intercom_id IN (`+q.placeholders(3, len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("load bulk records: %w", err)
 		}
@@ -125,13 +164,13 @@ func (q *queries) BulkRecordsByIntercomIDs(ctx context.Context, runID int64, obj
 // matching keys, grouped by key, most recently updated first.
 func (q *queries) BulkRecordsByKeys(ctx context.Context, runID int64, obj tandem.Object, keys []string) (map[string][]BulkRecord, error) {
 	out := map[string][]BulkRecord{}
-	err := inChunks(keys, func(chunk []string) error {
+	err := inChunks(keys, inChunk, func(chunk []string) error {
 		args := []any{runID, string(obj)}
 		for _, k := range chunk {
 			args = append(args, k)
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id, match_key, updated_at, data FROM tandem_bulk_records
-			WHERE run_id = $1 AND object = $2 AND match_key IN (`+placeholders(3, len(chunk))+`)
+			WHERE run_id = $1 AND object = $2 AND match_key IN (`+q.placeholders(3, len(chunk))+`)
 			ORDER BY match_key, updated_at DESC, intercom_id`, args...)
 		if err != nil {
 			return fmt.Errorf("find bulk records: %w", err)
@@ -153,7 +192,7 @@ func (q *queries) BulkRecordsByKeys(ctx context.Context, runID int64, obj tandem
 // any of objs.
 func (q *queries) LinkedIntercomIDs(ctx context.Context, inst string, objs []tandem.Object, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	err := inChunks(ids, func(chunk []string) error {
+	err := inChunks(ids, inChunk, func(chunk []string) error {
 		args := []any{inst}
 		for _, o := range objs {
 			args = append(args, string(o))
@@ -162,8 +201,8 @@ func (q *queries) LinkedIntercomIDs(ctx context.Context, inst string, objs []tan
 			args = append(args, id)
 		}
 		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id FROM tandem_links
-			WHERE installation_id = $1 AND object IN (`+placeholders(2, len(objs))+`)
-			AND intercom_id IN (`+placeholders(2+len(objs), len(chunk))+`)`, args...)
+			WHERE installation_id = $1 AND object IN (`+q.placeholders(2, len(objs))+`)
+			AND intercom_id IN (`+q.placeholders(2+len(objs), len(chunk))+`)`, args...)
 		if err != nil {
 			return fmt.Errorf("load links: %w", err)
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/tandemhq/tandem"
 )
@@ -31,20 +30,15 @@ func (q *queries) PutBulkRecords(ctx context.Context, recs []BulkRecord) error {
 		const cols = 6
 		for start := 0; start < len(recs); start += 150 {
 			chunk := recs[start:min(start+150, len(recs))]
-			var sb strings.Builder
 			args := make([]any, 0, len(chunk)*cols)
-			sb.WriteString(`INSERT INTO tandem_bulk_records (run_id, object, intercom_id, match_key, updated_at, data) VALUES `)
-			for i, r := range chunk {
-				if i > 0 {
-					sb.WriteString(", ")
-				}
-				n := i * cols
-				fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6)
+			for _, r := range chunk {
 				args = append(args, r.RunID, string(r.Object), r.IntercomID, r.MatchKey, r.UpdatedAt, r.Data)
 			}
-			sb.WriteString(` ON CONFLICT (run_id, object, intercom_id) DO UPDATE SET match_key = excluded.match_key,
-				updated_at = excluded.updated_at, data = excluded.data`)
-			if _, err := q.x.ExecContext(ctx, sb.String(), args...); err != nil {
+			query := `INSERT INTO tandem_bulk_records (run_id, object, intercom_id, match_key, updated_at, data)
+				VALUES ` + q.values(1, len(chunk), cols) + `
+				ON CONFLICT (run_id, object, intercom_id) DO UPDATE SET match_key = excluded.match_key,
+				updated_at = excluded.updated_at, data = excluded.data`
+			if _, err := q.raw.ExecContext(ctx, query, args...); err != nil {
 				return fmt.Errorf("store bulk records: %w", err)
 			}
 		}

@@ -23,6 +23,10 @@
 //		return err
 //	})
 //
+// The bulk sync writes a page of records at once with [Queries.UpsertLinks],
+// [Queries.SetShadowsMany] and [Queries.InsertAudit] on the Tx of one
+// InTx. Statements are prepared once per pool and reused (see stmtCache).
+//
 // On SQLite the pool holds a single connection (as River's SQLite driver
 // advises), so code running inside InTx must use the *Tx it is given and
 // never the *DB: a second connection is never available and the call would

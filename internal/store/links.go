@@ -41,43 +41,194 @@ func scanLink(row interface{ Scan(...any) error }) (tandem.Link, error) {
 // holds either id is deleted with its shadows (a re-link) and a new link
 // is inserted. The stored link is returned.
 func (q *queries) UpsertLink(ctx context.Context, l tandem.Link) (tandem.Link, error) {
-	switch {
-	case l.InstallationID == "":
-		return tandem.Link{}, tandem.Errorf(tandem.EINVALID, "link: installation is required")
-	case !l.Object.Valid():
-		return tandem.Link{}, tandem.Errorf(tandem.EINVALID, "link: unknown object %q", l.Object)
-	case l.IntercomID == "" || l.SalesforceID == "":
-		return tandem.Link{}, tandem.Errorf(tandem.EINVALID, "link: both the Intercom and the Salesforce id are required")
+	if err := validLink(l); err != nil {
+		return tandem.Link{}, err
 	}
 	var out tandem.Link
 	err := q.atomic(ctx, func(q *queries) error {
-		// Drop links that hold one of the two ids but not the pair.
-		if _, err := q.x.ExecContext(ctx, `DELETE FROM tandem_links
-			WHERE installation_id = $1 AND object = $2
-			  AND (intercom_id = $3 OR salesforce_id = $4)
-			  AND NOT (intercom_id = $3 AND salesforce_id = $4)`,
-			l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID); err != nil {
-			return fmt.Errorf("re-link: %w", err)
-		}
-		now := q.nowMicros()
-		row := q.x.QueryRowContext(ctx, `INSERT INTO tandem_links
-			(installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-			ON CONFLICT (installation_id, object, intercom_id) DO UPDATE SET
-				matched_by = excluded.matched_by,
-				match_key = excluded.match_key,
-				note = excluded.note,
-				updated_at = excluded.updated_at
-			RETURNING `+linkColumns,
-			l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID, l.MatchedBy, l.MatchKey, l.Note, now)
 		var err error
-		out, err = scanLink(row)
-		if err != nil {
-			return fmt.Errorf("upsert link: %w", err)
+		out, err = q.upsertLink(ctx, l)
+		return err
+	})
+	return out, err
+}
+
+// UpsertLinks upserts several links in one transaction, exactly as calling
+// UpsertLink for each in order would (a later link of the slice may
+// re-link an earlier one), and returns the stored links in that order.
+// Nothing is stored unless every link is valid and stored.
+func (q *queries) UpsertLinks(ctx context.Context, links []tandem.Link) ([]tandem.Link, error) {
+	for _, l := range links {
+		if err := validLink(l); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]tandem.Link, len(links))
+	if len(links) == 0 {
+		return out, nil
+	}
+	groups, distinct := linkGroups(links)
+	err := q.atomic(ctx, func(q *queries) error {
+		if !distinct {
+			// Links of the slice re-link each other: the order matters,
+			// so store them one by one.
+			for i, l := range links {
+				var err error
+				if out[i], err = q.upsertLink(ctx, l); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		for _, idx := range groups {
+			if err := inChunks(idx, 200, func(chunk []int) error { return q.upsertLinkGroup(ctx, links, chunk, out) }); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// linkGroups returns the indexes of links grouped by installation and
+// object, in order, and whether no Intercom or Salesforce id appears twice
+// in a group: then no link of the slice affects another, and a group can
+// be stored with two statements.
+func linkGroups(links []tandem.Link) ([][]int, bool) {
+	type group struct {
+		inst string
+		obj  tandem.Object
+	}
+	index := map[group]int{}
+	var groups [][]int
+	seen := map[group]map[string]bool{}
+	distinct := true
+	for i, l := range links {
+		g := group{l.InstallationID, l.Object}
+		n, ok := index[g]
+		if !ok {
+			n = len(groups)
+			index[g] = n
+			groups = append(groups, nil)
+			seen[g] = map[string]bool{}
+		}
+		groups[n] = append(groups[n], i)
+		ic, sf := "i:"+l.IntercomID, "s:"+l.SalesforceID
+		if seen[g][ic] || seen[g][sf] {
+			distinct = false
+		}
+		seen[g][ic], seen[g][sf] = true, true
+	}
+	return groups, distinct
+}
+
+// upsertLinkGroup stores the links at idx, of one installation and object
+// and with distinct ids, as upsertLink would one by one: it deletes the
+// links holding one of their ids but not their pair, then inserts them all,
+// updating the pairs already linked. q must be a transaction.
+func (q *queries) upsertLinkGroup(ctx context.Context, links []tandem.Link, idx []int, out []tandem.Link) error {
+	n := len(idx)
+	first := links[idx[0]]
+	args := make([]any, 0, 2+4*n)
+	args = append(args, first.InstallationID, string(first.Object))
+	for _, i := range idx {
+		args = append(args, links[i].IntercomID)
+	}
+	for _, i := range idx {
+		args = append(args, links[i].SalesforceID)
+	}
+	for _, i := range idx {
+		args = append(args, links[i].IntercomID, links[i].SalesforceID)
+	}
+	if _, err := q.raw.ExecContext(ctx, `DELETE FROM tandem_links
+		WHERE installation_id = $1 AND object = $2
+		  AND (intercom_id IN (`+q.placeholders(3, n)+`) OR salesforce_id IN (`+q.placeholders(3+n, n)+`))
+		  AND (intercom_id, salesforce_id) NOT IN (VALUES `+q.values(3+2*n, n, 2)+`)`, args...); err != nil {
+		return fmt.Errorf("re-link: %w", err)
+	}
+
+	const cols = 9
+	now := q.nowMicros()
+	args = make([]any, 0, n*cols)
+	for _, i := range idx {
+		l := links[i]
+		args = append(args, l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID, l.MatchedBy, l.MatchKey, l.Note, now, now)
+	}
+	rows, err := q.raw.QueryContext(ctx, `INSERT INTO tandem_links
+		(installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at)
+		VALUES `+q.values(1, n, cols)+`
+		ON CONFLICT (installation_id, object, intercom_id) DO UPDATE SET
+			matched_by = excluded.matched_by,
+			match_key = excluded.match_key,
+			note = excluded.note,
+			updated_at = excluded.updated_at
+		RETURNING `+linkColumns, args...)
+	if err != nil {
+		return fmt.Errorf("upsert links: %w", err)
+	}
+	defer rows.Close()
+	stored := make(map[string]tandem.Link, n)
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return fmt.Errorf("upsert links: %w", err)
+		}
+		stored[l.IntercomID] = l
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("upsert links: %w", err)
+	}
+	for _, i := range idx {
+		l, ok := stored[links[i].IntercomID]
+		if !ok {
+			return fmt.Errorf("upsert links: no row returned for Intercom id %s", links[i].IntercomID)
+		}
+		out[i] = l
+	}
+	return nil
+}
+
+func validLink(l tandem.Link) error {
+	switch {
+	case l.InstallationID == "":
+		return tandem.Errorf(tandem.EINVALID, "link: installation is required")
+	case !l.Object.Valid():
+		return tandem.Errorf(tandem.EINVALID, "link: unknown object %q", l.Object)
+	case l.IntercomID == "" || l.SalesforceID == "":
+		return tandem.Errorf(tandem.EINVALID, "link: both the Intercom and the Salesforce id are required")
+	}
+	return nil
+}
+
+// upsertLink is UpsertLink's two statements; q must be a transaction.
+func (q *queries) upsertLink(ctx context.Context, l tandem.Link) (tandem.Link, error) {
+	// Drop links that hold one of the two ids but not the pair.
+	if _, err := q.x.ExecContext(ctx, `DELETE FROM tandem_links
+		WHERE installation_id = $1 AND object = $2
+		  AND (intercom_id = $3 OR salesforce_id = $4)
+		  AND NOT (intercom_id = $3 AND salesforce_id = $4)`,
+		l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID); err != nil {
+		return tandem.Link{}, fmt.Errorf("re-link: %w", err)
+	}
+	now := q.nowMicros()
+	row := q.x.QueryRowContext(ctx, `INSERT INTO tandem_links
+		(installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+		ON CONFLICT (installation_id, object, intercom_id) DO UPDATE SET
+			matched_by = excluded.matched_by,
+			match_key = excluded.match_key,
+			note = excluded.note,
+			updated_at = excluded.updated_at
+		RETURNING `+linkColumns,
+		l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID, l.MatchedBy, l.MatchKey, l.Note, now)
+	out, err := scanLink(row)
+	if err != nil {
+		return tandem.Link{}, fmt.Errorf("upsert link: %w", err)
+	}
+	return out, nil
 }
 
 func (q *queries) linkWhere(ctx context.Context, what, where string, args ...any) (tandem.Link, error) {

@@ -12,6 +12,7 @@ import (
 // should work inside or outside a transaction takes a Queries.
 type Queries interface {
 	UpsertLink(ctx context.Context, l tandem.Link) (tandem.Link, error)
+	UpsertLinks(ctx context.Context, links []tandem.Link) ([]tandem.Link, error)
 	LinkByIntercomID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error)
 	LinkBySalesforceID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error)
 	LinkByID(ctx context.Context, id int64) (tandem.Link, error)
@@ -21,11 +22,20 @@ type Queries interface {
 
 	Shadows(ctx context.Context, linkID int64) (map[string]string, error)
 	SetShadows(ctx context.Context, linkID int64, values map[string]string) error
+	SetShadowsMany(ctx context.Context, values map[int64]map[string]string) error
 
 	GetState(ctx context.Context, inst, key string) (string, bool, error)
 	SetState(ctx context.Context, inst, key, value string) error
 	DeleteState(ctx context.Context, inst, key string) error
 	PutStateIfAbsent(ctx context.Context, inst, key, value string) (string, bool, error)
+
+	ClaimIntent(ctx context.Context, p ClaimIntentParams) (Intent, bool, error)
+	RetryIntent(ctx context.Context, id int64, staleAfter time.Duration) (Intent, bool, error)
+	CompleteIntent(ctx context.Context, id int64, remoteID string) (Intent, error)
+	FailIntent(ctx context.Context, id int64, note string) (Intent, error)
+	GetIntent(ctx context.Context, inst, kind, key string) (Intent, error)
+	ListIntents(ctx context.Context, p ListIntentsParams) ([]Intent, error)
+	DeleteIntent(ctx context.Context, id int64) error
 
 	MarkDelivery(ctx context.Context, inst, notificationID string, at time.Time) (bool, error)
 	PruneDeliveries(ctx context.Context, before time.Time) (int, error)
@@ -78,8 +88,12 @@ type dbtx interface {
 
 // queries implements Queries once over a dbtx; DB and Tx embed it.
 type queries struct {
-	x   dbtx
-	now func() time.Time
+	// x prepares each statement once (see stmtCache); raw does not, for
+	// statements whose text varies with the number of arguments.
+	x      dbtx
+	raw    dbtx
+	sqlite bool // generated placeholders are "?" (see placeholders)
+	now    func() time.Time
 	// atomic runs fn so that its statements commit or fail together: a new
 	// transaction on a DB, the current one on a Tx.
 	atomic func(ctx context.Context, fn func(q *queries) error) error

@@ -52,6 +52,7 @@ type Config struct {
 type DB struct {
 	queries
 	db      *sql.DB
+	stmts   *stmtCache
 	dialect string
 	driver  riverdriver.Driver[*sql.Tx]
 	logger  *slog.Logger
@@ -102,8 +103,10 @@ func openSQLite(dir string) (*sql.DB, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	dsn := filepath.Join(dir, SQLiteFile) + "?" + strings.Join([]string{
-		"_pragma=journal_mode(WAL)",
+		// busy_timeout first: switching a new file to WAL needs a lock
+		// that another process opening it may hold.
 		fmt.Sprintf("_pragma=busy_timeout(%d)", sqliteBusyTimeout.Milliseconds()),
+		"_pragma=journal_mode(WAL)",
 		"_pragma=foreign_keys(1)",
 		"_pragma=synchronous(NORMAL)",
 		"_txlock=immediate",
@@ -121,13 +124,14 @@ func openSQLite(dir string) (*sql.DB, error) {
 }
 
 func newDB(sqlDB *sql.DB, dialect string, now func() time.Time) *DB {
-	db := &DB{db: sqlDB, dialect: dialect}
+	db := &DB{db: sqlDB, dialect: dialect, stmts: newStmtCache(sqlDB)}
 	if dialect == DialectSQLite {
 		db.driver = riversqlite.New(sqlDB)
 	} else {
 		db.driver = riverdatabasesql.New(sqlDB)
 	}
-	db.queries = queries{x: sqlDB, now: now, atomic: db.atomic}
+	db.queries = queries{x: cachedDB{db: sqlDB, cache: db.stmts}, raw: sqlDB, sqlite: dialect == DialectSQLite,
+		now: now, atomic: db.atomic}
 	return db
 }
 
@@ -141,8 +145,11 @@ func (db *DB) Dialect() string { return db.dialect }
 // InsertTx accepts a [Tx.SQLTx].
 func (db *DB) RiverDriver() riverdriver.Driver[*sql.Tx] { return db.driver }
 
-// Close closes the pool.
-func (db *DB) Close() error { return db.db.Close() }
+// Close closes the prepared statements and the pool.
+func (db *DB) Close() error {
+	db.stmts.close()
+	return db.db.Close()
+}
 
 // IsNotFound reports whether err is (or wraps) a tandem ENOTFOUND error.
 func IsNotFound(err error) bool {

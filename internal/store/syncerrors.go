@@ -26,6 +26,7 @@ type ListSyncErrorsParams struct {
 	Installation    string
 	IncludeResolved bool          // also list resolved entries
 	Object          tandem.Object // empty means every object
+	Category        string        // people, companies, cases or tasks; empty means all
 	Limit           int           // DefaultLimit when not positive
 	// AfterID continues a listing after the entry with this id (the last
 	// one of the previous page); zero starts at the top.
@@ -170,11 +171,14 @@ func (q *queries) ListSyncErrors(ctx context.Context, p ListSyncErrorsParams) ([
 		WHERE installation_id = $1
 		  AND ($2 = 1 OR resolved_at IS NULL)
 		  AND (CAST($3 AS TEXT) = '' OR object = $3)
+		  AND (CAST($6 AS TEXT) = '' OR ($6 = 'people' AND object IN ('lead', 'contact'))
+		       OR ($6 = 'companies' AND object = 'account') OR ($6 = 'cases' AND object = 'case')
+		       OR ($6 = 'tasks' AND object = 'task'))
 		  AND ($4 = 0 OR EXISTS (SELECT 1 FROM tandem_sync_errors a WHERE a.id = $4
 		       AND (e.last_seen < a.last_seen OR (e.last_seen = a.last_seen AND e.id < a.id))))
 		ORDER BY last_seen DESC, id DESC
 		LIMIT $5`,
-		p.Installation, includeResolved, string(p.Object), p.AfterID, limit(p.Limit))
+		p.Installation, includeResolved, string(p.Object), p.AfterID, limit(p.Limit), p.Category)
 	if err != nil {
 		return nil, fmt.Errorf("list sync errors: %w", err)
 	}

@@ -19,6 +19,7 @@ func (tx *Tx) SQLTx() *sql.Tx { return tx.tx }
 // InTx runs fn in a transaction: committed when fn returns nil, rolled back
 // otherwise (also when fn panics). fn must use tx, not db.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	db.stmts.prepareWanted(ctx)
 	sqlTx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
@@ -31,8 +32,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			}
 		}
 	}()
-	tx := &Tx{tx: sqlTx}
-	tx.queries = queries{x: sqlTx, now: db.now, atomic: tx.atomic}
+	tx := db.newTx(sqlTx)
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -41,6 +41,13 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	committed = true
 	return nil
+}
+
+func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
+	tx := &Tx{tx: sqlTx}
+	tx.queries = queries{x: &cachedTx{tx: sqlTx, cache: db.stmts}, raw: sqlTx, sqlite: db.sqlite,
+		now: db.now, atomic: tx.atomic}
+	return tx
 }
 
 // atomic runs fn in a new transaction for a multi-statement method called

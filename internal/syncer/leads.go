@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/mapping"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/salesforce"
 )
 
@@ -47,7 +47,7 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 	}
 	// Replicas do not share the lock above: an intent row makes a second
 	// Create Lead for the same contact wait its turn.
-	release, err := s.leadIntent(ctx, intercomID)
+	intent, release, err := s.leadIntent(ctx, intercomID)
 	if err != nil {
 		return res, err
 	}
@@ -128,6 +128,9 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 			return res, rerr
 		}
 		return res, tandem.Errorf(tandem.EUNPROCESSABLE, "Salesforce did not create the Lead: %s", e.Reason)
+	}
+	if _, err := s.store.CompleteIntent(ctx, intent.ID, id); err != nil {
+		return res, err
 	}
 	l, err := s.store.UpsertLink(ctx, tandem.Link{InstallationID: s.cfg.Installation, Object: tandem.ObjectLead,
 		IntercomID: intercomID, SalesforceID: id, MatchedBy: "created", MatchKey: strings.ToLower(email)})
@@ -300,25 +303,26 @@ func remoteError(what string, err error) error {
 	return tandem.Errorf(tandem.EUNPROCESSABLE, "Could not %s: %s: %s", what, code, msg)
 }
 
-// leadIntent records that this process is creating a Lead for an Intercom
-// contact. An intent older than two minutes belongs to a process that died
-// and is taken over.
-func (s *Syncer) leadIntent(ctx context.Context, intercomID string) (func(), error) {
-	key := "create_lead:" + intercomID
-	mine := fmt.Sprintf("%s@%d", s.newLeaseHolder(), s.now().UnixMilli())
-	stored, created, err := s.store.PutStateIfAbsent(ctx, s.cfg.Installation, key, mine)
+// leadIntent claims the intent to create a Lead for an Intercom contact.
+// A pending intent touched in the last two minutes belongs to a call still
+// running; an older one to a process that died, and it is taken over like
+// a failed or done one. release marks an attempt that created no Lead as
+// failed (it leaves a completed intent alone).
+func (s *Syncer) leadIntent(ctx context.Context, intercomID string) (store.Intent, func(), error) {
+	intent, created, err := s.store.ClaimIntent(ctx, store.ClaimIntentParams{
+		Installation: s.cfg.Installation, Kind: "lead", Key: intercomID})
 	if err != nil {
-		return nil, err
+		return intent, nil, err
 	}
 	if !created {
-		_, at, _ := strings.Cut(stored, "@")
-		ms, _ := strconv.ParseInt(at, 10, 64)
-		if s.now().Sub(time.UnixMilli(ms)) < 2*time.Minute {
-			return nil, tandem.Errorf(tandem.ECONFLICT, "A Lead is being created for Intercom contact %s right now; try again in a moment.", intercomID)
-		}
-		if err := s.store.SetState(ctx, s.cfg.Installation, key, mine); err != nil {
-			return nil, err
+		var ok bool
+		if intent, ok, err = s.store.RetryIntent(ctx, intent.ID, 2*time.Minute); err != nil {
+			return intent, nil, err
+		} else if !ok {
+			return intent, nil, tandem.Errorf(tandem.ECONFLICT, "A Lead is being created for Intercom contact %s right now; try again in a moment.", intercomID)
 		}
 	}
-	return func() { _ = s.store.DeleteState(context.WithoutCancel(ctx), s.cfg.Installation, key) }, nil
+	return intent, func() {
+		_, _ = s.store.FailIntent(context.WithoutCancel(ctx), intent.ID, "the attempt ended without creating a Lead")
+	}, nil
 }

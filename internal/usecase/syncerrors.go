@@ -56,6 +56,7 @@ type ErrorGroup struct {
 // first.
 type ListSyncErrorsParams struct {
 	Object          tandem.Object // empty: every object
+	Category        string        // people, companies, cases or tasks; empty: every category
 	IncludeResolved bool
 	AfterID         int64 // continue after this error (the previous page's NextAfter)
 	Limit           int   // store.DefaultLimit when not positive; at most store.MaxLimit
@@ -73,15 +74,20 @@ type SyncErrorList struct {
 
 // ListSyncErrors returns a page of sync errors and the groups by cause.
 func (s *Service) ListSyncErrors(ctx context.Context, p ListSyncErrorsParams) (SyncErrorList, error) {
-	if p.Object != "" && !p.Object.Valid() {
-		return SyncErrorList{}, tandem.Errorf(tandem.EINVALID, "object must be lead, contact or account, not %q.", p.Object)
+	if p.Object != "" && p.Object.Category() == "" {
+		return SyncErrorList{}, tandem.Errorf(tandem.EINVALID, "object must be lead, contact, account, case or task, not %q.", p.Object)
+	}
+	switch p.Category {
+	case "", tandem.CategoryPeople, tandem.CategoryCompanies, tandem.CategoryCases, tandem.CategoryTasks:
+	default:
+		return SyncErrorList{}, tandem.Errorf(tandem.EINVALID, "category must be people, companies, cases or tasks, not %q.", p.Category)
 	}
 	limit, err := page(p.Limit)
 	if err != nil {
 		return SyncErrorList{}, err
 	}
 	list, err := s.cfg.Store.ListSyncErrors(ctx, store.ListSyncErrorsParams{
-		Installation: s.cfg.Installation, IncludeResolved: p.IncludeResolved, Object: p.Object,
+		Installation: s.cfg.Installation, IncludeResolved: p.IncludeResolved, Object: p.Object, Category: p.Category,
 		AfterID: p.AfterID, Limit: limit,
 	})
 	if err != nil {

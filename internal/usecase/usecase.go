@@ -7,6 +7,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/cases"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
 )
@@ -24,6 +25,9 @@ type Config struct {
 	// Syncer is the sync engine. It may be nil for callers that only need
 	// the database; CreateLead and RunBulkSync then fail with EINTERNAL.
 	Syncer *syncer.Syncer
+	// Cases makes Salesforce Cases from conversations; nil when Cases are
+	// off.
+	Cases *cases.Service
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }

@@ -56,6 +56,9 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	args := jobs.ForNotification(*n)
+	if s.ConversationJobs != nil {
+		args = append(args, s.ConversationJobs(n.Topic, body)...)
+	}
 	if len(args) == 0 {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ignored": n.Topic})
 		return

@@ -46,7 +46,7 @@ type errorGroupJSON struct {
 	Occurrences int    `json:"occurrences"`
 }
 
-// syncErrorsList answers GET /api/v1/sync-errors[?resolved=true&object=…&after=ID&limit=N]:
+// syncErrorsList answers GET /api/v1/sync-errors[?resolved=true&object=…&category=…&after=ID&limit=N]:
 // a page of errors, most recently seen first, and the open errors grouped
 // by cause (system, code, field) with counts.
 func (s *Server) syncErrorsList(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +57,7 @@ func (s *Server) syncErrorsList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.UseCases.ListSyncErrors(r.Context(), usecase.ListSyncErrorsParams{
-		Object: tandem.Object(q.Get("object")), IncludeResolved: q.Get("resolved") == "true", AfterID: after, Limit: limit,
+		Object: tandem.Object(q.Get("object")), Category: q.Get("category"), IncludeResolved: q.Get("resolved") == "true", AfterID: after, Limit: limit,
 	})
 	if err != nil {
 		s.Error(w, r, err)

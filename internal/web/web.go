@@ -25,13 +25,18 @@ import (
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	Installation   string
-	Store          *store.DB
-	River          *river.Client[*sql.Tx]
-	UseCases       *usecase.Service
-	AdminToken     string
-	IntercomSecret string
-	Metrics        http.Handler
+	Installation string
+	Store        *store.DB
+	River        *river.Client[*sql.Tx]
+	UseCases     *usecase.Service
+	AdminToken   string
+	// ActionsToken is the bearer token of Intercom Custom Actions.
+	ActionsToken string
+	// ConversationJobs, when set, turns a conversation notification into
+	// the jobs it calls for (Cases).
+	ConversationJobs func(topic string, body []byte) []river.JobArgs
+	IntercomSecret   string
+	Metrics          http.Handler
 	// OnOversizeWebhook, when set, is called for each notification refused
 	// for its size.
 	OnOversizeWebhook func()

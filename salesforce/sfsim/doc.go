@@ -24,5 +24,11 @@
 // test observe traffic and inject latency, 5xx responses, row locks, request
 // limits, dropped connections and expired sessions.
 //
+// SaveState writes the whole org (every record, recycle bin included, the
+// custom field definitions, id and case number counters, record type
+// settings, tokens and API usage) as versioned JSON; LoadState restores
+// it into a new Server, which then answers every read the same and
+// continues the id sequences, so a simulated org can outlive its process.
+//
 // The simulator speaks HTTP and JSON only and imports nothing of tandem.
 package sfsim

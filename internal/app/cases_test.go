@@ -1,0 +1,217 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom/intercomsim"
+	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/cases"
+	"github.com/tandemhq/tandem/internal/config"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/usecase"
+)
+
+func startCases(t *testing.T, dbURL string, configure func(*config.Config)) *env {
+	t.Helper()
+	d, err := app.StartDemo(context.Background(), app.DemoOptions{
+		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
+		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: 200 * time.Millisecond, Cases: true,
+		Configure: configure,
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	return &env{Demo: d, t: t}
+}
+
+// casesOf returns the Cases whose Intercom_Conversation_Id__c is convID.
+func (e *env) casesOf(convID string) []map[string]any {
+	var out []map[string]any
+	for _, c := range e.Salesforce.All("Case") {
+		if c["Intercom_Conversation_Id__c"] == convID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// oneCase waits for the conversation's Case and returns it.
+func (e *env) oneCase(t *testing.T, convID string) map[string]any {
+	t.Helper()
+	eventually(t, "the Case of "+convID, func() bool { return len(e.casesOf(convID)) > 0 })
+	e.idle()
+	cs := e.casesOf(convID)
+	require.Len(t, cs, 1, "one Case per conversation")
+	return cs[0]
+}
+
+func (e *env) caseAction(token, body string) (int, map[string]any) {
+	e.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.URL+"/intercom/actions/cases", strings.NewReader(body))
+	require.NoError(e.t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(e.t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	require.NoError(e.t, json.NewDecoder(resp.Body).Decode(&out))
+	return resp.StatusCode, out
+}
+
+func TestCases(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		e := startCases(t, dbURL, nil)
+		ctx := context.Background()
+		admin := e.Intercom.AddAdmin("Priya Natarajan", "priya@support.example")
+
+		t.Run("a conversation started by a Contact becomes a Case, refreshed at close, status untouched", func(t *testing.T) {
+			icID, sfID, _ := e.aUser("case.one@example.com")
+			accID, err := e.Salesforce.Insert("Account", map[string]any{"Name": "Case One Inc"})
+			require.NoError(t, err)
+			require.NoError(t, e.Salesforce.Update("Contact", sfID, map[string]any{"AccountId": accID}))
+			convID, err := e.Intercom.CreateConversation(icID, "The export to CSV fails with error 42.")
+			require.NoError(t, err)
+			c := e.oneCase(t, convID)
+			require.Equal(t, sfID, c["ContactId"])
+			require.Equal(t, accID, c["AccountId"])
+			require.Equal(t, "The export to CSV fails with error 42.", c["Subject"])
+			require.Contains(t, c["Description"], "(customer)\nThe export to CSV fails with error 42.")
+			require.Equal(t, "Chat", c["Origin"])
+			require.Equal(t, e.Salesforce.DefaultCaseOwnerID(), c["OwnerId"], "assignment rules: the default case owner")
+			require.NotEmpty(t, c["CaseNumber"])
+			caseID := c["Id"].(string)
+			eventually(t, "the note with the Case number", func() bool {
+				conv, _ := e.Intercom.Conversation(convID)
+				b, _ := json.Marshal(conv)
+				return strings.Contains(string(b), "Salesforce Case "+c["CaseNumber"].(string))
+			})
+
+			// A teammate sets the product area, moves the Case along in
+			// Salesforce, replies and closes: the transcript and the area
+			// follow; the status stays Salesforce's.
+			require.NoError(t, e.Salesforce.Update("Case", caseID, map[string]any{"Status": "Working"}))
+			require.NoError(t, e.Intercom.SetConversationAttribute(convID, "product_area", "Billing"))
+			require.NoError(t, e.Intercom.ReplyAsAdmin(convID, admin, "Fixed in 4.2, please update.", false))
+			require.NoError(t, e.Intercom.CloseConversation(convID, admin))
+			eventually(t, "the transcript refreshed at close", func() bool {
+				c := e.sf("Case", caseID)
+				return strings.Contains(c["Description"].(string), "Fixed in 4.2") && c["Product_Area__c"] == "Billing"
+			})
+			require.Equal(t, "Working", e.sf("Case", caseID)["Status"], "tandem never changes the status")
+			require.NotContains(t, e.sf("Case", caseID)["Description"], "Salesforce Case ", "tandem's own note is not in the transcript")
+
+			// Reopen, change the attribute, close again: the field follows.
+			require.NoError(t, e.Intercom.OpenConversation(convID, admin))
+			require.NoError(t, e.Intercom.SetConversationAttribute(convID, "product_area", "Integrations"))
+			require.NoError(t, e.Intercom.CloseConversation(convID, admin))
+			eventually(t, "the mapping re-applied", func() bool { return e.sf("Case", caseID)["Product_Area__c"] == "Integrations" })
+			e.idle()
+			require.Len(t, e.casesOf(convID), 1)
+		})
+
+		t.Run("a person who is not a Contact gets a cases sync error, not a Case", func(t *testing.T) {
+			leadIC, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "lead", Email: "nocase@prospect.example"})
+			require.NoError(t, err)
+			convID, err := e.Intercom.CreateConversation(leadIC, "Do you ship to Norway?")
+			require.NoError(t, err)
+			eventually(t, "a cases sync error", func() bool {
+				errs, err := e.App.UseCases.ListSyncErrors(ctx, usecaseCases())
+				require.NoError(t, err)
+				for _, se := range errs.Errors {
+					if se.IntercomID == convID && se.Code == "NOT_A_CONTACT" && strings.Contains(se.Reason, "Salesforce Contact") {
+						return true
+					}
+				}
+				return false
+			})
+			require.Empty(t, e.casesOf(convID))
+		})
+
+		t.Run("duplicated, reordered and racing triggers make one Case", func(t *testing.T) {
+			icID, _, _ := e.aUser("case.race@example.com")
+			convID, err := e.Intercom.CreateConversation(icID, "Race me.")
+			require.NoError(t, err)
+			var wg sync.WaitGroup
+			for i := range 8 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if i%2 == 0 {
+						status, out := e.caseAction(app.DemoToken, `{"conversation_id":"`+convID+`"}`)
+						assert.Contains(t, []int{200, 201, 409}, status, "%v", out)
+						return
+					}
+					_, err := e.App.Cases.Sync(ctx, convID, cases.TriggerClosed)
+					if err != nil {
+						assert.Equal(t, tandem.ECONFLICT, tandem.ErrorCode(err), "%v", err)
+					}
+				}()
+			}
+			require.NoError(t, e.Intercom.TagConversation(convID, "salesforce-case", admin))
+			wg.Wait()
+			c := e.oneCase(t, convID)
+			status, out := e.caseAction(app.DemoToken, `{"conversation_id":"`+convID+`"}`)
+			require.Equal(t, http.StatusOK, status, "%v", out)
+			require.Equal(t, c["Id"], out["case_id"])
+			require.Equal(t, c["CaseNumber"], out["case_number"])
+			require.Contains(t, out["case_url"], "/lightning/r/Case/"+c["Id"].(string)+"/view")
+		})
+
+		t.Run("a crash between the create and our own write makes no second Case", func(t *testing.T) {
+			icID, _, _ := e.aUser("case.crash@example.com")
+			convID, err := e.Intercom.CreateConversation(icID, "Crash me.")
+			require.NoError(t, err)
+			first := e.oneCase(t, convID)
+			// As if the process had died right after Salesforce answered: the
+			// intent is pending with no Case id, and old.
+			in, err := e.App.Store.GetIntent(ctx, tandem.DefaultInstallation, "case", convID)
+			require.NoError(t, err)
+			require.NoError(t, e.App.Store.DeleteIntent(ctx, in.ID))
+			_, created, err := e.App.Store.ClaimIntent(ctx, store.ClaimIntentParams{Installation: tandem.DefaultInstallation, Kind: "case", Key: convID})
+			require.NoError(t, err)
+			require.True(t, created)
+			_, err = e.App.Cases.Sync(ctx, convID, cases.TriggerClosed)
+			require.Equal(t, tandem.ECONFLICT, tandem.ErrorCode(err), "a fresh pending intent belongs to a running attempt: %v", err)
+			status, out := e.caseAction(app.DemoToken, `{"conversation_id":"`+convID+`"}`)
+			require.Equal(t, http.StatusConflict, status, "%v", out)
+			// Once the attempt is presumed dead, the next one finds the Case
+			// it made instead of making another.
+			e.App.Cases.IntentTimeout = 0
+			res, err := e.App.Cases.Sync(ctx, convID, cases.TriggerClosed)
+			require.NoError(t, err)
+			require.False(t, res.Created)
+			require.Equal(t, first["Id"], res.CaseID)
+			require.Len(t, e.casesOf(convID), 1)
+			e.App.Cases.IntentTimeout = 2 * time.Minute
+		})
+
+		t.Run("the action endpoint needs its own token", func(t *testing.T) {
+			before := e.Salesforce.Count("Case")
+			status, _ := e.caseAction("", `{"conversation_id":"x"}`)
+			require.Equal(t, http.StatusUnauthorized, status)
+			status, _ = e.caseAction("wrong", `{"conversation_id":"x"}`)
+			require.Equal(t, http.StatusUnauthorized, status)
+			status, _ = e.caseAction(app.DemoToken, `{"conversation":"x"}`)
+			require.Equal(t, http.StatusBadRequest, status, "unknown fields are refused")
+			status, out := e.caseAction(app.DemoToken, `{"conversation_id":"does-not-exist"}`)
+			require.Equal(t, http.StatusNotFound, status, "%v", out)
+			require.Equal(t, before, e.Salesforce.Count("Case"))
+		})
+	})
+}
+
+func usecaseCases() usecase.ListSyncErrorsParams {
+	return usecase.ListSyncErrorsParams{Category: tandem.CategoryCases}
+}
