@@ -40,8 +40,8 @@ type Config struct {
 	Budget *budget.Budget
 
 	// ProcessID names this process among every process working on the
-	// installation (host and pid, say). It is recorded in the leases and
-	// intents the engine takes, so that ProcessGone can recognise them.
+	// installation (host and pid, say). It is recorded in the bulk sync
+	// leases the engine takes, so that ProcessGone can recognise them.
 	ProcessID string
 	// ProcessGone reports whether the process that recorded holder (a
 	// string starting with its ProcessID) is known to have ended, so that
