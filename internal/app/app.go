@@ -79,7 +79,10 @@ type App struct {
 
 // New opens the store (migrating it), connects the clients, validates the
 // mappings against both systems and builds the engine, the job queue and
-// the HTTP handler. Nothing runs until Start.
+// the HTTP handler. One goroutine starts here, before the clients exist:
+// the one that shares the API budget's count with the database, so that
+// every Salesforce call counts, whatever the command. No job runs and
+// nothing listens until Start; Close stops the goroutine.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	a := &App{Config: cfg, Log: log, Metrics: newMetrics(),
 		Budget: budget.New(cfg.Budget.DailySalesforceCalls, cfg.Budget.BulkShare, cfg.Budget.EventShare, opts.Now)}
@@ -103,8 +106,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
 	}
+	// One client serves the engine and every other caller, so that its
+	// pacer sees the whole workspace's rate-limit window. Writes are spread
+	// over the window (the bulk sync's Intercom writers rely on it), and a
+	// failed call is retried twice (the client's default): the job queue
+	// retries on top, so the client keeps its own retries few.
 	a.Intercom = intercom.NewClient(cfg.Intercom.Token.Reveal(),
 		intercom.WithBaseURL(cfg.Intercom.URL), intercom.WithVersion(cfg.Intercom.Version), intercom.WithHTTPClient(hc),
+		intercom.WithPacing(intercom.PaceWrites),
 		intercom.WithResponseHook(func(r *intercom.Response) {
 			a.Metrics.observeCall("intercom", r.Request.Method, r.StatusCode)
 		}))
@@ -131,6 +140,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		PollOverlap:           cfg.Sync.PollOverlap,
 		Placeholder:           cfg.Sync.Placeholder,
 		Budget:                a.Budget,
+		ProcessID:             processID(),
+		ProcessGone:           processGone,
 		Ownership: syncer.Ownership{Enabled: cfg.Ownership.Enabled, Direction: cfg.Ownership.Direction,
 			Fallback: cfg.Ownership.Fallback, OnFirstLink: cfg.Ownership.OnFirstLink},
 	}, a.Store, a.Intercom, a.Salesforce, log, opts.Now, syncer.Hooks{
@@ -141,7 +152,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			}
 		},
 		OnSyncError: func(e tandem.SyncError) {
-			a.Metrics.SyncErrors.WithLabelValues(e.System, e.Code).Inc()
+			a.Metrics.SyncErrors.WithLabelValues(string(e.System), e.Code).Inc()
 			if hooks.OnSyncError != nil {
 				hooks.OnSyncError(e)
 			}
@@ -252,7 +263,7 @@ func newCases(ctx context.Context, cfg config.Config, a *App, log *slog.Logger, 
 	if err != nil {
 		return nil, fmt.Errorf("invalid cases configuration:\n%w", err)
 	}
-	svc.OnError = func(e tandem.SyncError) { a.Metrics.SyncErrors.WithLabelValues(e.System, e.Code).Inc() }
+	svc.OnError = func(e tandem.SyncError) { a.Metrics.SyncErrors.WithLabelValues(string(e.System), e.Code).Inc() }
 	svc.OnCase = opts.OnCase
 	return svc, nil
 }

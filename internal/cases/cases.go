@@ -43,8 +43,8 @@ const (
 
 // Operations recorded on sync errors.
 const (
-	OpCreate = "create_case"
-	OpUpdate = "update_case"
+	OpCreate tandem.Operation = "create_case"
+	OpUpdate tandem.Operation = "update_case"
 )
 
 // Owners of a new Case.
@@ -610,7 +610,7 @@ func (s *Service) teammateUser(ctx context.Context, conv *intercom.Conversation)
 // fail decides what a failed Salesforce call becomes: transient errors go
 // back to the job queue; anything else is a sync error in the cases
 // category, with a reason that says what would fix it.
-func (s *Service) fail(ctx context.Context, conversationID, salesforceID, op string, err error) error {
+func (s *Service) fail(ctx context.Context, conversationID, salesforceID string, op tandem.Operation, err error) error {
 	if transient(err) {
 		return err
 	}

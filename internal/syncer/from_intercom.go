@@ -126,7 +126,7 @@ func (s *Syncer) checkIntercomKey(ctx context.Context, l tandem.Link, obj tandem
 // to Salesforce, in which case a key change is an edit, not a new identity.
 func (s *Syncer) keyIsSynced(obj tandem.Object) bool {
 	for _, m := range s.mappings(obj, tandem.ToSalesforce) {
-		if mustResolve(m) == s.icKeyField(obj) && m.Salesforce == s.sfKeyField(obj) {
+		if icAttrName(m) == s.icKeyField(obj) && m.Salesforce == s.sfKeyField(obj) {
 			return true
 		}
 	}

@@ -54,10 +54,10 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 			// A permanent answer (say, a 4xx to a read) must not hold up
 			// every record after this one: record it and go on.
 			l := tandem.Link{Object: obj, SalesforceID: rec.ID()}
-			if _, rerr := s.RecordFailure(ctx, l, "sync_from_salesforce", SystemOf(err), "", nil, err); rerr != nil {
+			if _, rerr := s.RecordFailure(ctx, l, tandem.OpSyncFromSalesforce, SystemOf(err), "", nil, err); rerr != nil {
 				return rerr
 			}
-		} else if err := s.ResolveRecord(ctx, obj, "", rec.ID(), "sync_from_salesforce"); err != nil {
+		} else if err := s.ResolveRecord(ctx, obj, "", rec.ID(), tandem.OpSyncFromSalesforce); err != nil {
 			return err
 		}
 		s.markHandled(rec.ID(), rec.String("SystemModstamp"))

@@ -38,6 +38,16 @@ type Config struct {
 	Ownership Ownership
 	// Budget caps Salesforce calls; nil means no cap.
 	Budget *budget.Budget
+
+	// ProcessID names this process among every process working on the
+	// installation (host and pid, say). It is recorded in the bulk sync
+	// leases the engine takes, so that ProcessGone can recognise them.
+	ProcessID string
+	// ProcessGone reports whether the process that recorded holder (a
+	// string starting with its ProcessID) is known to have ended, so that
+	// its bulk sync lease is taken over at once. Nil, or false when it
+	// cannot tell: the lease then expires after a minute.
+	ProcessGone func(holder string) bool
 }
 
 // Ownership configures "maintain lead and account ownership".
