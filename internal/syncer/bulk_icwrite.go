@@ -88,7 +88,7 @@ func (w *icWriters) close() {
 
 func (w *icWriters) write(ctx context.Context, p pendingIC) {
 	s := w.b.s
-	defer s.locks.lock("sf:" + p.link.SalesforceID)()
+	defer s.locks.Lock("sf:" + p.link.SalesforceID)()
 	if cur, err := s.store.Shadows(ctx, p.link.ID); err != nil {
 		w.mu.Lock()
 		w.err = err // the run stops before its checkpoint passes this record

@@ -43,7 +43,7 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 	for _, p := range pending {
 		keys = append(keys, "ic:"+p.link.IntercomID)
 	}
-	defer b.s.locks.lockAll(keys)()
+	defer b.s.locks.LockAll(keys)()
 	pending, err := b.dropSuperseded(ctx, pending)
 	if err != nil {
 		return err

@@ -40,7 +40,7 @@ type LeadResult struct {
 // email, is returned (and linked) instead of creating a second Lead. Errors
 // are *tandem.Error values fit to show the user.
 func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[string]any) (LeadResult, error) {
-	defer s.locks.lock("ic:" + intercomID)()
+	defer s.locks.Lock("ic:" + intercomID)()
 	res := LeadResult{IntercomID: intercomID}
 	if ok, _ := s.Allow(budget.Action); !ok {
 		return res, tandem.Errorf(tandem.EUNAVAILABLE, "The Salesforce API budget for the last 24 hours is used up; try again later.")

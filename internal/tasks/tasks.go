@@ -12,6 +12,7 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
 	"github.com/tandemhq/tandem/internal/convo"
+	"github.com/tandemhq/tandem/internal/keylock"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
 	"github.com/tandemhq/tandem/salesforce"
@@ -140,7 +141,7 @@ type Service struct {
 	now    func() time.Time
 	hooks  Hooks
 
-	locks keyedMutex
+	locks keylock.Map
 
 	mu           sync.Mutex
 	closedStatus cached[string]
@@ -205,7 +206,7 @@ func (s *Service) Handle(ctx context.Context, r Request) ([]Result, error) {
 	if r.Trigger == Started && !s.cfg.Automatic {
 		return nil, nil
 	}
-	defer s.locks.lock(r.ConversationID)()
+	defer s.locks.Lock(r.ConversationID)()
 
 	conv, _, err := s.ic.Conversations.Get(ctx, r.ConversationID, &intercom.GetConversationOptions{DisplayAs: "plaintext"})
 	if errors.Is(err, intercom.ErrNotFound) {
@@ -266,39 +267,4 @@ func Permanent(err error) bool {
 		return te.Code != tandem.EUNAVAILABLE && te.Code != tandem.EINTERNAL
 	}
 	return !syncer.Transient(err)
-}
-
-// keyedMutex serialises the work on one conversation inside this process.
-type keyedMutex struct {
-	mu    sync.Mutex
-	locks map[string]*keyedLock
-}
-
-type keyedLock struct {
-	mu   sync.Mutex
-	refs int
-}
-
-func (k *keyedMutex) lock(key string) func() {
-	k.mu.Lock()
-	if k.locks == nil {
-		k.locks = map[string]*keyedLock{}
-	}
-	l := k.locks[key]
-	if l == nil {
-		l = &keyedLock{}
-		k.locks[key] = l
-	}
-	l.refs++
-	k.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		k.mu.Lock()
-		l.refs--
-		if l.refs == 0 {
-			delete(k.locks, key)
-		}
-		k.mu.Unlock()
-	}
 }
