@@ -34,7 +34,7 @@ func (c *Console) syncErrorsList(w http.ResponseWriter, r *http.Request) {
 	// Groups span categories; keep those that have an error on this page.
 	seen := map[usecase.Cause]bool{}
 	for _, e := range list.Errors {
-		seen[usecase.Cause{System: e.System, Code: e.Code, Field: e.Field}] = true
+		seen[usecase.Cause{System: string(e.System), Code: e.Code, Field: e.Field}] = true
 	}
 	for _, g := range list.Groups {
 		if seen[g.Cause] {
