@@ -43,11 +43,6 @@ func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux) {
 	return c, mux
 }
 
-func testMethod(t *testing.T, r *http.Request, want string) {
-	t.Helper()
-	require.Equal(t, want, r.Method)
-}
-
 func testHeader(t *testing.T, r *http.Request, name, want string) {
 	t.Helper()
 	require.Equal(t, want, r.Header.Get(name), "header %s", name)

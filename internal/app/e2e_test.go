@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,8 +38,7 @@ func engines(t *testing.T, fn func(t *testing.T, dbURL string)) {
 
 type env struct {
 	*app.Demo
-	t      *testing.T
-	writes atomic.Int64
+	t *testing.T
 }
 
 func startEnv(t *testing.T, dbURL string) *env {

@@ -221,11 +221,10 @@ func (e *env) bulkUntilDone() (store.BulkSync, int) {
 // faultData is the seeded data set; indexes give each record's role in the
 // burst of changes.
 type faultData struct {
-	users, contacts       []string // Intercom user ids; Contact ids ("" when none)
-	leadsIC, leadsSF      []string
-	companies, accounts   []string
-	pairs                 int
-	icContacts, sfRecords int
+	users, contacts     []string // Intercom user ids; Contact ids ("" when none)
+	leadsIC, leadsSF    []string
+	companies, accounts []string
+	pairs               int
 }
 
 func seedFaultData(t *testing.T, e *env, scale int) faultData {

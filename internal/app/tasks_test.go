@@ -26,13 +26,12 @@ import (
 // record of every Task event.
 type taskEnv struct {
 	*env
-	adminID  string // Intercom admin with a Salesforce user
-	userID   string // that Salesforce user
-	strayID  string // Intercom admin without a Salesforce user
-	mu       sync.Mutex
-	events   []tasks.Event
-	counter  atomic.Int64
-	actionID string
+	adminID string // Intercom admin with a Salesforce user
+	userID  string // that Salesforce user
+	strayID string // Intercom admin without a Salesforce user
+	mu      sync.Mutex
+	events  []tasks.Event
+	counter atomic.Int64
 }
 
 func startTaskEnv(t *testing.T, dbURL string, configure func(*config.Config)) *taskEnv {

@@ -54,18 +54,7 @@ func (c *base) runIntercomSim(ctx context.Context, listen, token, secret, webhoo
 	}
 	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(c.out, "intercom simulator listening on http://%s\ntoken: %s\n", ln.Addr(), token)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdownCtx)
-		<-errc
-		return nil
-	case err := <-errc:
-		return err
-	}
+	return serveUntil(ctx, srv, ln)
 }
 
 // parseRetryDelays parses a comma-separated list of webhook retry waits.

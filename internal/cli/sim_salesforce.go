@@ -46,18 +46,5 @@ func (c *base) runSalesforceSim(ctx context.Context, listen, token, seed string)
 	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(c.out, "salesforce simulator listening\n  instance_url: %s\n  access_token: %s\n  try: curl -H 'Authorization: Bearer %s' '%s/services/data/v62.0/query?q=SELECT+Id,Name+FROM+Account+LIMIT+5'\n",
 		instance, token, token, instance)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(shutdownCtx); err != nil {
-			return err
-		}
-		<-errc
-		return nil
-	}
+	return serveUntil(ctx, srv, ln)
 }

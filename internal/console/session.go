@@ -38,11 +38,6 @@ type session struct {
 
 type ctxKey struct{}
 
-func sessionFrom(ctx context.Context) session {
-	s, _ := ctx.Value(ctxKey{}).(session)
-	return s
-}
-
 func sessionKey(id string) string {
 	sum := sha256.Sum256([]byte(id))
 	return "console_session:" + hex.EncodeToString(sum[:])

@@ -161,20 +161,21 @@ func (db *DB) applyMigrations(ctx context.Context, tx *Tx, migrations []Migratio
 		return fmt.Errorf("create migrations table: %w", err)
 	}
 	applied := map[int]bool{}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT version FROM tandem_migrations`)
-	if err != nil {
-		return fmt.Errorf("read applied migrations: %w", err)
-	}
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return fmt.Errorf("read applied migrations: %w", err)
+	if err := func() error {
+		rows, err := tx.tx.QueryContext(ctx, `SELECT version FROM tandem_migrations`)
+		if err != nil {
+			return err
 		}
-		applied[v] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var v int
+			if err := rows.Scan(&v); err != nil {
+				return err
+			}
+			applied[v] = true
+		}
+		return rows.Err()
+	}(); err != nil {
 		return fmt.Errorf("read applied migrations: %w", err)
 	}
 	for _, m := range migrations {

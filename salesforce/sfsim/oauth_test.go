@@ -65,7 +65,7 @@ func TestOAuthClientCredentialsPasswordRefresh(t *testing.T) {
 	_, m = postForm(t, b, "/services/oauth2/token", url.Values{"grant_type": {"client_credentials"}, "client_id": {"cid"}, "client_secret": {"bad"}})
 	require.Equal(t, "invalid_client", m["error"])
 
-	status, m = postForm(t, b, "/services/oauth2/token", url.Values{"grant_type": {"password"}, "client_id": {"cid"}, "client_secret": {"secret"},
+	status, _ = postForm(t, b, "/services/oauth2/token", url.Values{"grant_type": {"password"}, "client_id": {"cid"}, "client_secret": {"secret"},
 		"username": {"int@example.com"}, "password": {"pw"}})
 	require.Equal(t, 200, status)
 	_, m = postForm(t, b, "/services/oauth2/token", url.Values{"grant_type": {"password"}, "client_id": {"cid"}, "client_secret": {"secret"},

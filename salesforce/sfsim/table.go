@@ -15,8 +15,6 @@ type record struct {
 	callOptions string
 }
 
-func (r *record) get(f *field) any { return r.vals[f.idx] }
-
 // table holds an object's rows in insertion (and so id) order, with hash
 // indexes on the fields equality lookups use.
 type table struct {
@@ -121,17 +119,4 @@ func (t *table) unindex(fi int, r *record) {
 	} else {
 		m[k] = list
 	}
-}
-
-// set writes one value, keeping indexes current.
-func (t *table) set(r *record, f *field, v any) {
-	if m, ok := t.idx[f.idx]; ok {
-		t.unindex(f.idx, r)
-		r.vals[f.idx] = v
-		if k, ok := indexKey(f, v); ok {
-			m[k] = append(m[k], r)
-		}
-		return
-	}
-	r.vals[f.idx] = v
 }
