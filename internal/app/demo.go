@@ -73,6 +73,9 @@ type Demo struct {
 	// Restored reports that the simulators were restored from snapshots in
 	// the data directory rather than seeded.
 	Restored bool
+	// InboxConversations are the conversations DemoOptions.Inbox seeded,
+	// by the person's email ("visitor" for the one without).
+	InboxConversations map[string]string
 
 	servers  []*http.Server
 	log      *slog.Logger
@@ -147,7 +150,7 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	case o.Seed:
 		err = seedDemo(d.Intercom, d.Salesforce)
 		if err == nil && o.Inbox {
-			err = seedDemoInbox(d.Intercom, d.Salesforce)
+			d.InboxConversations, err = seedDemoInbox(d.Intercom, d.Salesforce)
 		}
 	default:
 		err = defineDemoAttributes(d.Intercom)

@@ -25,12 +25,15 @@ var demoInboxPeople = []struct{ email, message string }{
 // seedDemoInbox adds the simulators' Northwind fixtures and the demo's
 // conversations. It runs after the demo data set is seeded and before
 // webhooks are subscribed, so no automatic Case is made for them.
-func seedDemoInbox(ic *intercomsim.Server, sf *sfsim.Server) error {
+// It returns the conversation ids by the person's email ("visitor" for the
+// visitor without one).
+func seedDemoInbox(ic *intercomsim.Server, sf *sfsim.Server) (map[string]string, error) {
 	sf.SeedFixtures()
 	fx := ic.SeedFixtures()
+	convs := map[string]string{sfsim.SeedSingleOpportunityEmail: fx.NoraConversationID, sfsim.SeedTwoOpportunitiesEmail: fx.TheoConversationID}
 	admins := ic.Admins()
 	if len(admins) < 2 {
-		return fmt.Errorf("the demo inbox needs two Intercom admins, the workspace has %d", len(admins))
+		return nil, fmt.Errorf("the demo inbox needs two Intercom admins, the workspace has %d", len(admins))
 	}
 	admin, _ := admins[1]["id"].(string)
 	_ = ic.ReplyAsAdmin(fx.TheoConversationID, admin, "Happy to help, Theo: SSO is part of the add-on we discussed. Let me check the pricing.", false)
@@ -45,16 +48,18 @@ func seedDemoInbox(ic *intercomsim.Server, sf *sfsim.Server) error {
 	for _, p := range demoInboxPeople {
 		id, ok := byEmail[p.email]
 		if !ok {
-			return fmt.Errorf("the demo inbox names %s, who is not in the demo data set", p.email)
+			return nil, fmt.Errorf("the demo inbox names %s, who is not in the demo data set", p.email)
 		}
-		if _, err := ic.CreateConversation(id, p.message); err != nil {
-			return err
+		conv, err := ic.CreateConversation(id, p.message)
+		if err != nil {
+			return nil, err
 		}
+		convs[p.email] = conv
 	}
 	visitor, err := ic.CreateContact(intercomsim.ContactSeed{Role: "lead", Name: "Website visitor"})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = ic.CreateConversation(visitor, "Is there a free trial?")
-	return err
+	convs["visitor"], err = ic.CreateConversation(visitor, "Is there a free trial?")
+	return convs, err
 }

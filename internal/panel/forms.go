@@ -3,6 +3,8 @@ package panel
 import (
 	"context"
 	"fmt"
+	"html"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -50,7 +52,9 @@ func (s *Service) caseFields(ctx context.Context) ([]formField, *salesforce.Desc
 				return
 			}
 		}
-		ff := formField{name: f.Name, label: f.Label, required: f.RequiredOnCreate(), kind: "input"}
+		// Subject is required here even where Salesforce lets it be empty: a
+		// Case without one cannot be told apart in the cases list.
+		ff := formField{name: f.Name, label: f.Label, required: f.RequiredOnCreate() || f.Name == "Subject", kind: "input"}
 		switch f.Type {
 		case "textarea":
 			ff.kind = "textarea"
@@ -144,7 +148,15 @@ func (s *Service) caseForm(ctx context.Context, r *Request, p person, st state, 
 	}
 	subject := ""
 	if r.Conversation != nil {
-		subject = convo.Subject(r.Conversation, 255)
+		// Canvas Kit requests carry message bodies as HTML.
+		conv := *r.Conversation
+		if conv.Source != nil {
+			src := *conv.Source
+			src.Body, src.Subject = plainText(src.Body), plainText(src.Subject)
+			conv.Source = &src
+		}
+		conv.Parts = nil
+		subject = convo.Subject(&conv, 255)
 	}
 	missing := values != nil
 	for _, f := range fields {
@@ -187,7 +199,7 @@ func (s *Service) caseForm(ctx context.Context, r *Request, p person, st state, 
 		}
 	}
 	comps = append(comps,
-		intercom.TextComponent("required_note", "* required by Salesforce", "muted"),
+		intercom.TextComponent("required_note", "* required", "muted"),
 		intercom.ButtonComponent("case_submit", "Create Case", "primary", intercom.SubmitAction()),
 		intercom.ButtonComponent("back", "Cancel", "secondary", intercom.SubmitAction()))
 	return respond(st, comps)
@@ -223,7 +235,7 @@ func (s *Service) submitCase(ctx context.Context, r *Request, p person, st state
 		out[f.name] = v
 	}
 	if len(missing) > 0 {
-		return s.caseForm(ctx, r, p, st, values, "Salesforce requires "+strings.Join(missing, ", ")+".")
+		return s.caseForm(ctx, r, p, st, values, "Fill in the required fields: "+strings.Join(missing, ", ")+".")
 	}
 	if rts, _ := s.recordTypes(d); len(rts) > 0 {
 		if v, _ := values["record_type"].(string); v != "" {
@@ -427,6 +439,14 @@ func (s *Service) logPart(ctx context.Context, r *Request, p person, st state, p
 		return s.logView(ctx, r, p, st, "Not logged. "+plain(err))
 	}
 	return s.home(ctx, p, state{Opportunity: st.Opportunity}, "", notice{text: "Logged to Salesforce as a completed Task.", linkLabel: "Open Task", url: res.URL})
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+// plainText turns a message body's HTML into text.
+func plainText(s string) string {
+	s = strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "</p>", "\n").Replace(s)
+	return strings.TrimSpace(html.UnescapeString(tags.ReplaceAllString(s, "")))
 }
 
 // conversationID is the conversation the request is about.
