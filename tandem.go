@@ -138,6 +138,60 @@ type AuditEntry struct {
 	At             time.Time
 }
 
+// Operation names what tandem was doing when a sync error happened. The
+// values are stored and shown as they are; keep them stable.
+type Operation string
+
+const (
+	// OpUpdateSalesforce writes mapped fields to a linked Salesforce record.
+	OpUpdateSalesforce Operation = "update_salesforce"
+	// OpUpdateIntercom writes mapped attributes to a linked Intercom record.
+	OpUpdateIntercom Operation = "update_intercom"
+	// OpCreateLead sends an Intercom contact to Salesforce as a new Lead.
+	OpCreateLead Operation = "create_lead"
+	// OpSyncFromIntercom is the whole sync of one changed Intercom record
+	// (recorded when its job used up its attempts).
+	OpSyncFromIntercom Operation = "sync_from_intercom"
+	// OpSyncFromSalesforce is the whole sync of one polled Salesforce record.
+	OpSyncFromSalesforce Operation = "sync_from_salesforce"
+	// OpValueToSalesforce is a value that cannot be made fit for its
+	// Salesforce field (too long, not in a restricted picklist, wrong type).
+	// It is resolved per field, by a later write of that field.
+	OpValueToSalesforce Operation = "convert_salesforce"
+	// OpValueToIntercom is OpValueToSalesforce for an Intercom attribute.
+	OpValueToIntercom Operation = "convert_intercom"
+)
+
+// ValueOp returns the operation under which a value that cannot be written
+// by op (OpUpdateSalesforce or OpUpdateIntercom) is recorded.
+func (op Operation) ValueOp() Operation {
+	if op == OpUpdateIntercom {
+		return OpValueToIntercom
+	}
+	return OpValueToSalesforce
+}
+
+// System names a party to a sync: one of the two vendors, or tandem itself
+// for failures that are neither vendor's answer.
+type System string
+
+const (
+	SystemSalesforce System = "salesforce"
+	SystemIntercom   System = "intercom"
+	SystemTandem     System = "tandem"
+)
+
+// Name is the system's name as shown to people.
+func (s System) Name() string {
+	switch s {
+	case SystemIntercom:
+		return "Intercom"
+	case SystemTandem:
+		return "tandem"
+	}
+	return "Salesforce"
+}
+
 // SyncError is a failure that outlived its retries. Errors with the same
 // installation, object, record ids, field and code are one entry with a
 // count.
@@ -145,11 +199,11 @@ type SyncError struct {
 	ID             int64
 	InstallationID string
 	Object         Object
-	Operation      string // "update_salesforce", "update_intercom", "create_lead", …
+	Operation      Operation
 	IntercomID     string
 	SalesforceID   string
 	Field          string
-	System         string // "salesforce" or "intercom"
+	System         System // whose answer the failure was
 	Code           string // the vendor's error code, e.g. REQUIRED_FIELD_MISSING
 	Message        string // the vendor's message
 	Reason         string // plain-language reason for a human

@@ -26,6 +26,7 @@ import (
 	"github.com/tandemhq/tandem/internal/panel"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 	"github.com/tandemhq/tandem/internal/usecase"
 	"github.com/tandemhq/tandem/internal/web"
 	"github.com/tandemhq/tandem/salesforce"
@@ -49,6 +50,9 @@ type Options struct {
 	// NoPeriodic leaves out the periodic jobs (polls, reconciliation), for
 	// tests that drive the engine themselves.
 	NoPeriodic bool
+	// OnTask is called after each Salesforce Task written (the demo prints
+	// a line per Task through it).
+	OnTask func(tasks.Event)
 }
 
 // App is one running tandem installation.
@@ -60,6 +64,7 @@ type App struct {
 	Salesforce *salesforce.Client
 	Syncer     *syncer.Syncer
 	Cases      *cases.Service // nil when Cases are off
+	Tasks      *tasks.Service // nil when Tasks are turned off
 	River      *river.Client[*sql.Tx]
 	UseCases   *usecase.Service
 	Panel      *panel.Service // the inbox app
@@ -76,7 +81,10 @@ type App struct {
 
 // New opens the store (migrating it), connects the clients, validates the
 // mappings against both systems and builds the engine, the job queue and
-// the HTTP handler. Nothing runs until Start.
+// the HTTP handler. One goroutine starts here, before the clients exist:
+// the one that shares the API budget's count with the database, so that
+// every Salesforce call counts, whatever the command. No job runs and
+// nothing listens until Start; Close stops the goroutine.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
 	a := &App{Config: cfg, Log: log, Metrics: newMetrics(),
 		Budget: budget.New(cfg.Budget.DailySalesforceCalls, cfg.Budget.BulkShare, cfg.Budget.EventShare, opts.Now)}
@@ -100,8 +108,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
 	}
+	// One client serves the engine and every other caller, so that its
+	// pacer sees the whole workspace's rate-limit window. Writes are spread
+	// over the window (the bulk sync's Intercom writers rely on it), and a
+	// failed call is retried twice (the client's default): the job queue
+	// retries on top, so the client keeps its own retries few.
 	a.Intercom = intercom.NewClient(cfg.Intercom.Token.Reveal(),
 		intercom.WithBaseURL(cfg.Intercom.URL), intercom.WithVersion(cfg.Intercom.Version), intercom.WithHTTPClient(hc),
+		intercom.WithPacing(intercom.PaceWrites),
 		intercom.WithResponseHook(func(r *intercom.Response) {
 			a.Metrics.observeCall("intercom", r.Request.Method, r.StatusCode)
 		}))
@@ -128,6 +142,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		PollOverlap:           cfg.Sync.PollOverlap,
 		Placeholder:           cfg.Sync.Placeholder,
 		Budget:                a.Budget,
+		ProcessID:             processID(),
+		ProcessGone:           processGone,
 		Ownership: syncer.Ownership{Enabled: cfg.Ownership.Enabled, Direction: cfg.Ownership.Direction,
 			Fallback: cfg.Ownership.Fallback, OnFirstLink: cfg.Ownership.OnFirstLink},
 	}, a.Store, a.Intercom, a.Salesforce, log, opts.Now, syncer.Hooks{
@@ -138,7 +154,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			}
 		},
 		OnSyncError: func(e tandem.SyncError) {
-			a.Metrics.SyncErrors.WithLabelValues(e.System, e.Code).Inc()
+			a.Metrics.SyncErrors.WithLabelValues(string(e.System), e.Code).Inc()
 			if hooks.OnSyncError != nil {
 				hooks.OnSyncError(e)
 			}
@@ -164,6 +180,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			return nil, err
 		}
 	}
+	if cfg.Tasks.Enabled {
+		a.Tasks = tasks.New(tasks.Config{Installation: tandem.DefaultInstallation, Automatic: cfg.Tasks.OnStarted,
+			Type: cfg.Tasks.Type, ExternalIDField: cfg.Tasks.ExternalIDField}, a.Store, a.Intercom, a.Salesforce, a.Syncer,
+			log, opts.Now, tasks.Hooks{
+				OnTask: opts.OnTask,
+				OnSyncError: func(e tandem.SyncError) {
+					a.Metrics.SyncErrors.WithLabelValues(string(e.System), e.Code).Inc()
+					if hooks.OnSyncError != nil {
+						hooks.OnSyncError(e)
+					}
+				},
+			})
+	}
 
 	rcfg := riverConfig(a.Store.Dialect(), log)
 	rcfg.RetryPolicy = jobs.RetryPolicy{}
@@ -174,7 +203,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	rcfg.RescueStuckJobsAfter = 15 * time.Minute
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers})
+		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks})
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
 		if !opts.NoPeriodic {
@@ -188,7 +217,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River,
+	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River, Tasks: a.Tasks,
 		Syncer: a.Syncer, Cases: a.Cases, Now: opts.Now})
 	a.Panel = panel.New(panel.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Intercom: a.Intercom,
 		Salesforce: a.Salesforce, UseCases: a.UseCases, Mappings: cfg.Mappings, Now: opts.Now, Log: log})
@@ -206,6 +235,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Budget:            a.Budget,
 		Log:               log,
 		Now:               opts.Now,
+
+		Tasks:        a.Tasks,
+		TaskTriggers: jobs.TaskTriggers{Enabled: cfg.Tasks.Enabled, Automatic: cfg.Tasks.OnStarted},
+	}
+	if cfg.Tasks.TagEnabled() {
+		a.Web.TaskTriggers.Tag = cfg.Tasks.Tag
 	}
 	if a.Cases != nil {
 		a.Web.ConversationJobs = triggers.Jobs
@@ -233,7 +268,7 @@ func newCases(ctx context.Context, cfg config.Config, a *App, log *slog.Logger, 
 	if err != nil {
 		return nil, fmt.Errorf("invalid cases configuration:\n%w", err)
 	}
-	svc.OnError = func(e tandem.SyncError) { a.Metrics.SyncErrors.WithLabelValues(e.System, e.Code).Inc() }
+	svc.OnError = func(e tandem.SyncError) { a.Metrics.SyncErrors.WithLabelValues(string(e.System), e.Code).Inc() }
 	svc.OnCase = opts.OnCase
 	return svc, nil
 }

@@ -185,6 +185,10 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 		// The demo's Intercom owners are the teammates who own the records in
 		// Salesforce: owners follow Intercom from the first link on.
 		Ownership: config.Ownership{Enabled: o.Ownership, OnFirstLink: tandem.Overwrite},
+		// Conversations become Tasks on the person's Contact or Lead; the
+		// simulated org has the Task external id field.
+		ActionsToken: DemoToken,
+		Tasks:        config.Tasks{Enabled: true, OnStarted: true, ExternalIDField: "Intercom_Conversation_Id__c"},
 	}.WithDefaults()
 	cfg.ActionsToken = DemoToken
 	if o.Cases {

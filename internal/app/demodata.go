@@ -211,6 +211,7 @@ func SeedDemoSalesforce(sf *sfsim.Server) error {
 			return fmt.Errorf("account %s: %w", name, err)
 		}
 	}
+	contactIDs := map[string]contactRef{}
 	for _, p := range demoPeople() {
 		if p.salesforce == nil {
 			continue
@@ -219,8 +220,52 @@ func SeedDemoSalesforce(sf *sfsim.Server) error {
 		if cid, ok := rec["AccountId"].(string); ok {
 			rec["AccountId"] = accountIDs[cid]
 		}
-		if _, err := sf.Insert(p.sobject, rec); err != nil {
+		id, err := sf.Insert(p.sobject, rec)
+		if err != nil {
 			return fmt.Errorf("%s %s: %w", p.sobject, rec["Email"], err)
+		}
+		if p.sobject == "Contact" {
+			contactIDs[strings.ToLower(fmt.Sprint(rec["Email"]))] = contactRef{id: id, account: fmt.Sprint(rec["AccountId"])}
+		}
+	}
+	return seedDemoOpportunities(sf, contactIDs)
+}
+
+// contactRef is a seeded Contact and its Account.
+type contactRef struct{ id, account string }
+
+// demoOpportunities give the first demo Contact exactly one open
+// Opportunity role and the second two, so a Task's relation to "the one
+// open Opportunity" can be seen both ways; a closed one shows it is left
+// out.
+var demoOpportunities = []struct {
+	email, name, stage string
+	amount             float64
+}{
+	{"ada.lovelace@acme-analytics.com", "Acme Analytics — platform renewal", "Negotiation/Review", 48000},
+	{"ada.lovelace@acme-analytics.com", "Acme Analytics — pilot (won)", "Closed Won", 6000},
+	{"grace.hopper@birchlogistics.io", "Birch Logistics — fleet tracking", "Proposal/Price Quote", 36000},
+	{"grace.hopper@birchlogistics.io", "Birch Logistics — EU expansion", "Qualification", 22000},
+}
+
+func seedDemoOpportunities(sf *sfsim.Server, contacts map[string]contactRef) error {
+	for i, o := range demoOpportunities {
+		c, ok := contacts[o.email]
+		if !ok {
+			return fmt.Errorf("demo opportunity %q: no Contact %s", o.name, o.email)
+		}
+		opp := map[string]any{"Name": o.name, "StageName": o.stage, "Amount": o.amount,
+			"CloseDate": fmt.Sprintf("2027-0%d-15", 1+i%6)}
+		if c.account != "" {
+			opp["AccountId"] = c.account
+		}
+		oppID, err := sf.Insert("Opportunity", opp)
+		if err != nil {
+			return fmt.Errorf("opportunity %q: %w", o.name, err)
+		}
+		if _, err := sf.Insert("OpportunityContactRole", map[string]any{"OpportunityId": oppID, "ContactId": c.id,
+			"Role": "Decision Maker", "IsPrimary": true}); err != nil {
+			return fmt.Errorf("contact role on %q: %w", o.name, err)
 		}
 	}
 	return nil

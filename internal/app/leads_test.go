@@ -165,7 +165,7 @@ func TestCreateLead(t *testing.T) {
 			require.NoError(t, err)
 			require.NotEmpty(t, errs)
 			require.Equal(t, "FIELD_CUSTOM_VALIDATION_EXCEPTION", errs[0].Code)
-			require.Equal(t, "create_lead", errs[0].Operation)
+			require.Equal(t, tandem.OpCreateLead, errs[0].Operation)
 
 			// The quote in the email went through SOQL safely: once the rule is
 			// satisfied the Lead is created and the sync error resolves itself.

@@ -267,8 +267,17 @@ func TestPanelLogAndErrors(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, len(list.Items), 3, "the message, the reply and the note")
 	require.Contains(t, list.Items[0].Title, "Note")
+	partID := strings.TrimPrefix(list.Items[0].ID, "log-")
 	c = e.submit(theo, c, list.Items[0].ID, nil)
-	require.Contains(t, text(c), "Not logged.", "no Task is claimed that was not made")
+	require.Contains(t, text(c), "Logged to Salesforce as a completed Task.")
+	var task map[string]any
+	for _, k := range e.Salesforce.All("Task") {
+		if k["Intercom_Conversation_Id__c"] == theo+"#"+partID {
+			task = k
+		}
+	}
+	require.NotNil(t, task, "the Task is in Salesforce")
+	require.Contains(t, find(t, c, "notice_open").Action.URL, "/lightning/r/Task/"+task["Id"].(string)+"/view")
 
 	// Salesforce down: plain words and a retry, never an empty panel.
 	nora := e.InboxConversations[sfsim.SeedSingleOpportunityEmail]

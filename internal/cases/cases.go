@@ -23,6 +23,7 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
 	"github.com/tandemhq/tandem/internal/convo"
+	"github.com/tandemhq/tandem/internal/keylock"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/salesforce"
@@ -43,8 +44,8 @@ const (
 
 // Operations recorded on sync errors.
 const (
-	OpCreate = "create_case"
-	OpUpdate = "update_case"
+	OpCreate tandem.Operation = "create_case"
+	OpUpdate tandem.Operation = "update_case"
 )
 
 // Owners of a new Case.
@@ -112,7 +113,7 @@ type Service struct {
 	// Case it may have made before creating one (default two minutes).
 	IntentTimeout time.Duration
 
-	convs keyed // one Sync per conversation at a time in this process
+	convs keylock.Map // one Sync per conversation at a time in this process
 
 	mu           sync.Mutex
 	fields       map[string]mapping.SFField // Case fields by name, from Check
@@ -242,7 +243,7 @@ func resolveRecordType(d *salesforce.DescribeSObject, want string) (string, erro
 
 // Sync creates the conversation's Case, or refreshes it when it exists.
 func (s *Service) Sync(ctx context.Context, conversationID string, t Trigger) (Result, error) {
-	defer s.convs.lock(conversationID)()
+	defer s.convs.Lock(conversationID)()
 	res := Result{ConversationID: conversationID, Trigger: t}
 	conv, _, err := s.ic.Conversations.Get(ctx, conversationID, &intercom.GetConversationOptions{DisplayAs: "plaintext"})
 	if errors.Is(err, intercom.ErrNotFound) {
@@ -268,7 +269,7 @@ func (s *Service) Sync(ctx context.Context, conversationID string, t Trigger) (R
 // attributes, owner). A conversation has one Case: when it has one
 // already, that Case is returned (Created false) and nothing is written.
 func (s *Service) CreateFromForm(ctx context.Context, conversationID string, form map[string]any) (Result, error) {
-	defer s.convs.lock(conversationID)()
+	defer s.convs.Lock(conversationID)()
 	res := Result{ConversationID: conversationID, Trigger: TriggerAction}
 	conv, _, err := s.ic.Conversations.Get(ctx, conversationID, &intercom.GetConversationOptions{DisplayAs: "plaintext"})
 	if errors.Is(err, intercom.ErrNotFound) {
@@ -669,7 +670,7 @@ func (s *Service) teammateUser(ctx context.Context, conv *intercom.Conversation)
 // fail decides what a failed Salesforce call becomes: transient errors go
 // back to the job queue; anything else is a sync error in the cases
 // category, with a reason that says what would fix it.
-func (s *Service) fail(ctx context.Context, conversationID, salesforceID, op string, err error) error {
+func (s *Service) fail(ctx context.Context, conversationID, salesforceID string, op tandem.Operation, err error) error {
 	if transient(err) {
 		return err
 	}
@@ -752,39 +753,4 @@ func (s *Service) ClosedSince(ctx context.Context, t time.Time) ([]string, error
 		ids = append(ids, c.ID)
 	}
 	return ids, nil
-}
-
-// keyed serialises work per key inside this process, so that two triggers
-// of one conversation refresh its Case in the order they read it.
-type keyed struct {
-	mu    sync.Mutex
-	locks map[string]*keyedLock
-}
-
-type keyedLock struct {
-	mu   sync.Mutex
-	refs int
-}
-
-func (k *keyed) lock(key string) func() {
-	k.mu.Lock()
-	if k.locks == nil {
-		k.locks = map[string]*keyedLock{}
-	}
-	l := k.locks[key]
-	if l == nil {
-		l = &keyedLock{}
-		k.locks[key] = l
-	}
-	l.refs++
-	k.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		k.mu.Lock()
-		if l.refs--; l.refs == 0 {
-			delete(k.locks, key)
-		}
-		k.mu.Unlock()
-	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/cases"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 )
 
 func newDemoCmd(c *base) *cobra.Command {
@@ -58,7 +59,7 @@ func newDemoCmd(c *base) *cobra.Command {
 			Listen: *listen, IntercomListen: *icListen, SalesforceListen: *sfListen,
 			DataDir: dir, PollInterval: *poll, Seed: true, Inbox: true, Ownership: true, Cases: true, Log: log,
 			Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError, OnVerdict: p.unwritten},
-				OnCase: p.caseLine},
+				OnCase: p.caseLine, OnTask: p.task},
 		})
 		if err != nil {
 			return err
@@ -124,4 +125,21 @@ func (p *printer) caseLine(r cases.Result) {
 
 func (p *printer) syncError(e tandem.SyncError) {
 	p.line("sync error  %s %s/%s: %s", e.Object, e.IntercomID, e.SalesforceID, e.Reason)
+}
+
+func (p *printer) task(e tasks.Event) {
+	about := ""
+	if e.WhatID != "" {
+		about = " re Opportunity " + e.WhatID
+	}
+	status := e.Status
+	if status == "" {
+		status = "open"
+	}
+	owner := ""
+	if e.OwnerNote != "" {
+		owner = "; integration user: " + e.OwnerNote
+	}
+	p.line("Task %-7s Salesforce Task %s on %s %s%s  %q [%s]  (Intercom conversation %s, %s%s)", e.Action, e.TaskID,
+		e.WhoObject, e.WhoID, about, e.Subject, status, e.IntercomID(), e.Trigger, owner)
 }

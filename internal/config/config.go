@@ -31,6 +31,7 @@ type Config struct {
 	Ownership  Ownership  `yaml:"ownership" json:"ownership"`
 	Budget     Budget     `yaml:"budget" json:"budget"`
 	Cases      Cases      `yaml:"cases" json:"cases"`
+	Tasks      Tasks      `yaml:"tasks" json:"tasks"`
 
 	// Mappings are the attribute mappings. Absent (nil) means
 	// mapping.Defaults(); an explicit empty list means no mappings.
@@ -209,6 +210,7 @@ func (c Config) WithDefaults() Config {
 		c.Cases.Priority = map[string]string{"urgent": "High", "high": "High", "priority": "High", "medium": "Medium",
 			"low": "Low", "none": "Medium", "not_priority": "Medium"}
 	}
+	c.Tasks = c.Tasks.withDefaults()
 	if c.Budget.BulkShare == 0 {
 		c.Budget.BulkShare = DefaultBulkShare
 	}

@@ -92,6 +92,7 @@ func (c Config) Validate() error {
 			}
 		}
 	}
+	c.Tasks.validate(add)
 	if !c.Ownership.OnFirstLink.Valid() {
 		add("ownership.on_first_link", "must be fill_blanks or overwrite, not %q", c.Ownership.OnFirstLink)
 	}

@@ -12,6 +12,7 @@
 //	tandem.reconcile         search Intercom for changes whose webhook never arrived (periodic, leader only)
 //	tandem.case              create or refresh the Salesforce Case of a conversation
 //	tandem.case_backstop     search for conversations closed without a notification (periodic, leader only)
+//	tandem.task              create or update the Salesforce Tasks of a conversation event (see tasks.go)
 package jobs
 
 import (
@@ -30,6 +31,7 @@ import (
 	"github.com/tandemhq/tandem/internal/cases"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 	"github.com/tandemhq/tandem/salesforce"
 )
 
@@ -78,6 +80,7 @@ type Deps struct {
 	// Cases is nil when Cases are off.
 	Cases        *cases.Service
 	CaseTriggers CaseTriggers
+	Tasks        *tasks.Service // nil when Tasks are turned off
 }
 
 // Register adds every worker to workers.
@@ -92,6 +95,7 @@ func Register(workers *river.Workers, d Deps) {
 		river.AddWorker(workers, &caseWorker{deps: d})
 		river.AddWorker(workers, &caseBackstopWorker{deps: d})
 	}
+	river.AddWorker(workers, &taskWorker{deps: d})
 }
 
 // CasePeriodic is the periodic search for conversations closed without a
@@ -143,11 +147,11 @@ func (w *intercomChangeWorker) Work(ctx context.Context, job *river.Job[Intercom
 	}
 	if err == nil {
 		// An earlier attempt that gave up is settled now.
-		err = w.deps.Syncer.ResolveRecord(ctx, a.Object, a.IntercomID, "", "sync_from_intercom")
+		err = w.deps.Syncer.ResolveRecord(ctx, a.Object, a.IntercomID, "", tandem.OpSyncFromIntercom)
 	}
 	return Outcome(err, job.Attempt, job.MaxAttempts, func() {
 		l := tandem.Link{Object: a.Object, IntercomID: a.IntercomID}
-		_, _ = w.deps.Syncer.RecordFailure(context.WithoutCancel(ctx), l, "sync_from_intercom", syncer.SystemOf(err), "", a, err)
+		_, _ = w.deps.Syncer.RecordFailure(context.WithoutCancel(ctx), l, tandem.OpSyncFromIntercom, syncer.SystemOf(err), "", a, err)
 	})
 }
 
@@ -169,16 +173,35 @@ func (w *pollWorker) Work(ctx context.Context, job *river.Job[PollArgs]) error {
 // watermark advances every 200 records) and the next one goes on.
 func (w *pollWorker) Timeout(*river.Job[PollArgs]) time.Duration { return 10 * time.Minute }
 
-// Outcome maps an engine error to a River outcome: nil succeeds; a
-// permanent error (already recorded as a sync error) cancels the job; a rate
-// or request limit snoozes it without using an attempt; anything else is
-// retried with River's backoff, and on the last attempt recorded by final.
+// Outcome maps an engine error to a River outcome; every worker's error
+// goes through it. nil succeeds. A permanent error (already recorded as a
+// sync error) cancels the job, and so does an error meant for a person (a
+// *tandem.Error other than EUNAVAILABLE and EINTERNAL: Create Lead's
+// answers, a bulk sync that no longer exists), which a retry would not
+// change. Work that someone else is doing right now (ECONFLICT: another
+// runner holds the bulk sync, another Create Lead for the contact runs)
+// and rate or request limits snooze the job without using an attempt.
+// Anything else is retried with River's backoff, and on the last attempt
+// recorded by final.
 func Outcome(err error, attempt, maxAttempts int, final func()) error {
 	if err == nil {
 		return nil
 	}
 	if syncer.IsPermanent(err) {
 		return river.JobCancel(err)
+	}
+	if errors.Is(err, syncer.ErrBulkBusy) {
+		return river.JobSnooze(time.Minute) // look again when the holder may be done
+	}
+	var te *tandem.Error
+	if errors.As(err, &te) {
+		switch te.Code {
+		case tandem.ECONFLICT:
+			return river.JobSnooze(10 * time.Second)
+		case tandem.EUNAVAILABLE, tandem.EINTERNAL:
+		default:
+			return river.JobCancel(err)
+		}
 	}
 	var rl *intercom.RateLimitError
 	if errors.As(err, &rl) {
@@ -234,13 +257,7 @@ type createLeadWorker struct {
 
 func (w *createLeadWorker) Work(ctx context.Context, job *river.Job[CreateLeadArgs]) error {
 	_, err := w.deps.Syncer.CreateLead(ctx, job.Args.IntercomID, nil)
-	if tandem.ErrorCode(err) == tandem.ECONFLICT {
-		return river.JobSnooze(10 * time.Second) // another Create Lead for this contact is running
-	}
-	if code := tandem.ErrorCode(err); code != "" && code != tandem.EUNAVAILABLE && code != tandem.EINTERNAL {
-		return river.JobCancel(err) // recorded as a sync error, or nothing to create
-	}
-	return err
+	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
 }
 
 // RetryArgs returns the job that retries the operation of a sync error.
@@ -248,9 +265,11 @@ func RetryArgs(e tandem.SyncError) (river.JobArgs, error) {
 	switch {
 	case e.Object == tandem.ObjectCase && e.IntercomID != "":
 		return CaseArgs{ConversationID: e.IntercomID, Trigger: cases.TriggerRetry}, nil
-	case e.Operation == "create_lead" && e.IntercomID != "":
+	case e.Object == tandem.ObjectTask:
+		return taskRetryArgs(e)
+	case e.Operation == tandem.OpCreateLead && e.IntercomID != "":
 		return CreateLeadArgs{IntercomID: e.IntercomID}, nil
-	case e.Operation == "update_intercom" && e.SalesforceID != "":
+	case e.Operation == tandem.OpUpdateIntercom && e.SalesforceID != "":
 		return SalesforceChangeArgs{Object: e.Object, SalesforceID: e.SalesforceID}, nil
 	case e.IntercomID != "":
 		obj := tandem.ObjectContact
@@ -286,9 +305,6 @@ type bulkSyncWorker struct {
 
 func (w *bulkSyncWorker) Work(ctx context.Context, job *river.Job[BulkSyncArgs]) error {
 	_, err := w.deps.Syncer.RunBulk(ctx, job.Args.RunID, syncer.BulkOptions{})
-	if errors.Is(err, syncer.ErrBulkBusy) {
-		return river.JobSnooze(time.Minute) // someone else is running it; look again later
-	}
 	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
 }
 

@@ -34,6 +34,14 @@ func TestOutcome(t *testing.T) {
 	require.ErrorAs(t, Outcome(requestLimit, 1, 5, nil), &snooze)
 	require.Equal(t, 15*time.Minute, snooze.Duration)
 
+	require.ErrorAs(t, Outcome(fmt.Errorf("run: %w", syncer.ErrBulkBusy), 1, 5, nil), &snooze)
+	require.Equal(t, time.Minute, snooze.Duration, "a bulk sync held by another runner is looked at again later")
+	require.ErrorAs(t, Outcome(tandem.Errorf(tandem.ECONFLICT, "busy"), 1, 5, nil), &snooze)
+	require.Equal(t, 10*time.Second, snooze.Duration)
+	require.ErrorAs(t, Outcome(tandem.Errorf(tandem.EUNPROCESSABLE, "no email"), 1, 5, nil), &cancel, "an answer for a person is not retried")
+	unavailable := tandem.Errorf(tandem.EUNAVAILABLE, "try again")
+	require.ErrorIs(t, Outcome(unavailable, 1, 5, nil), unavailable)
+
 	recorded := 0
 	final := func() { recorded++ }
 	require.ErrorIs(t, Outcome(transient, 1, 5, final), transient, "a transient error is retried")

@@ -438,7 +438,11 @@ func (s *Service) logPart(ctx context.Context, r *Request, p person, st state, p
 	if err != nil {
 		return s.logView(ctx, r, p, st, "Not logged. "+plain(err))
 	}
-	return s.home(ctx, p, state{Opportunity: st.Opportunity}, "", notice{text: "Logged to Salesforce as a completed Task.", linkLabel: "Open Task", url: res.URL})
+	n := notice{text: "Logged to Salesforce as a completed Task."}
+	if base := s.instanceURL(ctx); base != "" && res.TaskID != "" {
+		n.linkLabel, n.url = "Open Task", recordURL(base, "Task", res.TaskID)
+	}
+	return s.home(ctx, p, state{Opportunity: st.Opportunity}, "", n)
 }
 
 var tags = regexp.MustCompile(`<[^>]*>`)

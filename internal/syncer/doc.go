@@ -9,6 +9,11 @@
 //     shadow values, and only what changed is written to Salesforce.
 //   - Salesforce → Intercom runs per object on a poll over SystemModstamp
 //     watermarks with an overlap window.
+//   - A bulk sync re-aligns every pair over the whole data set, resumably
+//     (bulk*.go, one file per part of the job).
+//
+// Event sync and bulk sync decide each field with the same planner
+// (decide, in plan.go).
 //
 // A shadow value is the last value tandem synced for a link and field. A
 // change whose value equals its shadow is either unchanged or an echo of

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
@@ -17,8 +16,8 @@ import (
 // failure describes what was being done when a remote call failed.
 type failure struct {
 	link    tandem.Link
-	op      string
-	system  string
+	op      tandem.Operation
+	system  tandem.System
 	fields  string
 	payload any
 }
@@ -69,7 +68,7 @@ func (s *Syncer) fail(ctx context.Context, f failure, err error) error {
 // RecordFailure stores a sync error for a failed operation on a link, with a
 // plain-language reason. The job layer also calls it when a transient error
 // has used up its retries.
-func (s *Syncer) RecordFailure(ctx context.Context, l tandem.Link, op, system, fields string, payload any, err error) (tandem.SyncError, error) {
+func (s *Syncer) RecordFailure(ctx context.Context, l tandem.Link, op tandem.Operation, system tandem.System, fields string, payload any, err error) (tandem.SyncError, error) {
 	code, msg := errorCode(err)
 	e := tandem.SyncError{
 		InstallationID: s.cfg.Installation,
@@ -92,7 +91,7 @@ func (s *Syncer) RecordFailure(ctx context.Context, l tandem.Link, op, system, f
 	if rerr != nil {
 		return e, rerr
 	}
-	s.log.Warn("sync error", "object", string(l.Object), "operation", op, "code", code, "reason", e.Reason,
+	s.log.Warn("sync error", "object", string(l.Object), "operation", string(op), "code", code, "reason", e.Reason,
 		"intercom_id", l.IntercomID, "salesforce_id", l.SalesforceID)
 	if s.hooks.OnSyncError != nil {
 		s.hooks.OnSyncError(saved)
@@ -100,19 +99,20 @@ func (s *Syncer) RecordFailure(ctx context.Context, l tandem.Link, op, system, f
 	return saved, nil
 }
 
-// recordConversion records a value that cannot be converted for its target
-// field (too long, not in a restricted picklist, wrong type).
-func (s *Syncer) recordConversion(ctx context.Context, l tandem.Link, m tandem.Mapping, op string, err error) {
-	system, field := "salesforce", m.Salesforce
+// recordValueError records a value that cannot be made fit for its target
+// field (too long, not in a restricted picklist, wrong type), under the
+// value operation of op: it is resolved per field, not by other fields'
+// writes.
+func (s *Syncer) recordValueError(ctx context.Context, l tandem.Link, m tandem.Mapping, op tandem.Operation, err error) {
+	system, field := tandem.SystemSalesforce, m.Salesforce
 	if m.Direction == tandem.ToIntercom {
-		system, field = "intercom", mustResolve(m)
+		system, field = tandem.SystemIntercom, icAttrName(m)
 	}
-	op = "convert_" + strings.TrimPrefix(op, "update_") // resolved per field, not by other fields' writes
 	e := tandem.SyncError{
-		InstallationID: s.cfg.Installation, Object: l.Object, Operation: op,
+		InstallationID: s.cfg.Installation, Object: l.Object, Operation: op.ValueOp(),
 		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: field, System: system,
 		Code: "VALUE_NOT_CONVERTIBLE", Message: err.Error(),
-		Reason: fmt.Sprintf("The value of %s cannot be written to %s %s: %v.", m.String(), systemName(system), field, err),
+		Reason: fmt.Sprintf("The value of %s cannot be written to %s %s: %v.", m.String(), system.Name(), field, err),
 	}
 	saved, rerr := s.store.RecordSyncError(ctx, e)
 	if rerr != nil {
@@ -126,14 +126,14 @@ func (s *Syncer) recordConversion(ctx context.Context, l tandem.Link, m tandem.M
 
 // resolve marks the record's open sync errors of op as resolved: a later
 // write succeeded.
-func (s *Syncer) resolve(ctx context.Context, l tandem.Link, op string) error {
+func (s *Syncer) resolve(ctx context.Context, l tandem.Link, op tandem.Operation) error {
 	return s.resolveField(ctx, l, op, "")
 }
 
 // resolveField is resolve limited to one field ("" for any).
-func (s *Syncer) resolveField(ctx context.Context, l tandem.Link, op, field string) error {
+func (s *Syncer) resolveField(ctx context.Context, l tandem.Link, op tandem.Operation, field string) error {
 	_, err := s.store.ResolveSyncErrors(ctx, store.ResolveParams{
-		Installation: s.cfg.Installation, Object: l.Object, Operation: op,
+		Installation: s.cfg.Installation, Object: l.Object, Operation: string(op),
 		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: field,
 	})
 	return err
@@ -142,7 +142,7 @@ func (s *Syncer) resolveField(ctx context.Context, l tandem.Link, op, field stri
 // ResolveRecord marks the open errors of op on a record resolved (the job
 // layer calls it when a retried sync finally succeeds). Empty ids match
 // any.
-func (s *Syncer) ResolveRecord(ctx context.Context, obj tandem.Object, intercomID, salesforceID, op string) error {
+func (s *Syncer) ResolveRecord(ctx context.Context, obj tandem.Object, intercomID, salesforceID string, op tandem.Operation) error {
 	return s.resolve(ctx, tandem.Link{Object: obj, IntercomID: intercomID, SalesforceID: salesforceID}, op)
 }
 
@@ -169,22 +169,15 @@ func isIntercomGone(err error) bool {
 	return errors.Is(err, intercom.ErrNotFound) || errors.Is(err, intercom.ErrMerged)
 }
 
-func systemName(system string) string {
-	if system == "intercom" {
-		return "Intercom"
-	}
-	return "Salesforce"
-}
-
 // SystemOf names the system whose answer err is.
-func SystemOf(err error) string {
+func SystemOf(err error) tandem.System {
 	var sfe *salesforce.ErrorResponse
 	if errors.As(err, &sfe) {
-		return "salesforce"
+		return tandem.SystemSalesforce
 	}
 	var ice *intercom.ErrorResponse
 	if errors.As(err, &ice) {
-		return "intercom"
+		return tandem.SystemIntercom
 	}
-	return "tandem"
+	return tandem.SystemTandem
 }

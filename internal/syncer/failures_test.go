@@ -56,9 +56,10 @@ func TestTransient(t *testing.T) {
 func TestReasonNamesRecordAndField(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		system, code string
-		obj          tandem.Object
-		want         []string
+		system tandem.System
+		code   string
+		obj    tandem.Object
+		want   []string
 	}{
 		{"salesforce", "REQUIRED_FIELD_MISSING", tandem.ObjectLead, []string{"requires a value", "(Company)", "Lead"}},
 		{"salesforce", "FIELD_CUSTOM_VALIDATION_EXCEPTION", tandem.ObjectContact, []string{"validation rule", "Contact", "(Company)"}},
@@ -85,7 +86,7 @@ func TestErrorCode(t *testing.T) {
 	code, msg = errorCode(errors.New("plain"))
 	require.Equal(t, "ERROR", code)
 	require.Equal(t, "plain", msg)
-	require.Equal(t, "salesforce", SystemOf(sfErr(400, "X")))
-	require.Equal(t, "intercom", SystemOf(icErr(400, "x")))
-	require.Equal(t, "tandem", SystemOf(errors.New("db")))
+	require.Equal(t, tandem.SystemSalesforce, SystemOf(sfErr(400, "X")))
+	require.Equal(t, tandem.SystemIntercom, SystemOf(icErr(400, "x")))
+	require.Equal(t, tandem.SystemTandem, SystemOf(errors.New("db")))
 }

@@ -23,7 +23,7 @@ func (s *Syncer) SyncIntercomCompany(ctx context.Context, id string, cause tande
 // syncFromIntercom syncs one Intercom contact (kind ObjectContact; its role
 // picks the pair) or company (kind ObjectAccount).
 func (s *Syncer) syncFromIntercom(ctx context.Context, kind tandem.Object, id string, cause tandem.Cause) error {
-	defer s.locks.lock("ic:" + id)()
+	defer s.locks.Lock("ic:" + id)()
 	icObj, err := s.icGet(ctx, kind, id)
 	if isIntercomGone(err) {
 		return s.IntercomDeleted(ctx, kind, id)
@@ -126,7 +126,7 @@ func (s *Syncer) checkIntercomKey(ctx context.Context, l tandem.Link, obj tandem
 // to Salesforce, in which case a key change is an edit, not a new identity.
 func (s *Syncer) keyIsSynced(obj tandem.Object) bool {
 	for _, m := range s.mappings(obj, tandem.ToSalesforce) {
-		if mustResolve(m) == s.icKeyField(obj) && m.Salesforce == s.sfKeyField(obj) {
+		if icAttrName(m) == s.icKeyField(obj) && m.Salesforce == s.sfKeyField(obj) {
 			return true
 		}
 	}

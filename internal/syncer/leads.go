@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"strings"
 	"time"
 
@@ -41,7 +40,7 @@ type LeadResult struct {
 // email, is returned (and linked) instead of creating a second Lead. Errors
 // are *tandem.Error values fit to show the user.
 func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[string]any) (LeadResult, error) {
-	defer s.locks.lock("ic:" + intercomID)()
+	defer s.locks.Lock("ic:" + intercomID)()
 	res := LeadResult{IntercomID: intercomID}
 	if ok, _ := s.Allow(budget.Action); !ok {
 		return res, tandem.Errorf(tandem.EUNAVAILABLE, "The Salesforce API budget for the last 24 hours is used up; try again later.")
@@ -124,7 +123,7 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 		if Transient(err) {
 			return res, remoteError("create the Lead", err)
 		}
-		e, rerr := s.RecordFailure(ctx, l, "create_lead", "salesforce", errorFields(err), fields, err)
+		e, rerr := s.RecordFailure(ctx, l, tandem.OpCreateLead, tandem.SystemSalesforce, errorFields(err), fields, err)
 		if rerr != nil {
 			return res, rerr
 		}
@@ -142,7 +141,7 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 	if err := s.store.SetShadows(ctx, l.ID, shadows); err != nil {
 		return res, err
 	}
-	if err := s.resolve(ctx, tandem.Link{Object: tandem.ObjectLead, IntercomID: intercomID}, "create_lead"); err != nil {
+	if err := s.resolve(ctx, tandem.Link{Object: tandem.ObjectLead, IntercomID: intercomID}, tandem.OpCreateLead); err != nil {
 		return res, err
 	}
 	res.SalesforceID, res.Object, res.URL, res.Created, res.Fields = id, "Lead", s.recordURL(ctx, "Lead", id), true, fields
@@ -152,22 +151,8 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 // createLead creates the Lead. Sforce-Auto-Assign is always explicit: TRUE
 // only when the org's assignment rule is to choose the owner.
 func (s *Syncer) createLead(ctx context.Context, fields map[string]any, autoAssign bool) (string, error) {
-	req, err := s.sf.NewRequest(http.MethodPost, "sobjects/Lead", fields)
-	if err != nil {
-		return "", err
-	}
-	if autoAssign {
-		req.Header.Set("Sforce-Auto-Assign", "TRUE")
-	} else {
-		req.Header.Set("Sforce-Auto-Assign", "FALSE")
-	}
-	var out struct {
-		ID string `json:"id"`
-	}
-	if _, err := s.sf.Do(ctx, req, &out); err != nil {
-		return "", err
-	}
-	return out.ID, nil
+	id, _, err := s.sf.SObjects.Create(ctx, "Lead", fields, salesforce.AutoAssign(autoAssign))
+	return id, err
 }
 
 // errorFields lists the fields a Salesforce error names.
@@ -201,7 +186,7 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 	// and, polled, clear the Intercom value it was created from.
 	shadows := map[string]string{alignedKey(tandem.ToSalesforce): "1", alignedKey(tandem.ToIntercom): "1"}
 	for _, m := range s.mappings(tandem.ObjectLead, tandem.ToSalesforce) {
-		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
+		raw, _ := mapping.IntercomValue(icObj, icAttrName(m))
 		v, err := s.toSalesforce(ctx, tandem.ObjectLead, m, raw)
 		if errors.Is(err, errNoCounterpart) {
 			continue
@@ -217,7 +202,7 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 		if f, ok := desc.Field(m.Salesforce); m.Transform == ownerTransform || ok && !f.Createable {
 			continue // the owner is chosen below; a field the API user cannot set stays to Salesforce
 		}
-		raw, _ := mapping.IntercomValue(icObj, mustResolve(m))
+		raw, _ := mapping.IntercomValue(icObj, icAttrName(m))
 		v, err := s.toSalesforce(ctx, tandem.ObjectLead, m, raw)
 		if err != nil || v == nil {
 			continue // nothing Salesforce can take: the value stays in Intercom, guarded from blanks

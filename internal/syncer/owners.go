@@ -3,13 +3,11 @@ package syncer
 import (
 	"context"
 	"errors"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem"
-	"github.com/tandemhq/tandem/intercom"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/salesforce"
 )
@@ -52,13 +50,13 @@ func (s *Syncer) directory(ctx context.Context) (*ownerDirectory, error) {
 	if !d.loaded.IsZero() && s.now().Sub(d.loaded) < 5*time.Minute {
 		return d, nil
 	}
-	res, err := s.icJSON(ctx, http.MethodGet, "admins", nil)
+	admins, _, err := s.ic.Admins.List(ctx)
 	if err != nil {
 		return nil, err
 	}
 	d.adminEmail, d.adminByEmail = map[string]string{}, map[string]string{}
-	for _, a := range objects(res["admins"]) {
-		id, email := str(a["id"]), strings.ToLower(str(a["email"]))
+	for _, a := range admins {
+		id, email := a.ID, strings.ToLower(a.Email)
 		if id != "" && email != "" {
 			d.adminEmail[id], d.adminByEmail[email] = email, id
 		}
@@ -132,28 +130,20 @@ func (s *Syncer) toIntercom(ctx context.Context, obj tandem.Object, m tandem.Map
 		}
 		return id, err
 	}
-	return mapping.ToIntercom(raw, s.icAttr(obj, mustResolve(m)))
+	return mapping.ToIntercom(raw, s.icAttr(obj, icAttrName(m)))
 }
 
-// skipConversion decides what a conversion error means: a missing owner
-// counterpart skips the field quietly, a lookup failure is returned, and
-// anything else is recorded as a sync error for the field.
-func (s *Syncer) skipConversion(ctx context.Context, l tandem.Link, m tandem.Mapping, op string, err error) error {
+// skipUnfitValue decides what an error making a value fit for its target
+// means: a missing owner counterpart skips the field quietly, a lookup
+// failure is returned, and anything else is recorded as a sync error for
+// the field.
+func (s *Syncer) skipUnfitValue(ctx context.Context, l tandem.Link, m tandem.Mapping, op tandem.Operation, err error) error {
 	if errors.Is(err, errNoCounterpart) {
 		return nil
 	}
 	if m.Transform == ownerTransform {
 		return err
 	}
-	s.recordConversion(ctx, l, m, op, err)
+	s.recordValueError(ctx, l, m, op, err)
 	return nil
-}
-
-// intercomBodyValue adapts a value to Intercom's request body: owner_id is
-// an integer before API 2.16.
-func (s *Syncer) intercomBodyValue(name string, v any) any {
-	if name == "owner_id" {
-		return intercom.EncodeOwnerID(str(v), s.ic.Version())
-	}
-	return v
 }

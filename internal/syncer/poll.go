@@ -54,10 +54,10 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 			// A permanent answer (say, a 4xx to a read) must not hold up
 			// every record after this one: record it and go on.
 			l := tandem.Link{Object: obj, SalesforceID: rec.ID()}
-			if _, rerr := s.RecordFailure(ctx, l, "sync_from_salesforce", SystemOf(err), "", nil, err); rerr != nil {
+			if _, rerr := s.RecordFailure(ctx, l, tandem.OpSyncFromSalesforce, SystemOf(err), "", nil, err); rerr != nil {
 				return rerr
 			}
-		} else if err := s.ResolveRecord(ctx, obj, "", rec.ID(), "sync_from_salesforce"); err != nil {
+		} else if err := s.ResolveRecord(ctx, obj, "", rec.ID(), tandem.OpSyncFromSalesforce); err != nil {
 			return err
 		}
 		s.markHandled(rec.ID(), rec.String("SystemModstamp"))
@@ -82,7 +82,7 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 // SyncSalesforceRecord brings the Intercom side of one Salesforce record up
 // to date, linking it first when it is not linked yet.
 func (s *Syncer) SyncSalesforceRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record, cause tandem.Cause) error {
-	defer s.locks.lock("sf:" + rec.ID())()
+	defer s.locks.Lock("sf:" + rec.ID())()
 	if obj == tandem.ObjectLead && rec.Bool("IsConverted") {
 		return s.leadConverted(ctx, rec, cause)
 	}
@@ -95,7 +95,7 @@ func (s *Syncer) SyncSalesforceRecord(ctx context.Context, obj tandem.Object, re
 		// An Intercom webhook for the same pair may be aligning it right now
 		// (it holds the Intercom record's lock): wait for it, so that one of
 		// the two writes and the other finds the shadows.
-		defer s.locks.lock("ic:" + l.IntercomID)()
+		defer s.locks.Lock("ic:" + l.IntercomID)()
 		if err := s.pushToIntercom(ctx, l, rec, icObj, cause); err != nil {
 			return err
 		}
@@ -103,7 +103,7 @@ func (s *Syncer) SyncSalesforceRecord(ctx context.Context, obj tandem.Object, re
 	} else if err != nil {
 		return err
 	}
-	defer s.locks.lock("ic:" + l.IntercomID)()
+	defer s.locks.Lock("ic:" + l.IntercomID)()
 	return s.pushToIntercom(ctx, l, rec, nil, cause)
 }
 

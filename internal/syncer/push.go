@@ -56,15 +56,15 @@ func icShadowKey(m tandem.Mapping) string {
 }
 
 // direction describes one side of a push for plan: where values come from,
-// how they are converted, and how the target's current value is read.
+// how they are made fit for the target, and how the target's current value is read.
 type direction struct {
 	dir      tandem.Direction
-	op       string                                 // update_salesforce or update_intercom
+	op       tandem.Operation                       // OpUpdateSalesforce or OpUpdateIntercom
 	seenKey  string                                 // shadow key of the source version
 	stamp    string                                 // the source record's version
 	key      func(tandem.Mapping) string            // shadow key of a mapping
 	source   func(tandem.Mapping) any               // the owning side's raw value
-	convert  func(tandem.Mapping, any) (any, error) // raw value → target value
+	fit      func(tandem.Mapping, any) (any, error) // raw value → target value
 	current  func(tandem.Mapping) (any, error)      // the target's value, read lazily
 	readFail func(error) error                      // what a failed read of the target means
 }
@@ -91,9 +91,9 @@ func (s *Syncer) plan(ctx context.Context, l tandem.Link, d direction) (p planne
 	p = planned{prev: shadows, next: map[string]string{alignedKey(d.dir): "1"}}
 	firstLink := shadows[alignedKey(d.dir)] == ""
 	for _, m := range ms {
-		v, err := d.convert(m, d.source(m))
+		v, err := d.fit(m, d.source(m))
 		if err != nil {
-			if err := s.skipConversion(ctx, l, m, d.op, err); err != nil {
+			if err := s.skipUnfitValue(ctx, l, m, d.op, err); err != nil {
 				return p, true, err
 			}
 			continue
@@ -162,7 +162,7 @@ func (s *Syncer) noteVerdict(l tandem.Link, m tandem.Mapping, v verdict, f field
 	}
 	field := m.Salesforce
 	if m.Direction == tandem.ToIntercom {
-		field = mustResolve(m)
+		field = icAttrName(m)
 	}
 	if v == held && f.isHeld {
 		return // reported when the hold began
@@ -180,12 +180,12 @@ func (s *Syncer) noteVerdict(l tandem.Link, m tandem.Mapping, v verdict, f field
 // if a field has no shadow yet).
 func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[string]any, rec salesforce.Record, cause tandem.Cause) error {
 	p, done, err := s.plan(ctx, l, direction{
-		dir: tandem.ToSalesforce, op: "update_salesforce", seenKey: seenIntercomKey, stamp: intercomStamp(icObj), key: sfShadowKey,
+		dir: tandem.ToSalesforce, op: tandem.OpUpdateSalesforce, seenKey: seenIntercomKey, stamp: intercomStamp(icObj), key: sfShadowKey,
 		source: func(m tandem.Mapping) any {
-			v, _ := mapping.IntercomValue(icObj, mustResolve(m))
+			v, _ := mapping.IntercomValue(icObj, icAttrName(m))
 			return v
 		},
-		convert: func(m tandem.Mapping, raw any) (any, error) { return s.toSalesforce(ctx, l.Object, m, raw) },
+		fit: func(m tandem.Mapping, raw any) (any, error) { return s.toSalesforce(ctx, l.Object, m, raw) },
 		current: func(m tandem.Mapping) (any, error) {
 			if rec == nil {
 				var err error
@@ -211,9 +211,9 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 			// The Lead was converted since the last poll; move the link now.
 			return s.followConversion(ctx, l, cause)
 		}
-		return s.fail(ctx, failure{link: l, op: "update_salesforce", system: "salesforce", fields: changedFields(changes), payload: fields}, err)
+		return s.fail(ctx, failure{link: l, op: tandem.OpUpdateSalesforce, system: tandem.SystemSalesforce, fields: changedFields(changes), payload: fields}, err)
 	}
-	if err := s.commit(ctx, l, tandem.ToSalesforce, "update_salesforce", changes, p.finish(sfShadowKey), cause); err != nil {
+	if err := s.commit(ctx, l, tandem.ToSalesforce, tandem.OpUpdateSalesforce, changes, p.finish(sfShadowKey), cause); err != nil {
 		return err
 	}
 	if at, ok := icObj["updated_at"].(float64); ok && at > 0 {
@@ -227,12 +227,12 @@ func (s *Syncer) pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[
 // when the caller has it.
 func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesforce.Record, icObj map[string]any, cause tandem.Cause) error {
 	p, done, err := s.plan(ctx, l, direction{
-		dir: tandem.ToIntercom, op: "update_intercom", seenKey: seenSalesforceKey, stamp: salesforceStamp(rec), key: icShadowKey,
+		dir: tandem.ToIntercom, op: tandem.OpUpdateIntercom, seenKey: seenSalesforceKey, stamp: salesforceStamp(rec), key: icShadowKey,
 		source: func(m tandem.Mapping) any {
 			v, _ := mapping.SalesforceValue(rec, m.Salesforce)
 			return v
 		},
-		convert: func(m tandem.Mapping, raw any) (any, error) { return s.toIntercom(ctx, l.Object, m, raw) },
+		fit: func(m tandem.Mapping, raw any) (any, error) { return s.toIntercom(ctx, l.Object, m, raw) },
 		current: func(m tandem.Mapping) (any, error) {
 			if icObj == nil {
 				var err error
@@ -240,7 +240,7 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 					return nil, err
 				}
 			}
-			v, _ := mapping.IntercomValue(icObj, mustResolve(m))
+			v, _ := mapping.IntercomValue(icObj, icAttrName(m))
 			return v, nil
 		},
 		readFail: func(err error) error { return s.intercomGone(ctx, l, err) },
@@ -250,13 +250,13 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 	}
 	changes := p.changes
 	body := s.icBody(l.Object, changes)
-	if _, err := s.icUpdate(ctx, l.Object, l.IntercomID, body); err != nil {
+	if err := s.icUpdate(ctx, l.Object, l.IntercomID, body); err != nil {
 		if isIntercomGone(err) {
 			return s.intercomGone(ctx, l, err)
 		}
-		return s.fail(ctx, failure{link: l, op: "update_intercom", system: "intercom", fields: changedFields(changes), payload: body}, err)
+		return s.fail(ctx, failure{link: l, op: tandem.OpUpdateIntercom, system: tandem.SystemIntercom, fields: changedFields(changes), payload: body}, err)
 	}
-	if err := s.commit(ctx, l, tandem.ToIntercom, "update_intercom", changes, p.finish(icShadowKey), cause); err != nil {
+	if err := s.commit(ctx, l, tandem.ToIntercom, tandem.OpUpdateIntercom, changes, p.finish(icShadowKey), cause); err != nil {
 		return err
 	}
 	if at, ok := rec.Time("SystemModstamp"); ok {
@@ -267,13 +267,13 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 
 // commit records shadows and audit entries after a successful remote write
 // and resolves the record's open sync errors for that operation.
-func (s *Syncer) commit(ctx context.Context, l tandem.Link, d tandem.Direction, op string, changes []change, shadows map[string]string, cause tandem.Cause) error {
+func (s *Syncer) commit(ctx context.Context, l tandem.Link, d tandem.Direction, op tandem.Operation, changes []change, shadows map[string]string, cause tandem.Cause) error {
 	now := s.now()
 	entries := make([]tandem.AuditEntry, 0, len(changes))
 	for _, ch := range changes {
 		field := ch.m.Salesforce
 		if d == tandem.ToIntercom {
-			field = mustResolve(ch.m)
+			field = icAttrName(ch.m)
 		}
 		entries = append(entries, tandem.AuditEntry{
 			InstallationID: s.cfg.Installation, Direction: d, Object: l.Object,
@@ -290,9 +290,8 @@ func (s *Syncer) commit(ctx context.Context, l tandem.Link, d tandem.Direction, 
 	if err := s.resolve(ctx, l, op); err != nil {
 		return err
 	}
-	convertOp := "convert_" + strings.TrimPrefix(op, "update_")
 	for _, e := range entries {
-		if err := s.resolveField(ctx, l, convertOp, e.Field); err != nil {
+		if err := s.resolveField(ctx, l, op.ValueOp(), e.Field); err != nil {
 			return err
 		}
 	}
@@ -338,7 +337,7 @@ func changedFields(cs []change) string {
 	names := make([]string, 0, len(cs))
 	for _, c := range cs {
 		if c.m.Direction == tandem.ToIntercom {
-			names = append(names, mustResolve(c.m))
+			names = append(names, icAttrName(c.m))
 		} else {
 			names = append(names, c.m.Salesforce)
 		}
@@ -355,7 +354,9 @@ func sfWrite(obj tandem.Object, field string, v any) map[string]any {
 	return mapping.SalesforceWrite(field, v)
 }
 
-func mustResolve(m tandem.Mapping) string {
+// icAttrName is the Intercom attribute m maps. Mappings are validated
+// before the engine starts, so every one names an attribute.
+func icAttrName(m tandem.Mapping) string {
 	name, _ := mapping.Resolve(m)
 	return name
 }

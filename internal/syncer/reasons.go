@@ -9,9 +9,9 @@ import (
 
 // Reason turns a vendor error into a sentence an operator understands,
 // naming the record kind and the field involved.
-func Reason(system, code, msg string, obj tandem.Object, fields string) string {
+func Reason(system tandem.System, code, msg string, obj tandem.Object, fields string) string {
 	what := obj.SObject()
-	if system == "intercom" {
+	if system == tandem.SystemIntercom {
 		what = "Intercom " + obj.IntercomKind()
 	}
 	on := ""
@@ -62,5 +62,5 @@ func Reason(system, code, msg string, obj tandem.Object, fields string) string {
 	case code == "unauthorized" || code == "token_unauthorized":
 		return "Intercom rejected tandem's access token; check it in the configuration."
 	}
-	return fmt.Sprintf("%s answered %s%s: %s", systemName(system), code, on, msg)
+	return fmt.Sprintf("%s answered %s%s: %s", system.Name(), code, on, msg)
 }

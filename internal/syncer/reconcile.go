@@ -2,9 +2,10 @@ package syncer
 
 import (
 	"context"
-	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/tandemhq/tandem/intercom"
 )
 
 const reconcileKey = "reconcile_watermark"
@@ -25,24 +26,20 @@ func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context
 	if wm == 0 {
 		since = s.now().Add(-24 * time.Hour).Unix()
 	}
-	found, cursor := 0, ""
-	maxSeen := wm
+	search := &intercom.SearchRequest{
+		Query:      intercom.Where("updated_at", intercom.OpGreaterThan, since),
+		Pagination: &intercom.Pagination{PerPage: 150},
+		Sort:       &intercom.Sort{Field: "updated_at", Order: intercom.SortAscending},
+	}
+	found, maxSeen := 0, wm
 	for {
-		body := map[string]any{
-			"query":      map[string]any{"field": "updated_at", "operator": ">", "value": since},
-			"pagination": map[string]any{"per_page": 150},
-			"sort":       map[string]any{"field": "updated_at", "order": "ascending"},
-		}
-		if cursor != "" {
-			body["pagination"].(map[string]any)["starting_after"] = cursor
-		}
-		res, err := s.icJSON(ctx, http.MethodPost, "contacts/search", body)
+		page, resp, err := s.ic.Contacts.SearchRaw(ctx, search)
 		if err != nil {
 			return found, err
 		}
 		var ids []string
 		stamps := map[string]int64{}
-		for _, c := range objects(res["data"]) {
+		for _, c := range page {
 			id := str(c["id"])
 			upd, _ := c["updated_at"].(float64)
 			if s.reconciledAt(id) >= int64(upd) {
@@ -61,11 +58,10 @@ func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context
 			}
 			found += len(ids)
 		}
-		pages, _ := res["pages"].(map[string]any)
-		next, _ := pages["next"].(map[string]any)
-		if cursor = str(next["starting_after"]); cursor == "" {
+		if resp.NextCursor == "" {
 			break
 		}
+		search.Pagination.StartingAfter = resp.NextCursor
 	}
 	if maxSeen > wm {
 		if err := s.store.SetState(ctx, s.cfg.Installation, reconcileKey, strconv.FormatInt(maxSeen, 10)); err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/tandemhq/tandem"
@@ -13,18 +11,22 @@ import (
 	"github.com/tandemhq/tandem/salesforce"
 )
 
-// This file is the engine's only contact with the vendor clients: Intercom
-// records travel as decoded JSON objects so that mappings can address any
-// standard or custom attribute by name.
+// The engine reads and writes Intercom records as decoded JSON (the Raw
+// methods of the intercom client), so that mappings can address any
+// standard or custom attribute by name. Paging, retries, write pacing and
+// the shapes that differ between API versions are the client's business.
+// The helpers below only pick the service by the pair's object.
 
 // icGetContact reads an Intercom contact.
 func (s *Syncer) icGetContact(ctx context.Context, id string) (map[string]any, error) {
-	return s.icJSON(ctx, http.MethodGet, "contacts/"+url.PathEscape(id), nil)
+	c, _, err := s.ic.Contacts.GetRaw(ctx, id)
+	return c, err
 }
 
 // icGetCompany reads an Intercom company by its Intercom id.
 func (s *Syncer) icGetCompany(ctx context.Context, id string) (map[string]any, error) {
-	return s.icJSON(ctx, http.MethodGet, "companies/"+url.PathEscape(id), nil)
+	c, _, err := s.ic.Companies.GetRaw(ctx, id)
+	return c, err
 }
 
 // icGet reads the Intercom side of a link.
@@ -36,59 +38,34 @@ func (s *Syncer) icGet(ctx context.Context, obj tandem.Object, id string) (map[s
 }
 
 // icUpdate writes a partial update to the Intercom side of a link.
-func (s *Syncer) icUpdate(ctx context.Context, obj tandem.Object, id string, body map[string]any) (map[string]any, error) {
+func (s *Syncer) icUpdate(ctx context.Context, obj tandem.Object, id string, body map[string]any) error {
+	var err error
 	if obj == tandem.ObjectAccount {
-		return s.icJSON(ctx, http.MethodPut, "companies/"+url.PathEscape(id), body)
+		_, _, err = s.ic.Companies.UpdateRaw(ctx, id, body)
+	} else {
+		_, _, err = s.ic.Contacts.UpdateRaw(ctx, id, body)
 	}
-	return s.icJSON(ctx, http.MethodPut, "contacts/"+url.PathEscape(id), body)
+	return err
 }
 
 // icFindPeople searches Intercom contacts of role whose key field equals key,
 // most recently updated first.
 func (s *Syncer) icFindPeople(ctx context.Context, role, field, key string) ([]map[string]any, error) {
-	body := map[string]any{
-		"query": map[string]any{"operator": "AND", "value": []any{
-			map[string]any{"field": field, "operator": "=", "value": key},
-			map[string]any{"field": "role", "operator": "=", "value": role},
-		}},
-		"pagination": map[string]any{"per_page": 10},
-		"sort":       map[string]any{"field": "updated_at", "order": "descending"},
-	}
-	res, err := s.icJSON(ctx, http.MethodPost, "contacts/search", body)
-	if err != nil {
-		return nil, err
-	}
-	return objects(res["data"]), nil
+	found, _, err := s.ic.Contacts.SearchRaw(ctx, &intercom.SearchRequest{
+		Query:      intercom.And(intercom.Where(field, intercom.OpEquals, key), intercom.Where("role", intercom.OpEquals, role)),
+		Pagination: &intercom.Pagination{PerPage: 10},
+		Sort:       &intercom.Sort{Field: "updated_at", Order: intercom.SortDescending},
+	})
+	return found, err
 }
 
 // icFindCompany looks a company up by its company_id; nil when none.
 func (s *Syncer) icFindCompany(ctx context.Context, companyID string) (map[string]any, error) {
-	res, err := s.icJSON(ctx, http.MethodGet, "companies?company_id="+url.QueryEscape(companyID), nil)
+	c, _, err := s.ic.Companies.GetByCompanyIDRaw(ctx, companyID)
 	if errors.Is(err, intercom.ErrNotFound) {
 		return nil, nil
-	} else if err != nil {
-		return nil, err
 	}
-	if str(res["type"]) == "company" {
-		return res, nil
-	}
-	// 2.16 answers with a list wrapper.
-	if data := objects(res["data"]); len(data) > 0 {
-		return data[0], nil
-	}
-	return nil, nil
-}
-
-func (s *Syncer) icJSON(ctx context.Context, method, path string, body any) (map[string]any, error) {
-	req, err := s.ic.NewRequest(ctx, method, path, body)
-	if err != nil {
-		return nil, err
-	}
-	var out map[string]any
-	if _, err := s.ic.Do(req, &out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return c, err
 }
 
 // sfQuery runs a SOQL query and calls fn for every record, following pages.

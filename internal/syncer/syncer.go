@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
 	"github.com/tandemhq/tandem/internal/budget"
+	"github.com/tandemhq/tandem/internal/keylock"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/salesforce"
@@ -38,6 +38,16 @@ type Config struct {
 	Ownership Ownership
 	// Budget caps Salesforce calls; nil means no cap.
 	Budget *budget.Budget
+
+	// ProcessID names this process among every process working on the
+	// installation (host and pid, say). It is recorded in the bulk sync
+	// leases the engine takes, so that ProcessGone can recognise them.
+	ProcessID string
+	// ProcessGone reports whether the process that recorded holder (a
+	// string starting with its ProcessID) is known to have ended, so that
+	// its bulk sync lease is taken over at once. Nil, or false when it
+	// cannot tell: the lease then expires after a minute.
+	ProcessGone func(holder string) bool
 }
 
 // Ownership configures "maintain lead and account ownership".
@@ -115,7 +125,7 @@ type Syncer struct {
 	now   func() time.Time
 	hooks Hooks
 
-	locks  keyedMutex
+	locks  keylock.Map
 	owners ownerDirectory
 
 	seenMu     sync.Mutex
@@ -193,59 +203,6 @@ func (s *Syncer) mappings(obj tandem.Object, d tandem.Direction) []tandem.Mappin
 		out = append(out, m)
 	}
 	return out
-}
-
-// keyedMutex serialises work on one record inside this process, so that a
-// slow job never overwrites a newer value written by a faster one.
-type keyedMutex struct {
-	mu    sync.Mutex
-	locks map[string]*keyedLock
-}
-
-type keyedLock struct {
-	mu   sync.Mutex
-	refs int
-}
-
-func (k *keyedMutex) lock(key string) func() {
-	k.mu.Lock()
-	if k.locks == nil {
-		k.locks = map[string]*keyedLock{}
-	}
-	l := k.locks[key]
-	if l == nil {
-		l = &keyedLock{}
-		k.locks[key] = l
-	}
-	l.refs++
-	k.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		k.mu.Lock()
-		l.refs--
-		if l.refs == 0 {
-			delete(k.locks, key)
-		}
-		k.mu.Unlock()
-	}
-}
-
-// lockAll takes the locks of several keys in a fixed order (so two callers
-// never deadlock) and returns the function that releases them.
-func (k *keyedMutex) lockAll(keys []string) func() {
-	keys = slices.Clone(keys)
-	slices.Sort(keys)
-	keys = slices.Compact(keys)
-	unlocks := make([]func(), 0, len(keys))
-	for _, key := range keys {
-		unlocks = append(unlocks, k.lock(key))
-	}
-	return func() {
-		for _, u := range slices.Backward(unlocks) {
-			u()
-		}
-	}
 }
 
 // PermanentError marks a failure that retrying will not fix; it has been

@@ -2,9 +2,11 @@ package usecase
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/tasks"
 )
 
 // CaseFromFormParams name a conversation and the Case field values a
@@ -73,12 +75,34 @@ type LogPartResult struct {
 }
 
 // LogConversationPartAsTask logs one conversation part as a completed
-// Salesforce Task on the person's Lead or Contact. Salesforce Tasks are not
-// part of this build yet, so it always fails with EUNAVAILABLE and a
-// message saying so; it never reports a Task it did not make.
-func (s *Service) LogConversationPartAsTask(_ context.Context, p LogPartParams) (LogPartResult, error) {
+// Salesforce Task on the person's Lead or Contact (see package tasks; a
+// second call for the same part finds the same Task). A refusal by
+// Salesforce is recorded as a sync error and returned in plain words.
+func (s *Service) LogConversationPartAsTask(ctx context.Context, p LogPartParams) (LogPartResult, error) {
 	if strings.TrimSpace(p.ConversationID) == "" || strings.TrimSpace(p.PartID) == "" {
 		return LogPartResult{}, tandem.Errorf(tandem.EINVALID, "conversation_id and part_id are required.")
 	}
-	return LogPartResult{}, tandem.Errorf(tandem.EUNAVAILABLE, "Logging a message as a Salesforce Task is not available in this version of tandem yet.")
+	if s.cfg.Tasks == nil {
+		return LogPartResult{}, tandem.Errorf(tandem.EUNPROCESSABLE, "Tasks are turned off in this installation (tasks.enabled).")
+	}
+	req := tasks.Request{Trigger: tasks.Part, ConversationID: strings.TrimSpace(p.ConversationID), PartID: strings.TrimSpace(p.PartID)}
+	res, err := s.cfg.Tasks.Handle(ctx, req)
+	switch {
+	case err == nil:
+		_ = s.cfg.Tasks.Resolve(ctx, req)
+	case errors.Is(err, tasks.ErrBusy):
+		return LogPartResult{}, err
+	case tasks.Permanent(err):
+		if code := tandem.ErrorCode(err); code != tandem.EINVALID && code != tandem.ENOTFOUND {
+			e := s.cfg.Tasks.RecordFailure(ctx, req, err)
+			return LogPartResult{}, tandem.Errorf(tandem.EUNPROCESSABLE, "%s", e.Reason)
+		}
+		return LogPartResult{}, err
+	default:
+		return LogPartResult{}, tandem.Errorf(tandem.EUNAVAILABLE, "Salesforce could not be reached to make the Task (%v); try again.", err)
+	}
+	if len(res) == 0 {
+		return LogPartResult{}, tandem.Errorf(tandem.EUNPROCESSABLE, "No Task was made: the person is neither a Salesforce Contact nor a Lead.")
+	}
+	return LogPartResult{TaskID: res[0].TaskID}, nil
 }

@@ -38,7 +38,9 @@ func ParseCause(key string) (Cause, error) {
 	return c, nil
 }
 
-func causeOf(e tandem.SyncError) Cause { return Cause{System: e.System, Code: e.Code, Field: e.Field} }
+func causeOf(e tandem.SyncError) Cause {
+	return Cause{System: string(e.System), Code: e.Code, Field: e.Field}
+}
 
 // ErrorGroup summarises the open sync errors of one cause.
 type ErrorGroup struct {

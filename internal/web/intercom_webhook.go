@@ -6,8 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/riverqueue/river"
 
@@ -20,10 +18,11 @@ import (
 const maxWebhookBody = 1 << 20
 
 // intercomWebhook receives Intercom notifications. The signature is checked
-// on the raw body before anything is parsed; a valid notification becomes a
-// durable job in the same transaction that records its id, so a duplicate
-// delivery is acknowledged without a second job and a crash loses nothing
-// (Intercom retries until it gets a 2xx).
+// on the raw body before anything is parsed; a valid notification becomes
+// the durable jobs jobs.ForNotification names, inserted in the same
+// transaction that records its id, so a duplicate delivery is acknowledged
+// without a second job and a crash loses nothing (Intercom retries until it
+// gets a 2xx).
 func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxWebhookBody+1))
 	if err != nil {
@@ -46,21 +45,22 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, tandem.Errorf(tandem.EUNAUTHORIZED, "%s", msg))
 		return
 	}
-	var n envelope
-	if err := json.Unmarshal(body, &n); err != nil {
+	n, err := intercom.ParseNotification(body)
+	if errors.Is(err, intercom.ErrNotNotification) {
+		var got intercom.Notification
+		_ = json.Unmarshal(body, &got) // it is JSON: ParseNotification got that far
+		s.Error(w, r, tandem.Errorf(tandem.EINVALID, "The body is not an Intercom notification (type %q, topic %q).", got.Type, got.Topic))
+		return
+	} else if err != nil {
 		s.Error(w, r, tandem.Errorf(tandem.EINVALID, "The notification is not valid JSON: %v.", err))
 		return
 	}
-	if n.Type != "notification_event" || n.Topic == "" {
-		s.Error(w, r, tandem.Errorf(tandem.EINVALID, "The body is not an Intercom notification (type %q, topic %q).", n.Type, n.Topic))
-		return
-	}
-	args := changes(n)
-	var more []river.JobArgs
+	args := jobs.ForNotification(*n)
 	if s.ConversationJobs != nil {
-		more = s.ConversationJobs(n.Topic, body)
+		args = append(args, s.ConversationJobs(n.Topic, body)...)
 	}
-	if len(args) == 0 && len(more) == 0 {
+	args = append(args, jobs.TaskJobsFor(s.TaskTriggers, n.Topic, body)...)
+	if len(args) == 0 {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ignored": n.Topic})
 		return
 	}
@@ -72,12 +72,9 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
-		params := make([]river.InsertManyParams, 0, len(args))
-		for _, a := range args {
-			params = append(params, river.InsertManyParams{Args: a})
-		}
-		for _, a := range more {
-			params = append(params, river.InsertManyParams{Args: a})
+		params := make([]river.InsertManyParams, len(args))
+		for i, a := range args {
+			params[i] = river.InsertManyParams{Args: a}
 		}
 		res, err := s.River.InsertManyTx(r.Context(), tx.SQLTx(), params)
 		enqueued = len(res)
@@ -88,96 +85,6 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "jobs": enqueued})
-}
-
-// envelope is the part of Intercom's notification tandem reads.
-// Only what tandem needs is typed strictly; timestamps are read leniently.
-type envelope struct {
-	Type      string    `json:"type"`
-	ID        string    `json:"id"`
-	Topic     string    `json:"topic"`
-	CreatedAt flexInt64 `json:"created_at"`
-	Data      struct {
-		Item struct {
-			Type       string    `json:"type"`
-			ID         flexID    `json:"id"`
-			UpdatedAt  flexInt64 `json:"updated_at"`
-			MergedFrom *struct {
-				ID flexID `json:"id"`
-			} `json:"merged_from"`
-		} `json:"item"`
-	} `json:"data"`
-}
-
-// changes turns a notification into the sync jobs it calls for. Topics
-// tandem does not act on yield none.
-func changes(n envelope) []jobs.IntercomChangeArgs {
-	item := n.Data.Item
-	if item.ID == "" {
-		return nil
-	}
-	at := int64(item.UpdatedAt)
-	if at == 0 {
-		at = int64(n.CreatedAt)
-	}
-	base := jobs.IntercomChangeArgs{IntercomID: string(item.ID), Topic: n.Topic, Cause: tandem.CauseWebhook, At: at}
-	switch {
-	case n.Topic == "contact.deleted":
-		base.Object, base.Deleted = tandem.ObjectContact, true
-		return []jobs.IntercomChangeArgs{base}
-	case n.Topic == "contact.merged":
-		base.Object = tandem.ObjectContact
-		out := []jobs.IntercomChangeArgs{base}
-		if item.MergedFrom != nil && item.MergedFrom.ID != "" {
-			out = append(out, jobs.IntercomChangeArgs{Object: tandem.ObjectContact, IntercomID: string(item.MergedFrom.ID), Deleted: true, Topic: n.Topic, Cause: tandem.CauseWebhook})
-		}
-		return out
-	case strings.HasPrefix(n.Topic, "contact.") && item.Type == "contact":
-		base.Object = tandem.ObjectContact
-		return []jobs.IntercomChangeArgs{base}
-	case n.Topic == "company.deleted":
-		base.Object, base.Deleted = tandem.ObjectAccount, true
-		return []jobs.IntercomChangeArgs{base}
-	case (n.Topic == "company.created" || n.Topic == "company.updated") && item.Type == "company":
-		base.Object = tandem.ObjectAccount
-		return []jobs.IntercomChangeArgs{base}
-	}
-	return nil
-}
-
-// flexInt64 reads a number or a numeric string; anything else reads as 0.
-type flexInt64 int64
-
-func (f *flexInt64) UnmarshalJSON(b []byte) error {
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	switch x := v.(type) {
-	case float64:
-		*f = flexInt64(x)
-	case string:
-		n, _ := strconv.ParseInt(x, 10, 64)
-		*f = flexInt64(n)
-	}
-	return nil
-}
-
-// flexID reads an id sent as a string or a number.
-type flexID string
-
-func (f *flexID) UnmarshalJSON(b []byte) error {
-	var v any
-	if err := json.Unmarshal(b, &v); err != nil {
-		return err
-	}
-	switch x := v.(type) {
-	case string:
-		*f = flexID(x)
-	case float64:
-		*f = flexID(strconv.FormatFloat(x, 'f', -1, 64))
-	}
-	return nil
 }
 
 // oversizeWebhook handles a notification too large to read: its signature

@@ -28,10 +28,10 @@ type syncErrorJSON struct {
 }
 
 func toSyncErrorJSON(e tandem.SyncError) syncErrorJSON {
-	return syncErrorJSON{ID: e.ID, Object: string(e.Object), Operation: e.Operation, IntercomID: e.IntercomID,
-		SalesforceID: e.SalesforceID, Field: e.Field, System: e.System, Code: e.Code, Message: e.Message,
+	return syncErrorJSON{ID: e.ID, Object: string(e.Object), Operation: string(e.Operation), IntercomID: e.IntercomID,
+		SalesforceID: e.SalesforceID, Field: e.Field, System: string(e.System), Code: e.Code, Message: e.Message,
 		Reason: e.Reason, Count: e.Count, FirstSeen: e.FirstSeen, LastSeen: e.LastSeen, ResolvedAt: e.ResolvedAt,
-		Group: usecase.Cause{System: e.System, Code: e.Code, Field: e.Field}.String()}
+		Group: usecase.Cause{System: string(e.System), Code: e.Code, Field: e.Field}.String()}
 }
 
 // errorGroupJSON is a group of open sync errors with one cause; key names

@@ -19,8 +19,10 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/budget"
+	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/panel"
 	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/tasks"
 	"github.com/tandemhq/tandem/internal/usecase"
 )
 
@@ -46,6 +48,11 @@ type Server struct {
 	Budget            *budget.Budget
 	Log               *slog.Logger
 	Now               func() time.Time
+
+	// Tasks logs conversations as Salesforce Tasks; nil when turned off.
+	Tasks *tasks.Service
+	// TaskTriggers chooses the conversation webhooks that become Task jobs.
+	TaskTriggers jobs.TaskTriggers
 }
 
 func (s *Server) now() time.Time {

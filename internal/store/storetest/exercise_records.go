@@ -105,7 +105,7 @@ func exerciseSyncErrors(t *testing.T, open func(testing.TB) *store.DB) {
 		t.Parallel()
 		db := open(t)
 		mk := func(obj tandem.Object, op, ic, sf, field string) tandem.SyncError {
-			return tandem.SyncError{InstallationID: inst, Object: obj, Operation: op, IntercomID: ic, SalesforceID: sf, Field: field, Code: "E", LastSeen: t0}
+			return tandem.SyncError{InstallationID: inst, Object: obj, Operation: tandem.Operation(op), IntercomID: ic, SalesforceID: sf, Field: field, Code: "E", LastSeen: t0}
 		}
 		for _, e := range []tandem.SyncError{
 			mk(tandem.ObjectContact, "update_salesforce", "ic1", "003A", "Phone"),

@@ -1,6 +1,6 @@
 //go:build unix
 
-package syncer
+package app
 
 import (
 	"errors"
@@ -10,10 +10,10 @@ import (
 	"syscall"
 )
 
-// ownerDead reports whether a bulk sync lease owner names a process of this
-// host that no longer runs.
-func ownerDead(owner string) bool {
-	host, rest, ok := strings.Cut(owner, "/")
+// processGone reports whether holder (which starts with a processID) names
+// a process of this host that no longer runs.
+func processGone(holder string) bool {
+	host, rest, ok := strings.Cut(holder, "/")
 	if me, _ := os.Hostname(); !ok || host != me {
 		return false
 	}

@@ -1,0 +1,387 @@
+package syncer
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"strings"
+	"sync"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/mapping"
+	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/salesforce"
+)
+
+// Page alignment: steps 2 and 3 of a bulk sync read Salesforce records
+// page by page, link them, compare each pair field by field (with decide,
+// the planner event sync uses too), and hand the writes to the Salesforce
+// collection writer and the Intercom writers. The checkpoint never passes
+// a record whose write is pending.
+
+// align streams the Salesforce records of obj in Id order and aligns each
+// with its Intercom record.
+func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
+	var where []string
+	if b.cp.LastID != "" {
+		where = append(where, "Id > "+salesforce.QuoteString(b.cp.LastID))
+	}
+	if obj == tandem.ObjectLead {
+		where = append(where, "IsConverted = false")
+	}
+	soql := "SELECT " + strings.Join(b.s.sfFields(obj), ", ") + " FROM " + obj.SObject()
+	if len(where) > 0 {
+		soql += " WHERE " + strings.Join(where, " AND ")
+	}
+	soql += " ORDER BY Id ASC"
+	next := ""
+	b.prevID, b.doneThrough, b.pages = b.cp.LastID, b.cp.LastID, nil
+	b.page = &pageWrites{}
+	for {
+		if err := b.waitBudget(ctx); err != nil {
+			return err
+		}
+		b.setPhase(ctx, bulkStepNames[b.cp.Step])
+		var page *salesforce.QueryResult
+		var err error
+		if next == "" {
+			page, _, err = b.s.sf.QueryPage(ctx, soql, nil)
+		} else {
+			page, _, err = b.s.sf.QueryMore(ctx, next)
+		}
+		if err != nil {
+			return err
+		}
+		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
+		pd, err := b.loadPage(ctx, obj, page.Records)
+		if err != nil {
+			return err
+		}
+		for _, rec := range page.Records {
+			if err := b.alignRecord(ctx, obj, rec, pd); err != nil {
+				return err
+			}
+			if len(b.batch) >= 200 {
+				if err := b.flushSF(ctx, obj); err != nil {
+					return err
+				}
+			}
+			b.prevID = rec.ID()
+		}
+		// The checkpoint only moves past a page once all its Intercom
+		// writes are done (they run on while the next page is aligned), and
+		// never past the first record whose Salesforce write still waits for
+		// a full collection.
+		if n := len(page.Records); n > 0 {
+			b.pageDone(page.Records[n-1].ID())
+		}
+		if err := b.writers.failed(); err != nil {
+			return err
+		}
+		b.cp.LastID = b.doneThrough
+		if len(b.batch) > 0 && (b.cp.LastID == "" || b.batchFrom < b.cp.LastID) {
+			b.cp.LastID = b.batchFrom
+		}
+		if err := b.save(ctx); err != nil {
+			return err
+		}
+		if page.Done || page.NextRecordsURL == "" {
+			if err := b.flushSF(ctx, obj); err != nil {
+				return err
+			}
+			if err := b.writers.wait(); err != nil {
+				return err
+			}
+			if n := len(page.Records); n > 0 {
+				b.cp.LastID = page.Records[n-1].ID()
+			}
+			b.pages, b.doneThrough = nil, ""
+			return b.save(ctx)
+		}
+		next = page.NextRecordsURL
+	}
+}
+
+// pageWrites tracks the Intercom writes of one page of records.
+type pageWrites struct {
+	wg     sync.WaitGroup
+	lastID string
+	done   chan struct{}
+}
+
+// pageDone closes the current page (its last record is lastID), starts a
+// new one, and moves doneThrough past every finished page.
+func (b *bulkRun) pageDone(lastID string) {
+	pw := b.page
+	pw.lastID, pw.done = lastID, make(chan struct{})
+	go func() { pw.wg.Wait(); close(pw.done) }()
+	b.pages = append(b.pages, pw)
+	b.page = &pageWrites{}
+	for len(b.pages) > 0 {
+		select {
+		case <-b.pages[0].done:
+			b.doneThrough = b.pages[0].lastID
+			b.pages = b.pages[1:]
+			continue
+		default:
+		}
+		break
+	}
+}
+
+// pageData is what one page of Salesforce records needs from the store,
+// read in a few queries instead of several per record.
+type pageData struct {
+	links     map[string]tandem.Link // by Salesforce id
+	icRecs    map[string]store.BulkRecord
+	shadows   map[int64]map[string]string
+	byKey     map[string][]store.BulkRecord
+	linkedICs map[string]bool // Intercom ids linked before this page
+}
+
+func (b *bulkRun) loadPage(ctx context.Context, obj tandem.Object, recs []salesforce.Record) (pageData, error) {
+	s := b.s
+	var pd pageData
+	ids := make([]string, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID()
+	}
+	var err error
+	if pd.links, err = s.store.LinksBySalesforceIDs(ctx, s.cfg.Installation, obj, ids); err != nil {
+		return pd, err
+	}
+	var icIDs, keys []string
+	var linkIDs []int64
+	for _, l := range pd.links {
+		icIDs = append(icIDs, l.IntercomID)
+		linkIDs = append(linkIDs, l.ID)
+	}
+	for _, r := range recs {
+		if _, ok := pd.links[r.ID()]; !ok {
+			if k := normKey(s.sfKeyField(obj), r.String(s.sfKeyField(obj))); k != "" {
+				keys = append(keys, k)
+			}
+		}
+	}
+	if pd.byKey, err = s.store.BulkRecordsByKeys(ctx, b.run.ID, obj, keys); err != nil {
+		return pd, err
+	}
+	var cands []string
+	for _, rs := range pd.byKey {
+		for _, r := range rs {
+			cands = append(cands, r.IntercomID)
+		}
+	}
+	if pd.linkedICs, err = s.store.LinkedIntercomIDs(ctx, s.cfg.Installation, linkObjects(obj), cands); err != nil {
+		return pd, err
+	}
+	// Candidates become links during the page; their records are needed too.
+	if pd.icRecs, err = s.store.BulkRecordsByIntercomIDs(ctx, b.run.ID, obj, append(icIDs, cands...)); err != nil {
+		return pd, err
+	}
+	pd.shadows, err = s.store.ShadowsOfLinks(ctx, linkIDs)
+	return pd, err
+}
+
+// linkObjects are the pairs an Intercom record of obj's kind may be linked
+// in (a lead may be linked to a Contact after its Lead was converted).
+func linkObjects(obj tandem.Object) []tandem.Object {
+	if obj == tandem.ObjectAccount {
+		return []tandem.Object{tandem.ObjectAccount}
+	}
+	return []tandem.Object{tandem.ObjectLead, tandem.ObjectContact}
+}
+
+// alignRecord links one Salesforce record if needed and plans its writes.
+func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record, pd pageData) error {
+	defer b.count(func(r *store.BulkSync) { r.Done++ })
+	s := b.s
+	l, linked := pd.links[rec.ID()]
+	if !linked {
+		var err error
+		if l, linked, err = b.linkByKey(ctx, obj, rec, pd); err != nil || !linked {
+			return err
+		}
+	}
+	var icObj map[string]any
+	if icRec, ok := pd.icRecs[l.IntercomID]; ok && l.Object == obj {
+		if err := json.Unmarshal([]byte(icRec.Data), &icObj); err != nil {
+			return err
+		}
+	} else {
+		// Not in the listing: Intercom leaves companies without contacts out
+		// of lists, and a lead may have become a user. Read it directly.
+		var err error
+		if icObj, err = s.icGet(ctx, l.Object, l.IntercomID); isIntercomGone(err) {
+			if b.dry {
+				return nil
+			}
+			return s.dropLink(ctx, l, "Intercom record deleted")
+		} else if err != nil {
+			return err
+		}
+	}
+	b.tally.add(obj, func(o *ObjectPlan) { o.Compared++ })
+	old := pd.shadows[l.ID]
+	if old == nil {
+		old = map[string]string{}
+	}
+	// Each direction's shadows are stored only once its write succeeded, so
+	// a failed write is retried by the next sync instead of looking done.
+	before := maps.Clone(old)
+	sfShadows, icShadows := map[string]string{}, map[string]string{}
+	sfChanges := b.diff(ctx, l, tandem.ToSalesforce, icObj, rec, before, sfShadows)
+	icChanges := b.diff(ctx, l, tandem.ToIntercom, icObj, rec, before, icShadows)
+	if len(sfChanges) > 0 {
+		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceWrites++ })
+	}
+	if len(icChanges) > 0 {
+		b.tally.add(obj, func(o *ObjectPlan) { o.IntercomWrites++ })
+	}
+	if b.dry {
+		if len(sfChanges) > 0 {
+			b.batch = append(b.batch, pendingSF{link: l})
+		}
+		return nil
+	}
+	if len(sfChanges) == 0 {
+		maps.Copy(old, sfShadows)
+	}
+	if len(icChanges) == 0 {
+		maps.Copy(old, icShadows)
+	}
+	if len(sfChanges) == 0 && len(icChanges) == 0 {
+		if maps.Equal(before, old) {
+			return nil // in sync and already recorded: no write at all
+		}
+		return s.store.SetShadows(ctx, l.ID, old)
+	}
+	b.count(func(r *store.BulkSync) { r.Changed++ })
+	if len(sfChanges) > 0 {
+		stamp := intercomStamp(icObj)
+		sfShadows[seenIntercomKey] = stamp
+		if len(b.batch) == 0 {
+			b.batchFrom = b.prevID
+		}
+		b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: sfBody(l.Object, sfChanges), changes: sfChanges, shadows: sfShadows})
+	} else if len(sfShadows) > 0 {
+		if err := s.store.SetShadows(ctx, l.ID, unchanged(sfShadows, before)); err != nil {
+			return err
+		}
+	}
+	if len(icChanges) > 0 {
+		stamp := salesforceStamp(rec)
+		icShadows[seenSalesforceKey] = stamp
+		b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: s.icBody(l.Object, icChanges), changes: icChanges, shadows: icShadows})
+	} else if len(icShadows) > 0 {
+		if err := s.store.SetShadows(ctx, l.ID, unchanged(icShadows, before)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// linkByKey links a Salesforce record to the most recently updated unlinked
+// Intercom record with the same key.
+func (b *bulkRun) linkByKey(ctx context.Context, obj tandem.Object, rec salesforce.Record, pd pageData) (tandem.Link, bool, error) {
+	s := b.s
+	key := normKey(s.sfKeyField(obj), rec.String(s.sfKeyField(obj)))
+	if key == "" {
+		return tandem.Link{}, false, nil
+	}
+	cands := pd.byKey[key]
+	for _, c := range cands {
+		if pd.linkedICs[c.IntercomID] {
+			continue
+		}
+		l := tandem.Link{InstallationID: s.cfg.Installation, Object: obj,
+			IntercomID: c.IntercomID, SalesforceID: rec.ID(), MatchedBy: s.icKeyField(obj), MatchKey: key,
+			Note: candidatesNote(len(cands))}
+		if !b.dry {
+			var err error
+			if l, err = s.store.UpsertLink(ctx, l); err != nil {
+				return tandem.Link{}, false, err
+			}
+			s.linkEvent("made", l)
+		}
+		pd.linkedICs[c.IntercomID] = true
+		b.count(func(r *store.BulkSync) { r.Linked++ })
+		b.tally.add(obj, func(o *ObjectPlan) { o.LinksMade++ })
+		return l, true, nil
+	}
+	return tandem.Link{}, false, nil
+}
+
+// diff plans the writes of one direction of a pair from the actual values
+// on both sides and the link's shadows (prev); shadows receives the
+// shadows every compared field leaves behind once the write succeeded.
+func (b *bulkRun) diff(ctx context.Context, l tandem.Link, d tandem.Direction, icObj map[string]any, rec salesforce.Record, prev, shadows map[string]string) []change {
+	s := b.s
+	var changes []change
+	firstLink := prev[alignedKey(d)] == ""
+	if firstLink {
+		shadows[alignedKey(d)] = "1"
+	}
+	for _, m := range s.mappings(l.Object, d) {
+		name := icAttrName(m)
+		var (
+			v, cur     any
+			err        error
+			key, field string
+			op         = tandem.OpUpdateSalesforce
+		)
+		if d == tandem.ToSalesforce {
+			raw, _ := mapping.IntercomValue(icObj, name)
+			v, err = s.toSalesforce(ctx, l.Object, m, raw)
+			cur, _ = mapping.SalesforceValue(rec, m.Salesforce)
+			key, field = sfShadowKey(m), m.Salesforce
+		} else {
+			raw, _ := mapping.SalesforceValue(rec, m.Salesforce)
+			v, err = s.toIntercom(ctx, l.Object, m, raw)
+			cur, _ = mapping.IntercomValue(icObj, name)
+			key, field, op = icShadowKey(m), name, tandem.OpUpdateIntercom
+		}
+		if err != nil {
+			if !b.dry {
+				_ = s.skipUnfitValue(ctx, l, m, op, err)
+			}
+			continue
+		}
+		f := fieldState{src: mapping.Canonical(v), dst: mapping.Canonical(cur), dstKnown: true, firstLink: firstLink}
+		f.shadow, f.hasShadow = prev[key]
+		f.heldSrc, f.isHeld = holdOf(prev, key)
+		vd := decide(m, f, true)
+		b.tally.field(l, m, field, vd, f)
+		if !b.dry {
+			s.noteVerdict(l, m, vd, f)
+		}
+		recordVerdict(shadows, prev, key, vd, f.src)
+		if vd.writes() {
+			changes = append(changes, change{m: m, value: v, canonical: f.src, old: f.dst, verdict: vd})
+		}
+	}
+	return changes
+}
+
+// sfBody is the Salesforce update body of changes.
+func sfBody(obj tandem.Object, changes []change) map[string]any {
+	fields := map[string]any{}
+	for _, ch := range changes {
+		maps.Copy(fields, sfWrite(obj, ch.m.Salesforce, ch.value))
+	}
+	return fields
+}
+
+// icBody is the Intercom update body of changes.
+func (s *Syncer) icBody(obj tandem.Object, changes []change) map[string]any {
+	body := map[string]any{}
+	for _, ch := range changes {
+		name := icAttrName(ch.m)
+		v := ch.value
+		if a := s.icAttr(obj, name); v == nil && a.DataType == "string" && a.Custom {
+			v = "" // Intercom rejects null for some custom attributes; "" clears a string.
+		}
+		setPath(body, name, v)
+	}
+	return body
+}
