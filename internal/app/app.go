@@ -21,6 +21,7 @@ import (
 	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/cases"
 	"github.com/tandemhq/tandem/internal/config"
+	"github.com/tandemhq/tandem/internal/console"
 	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/panel"
@@ -71,7 +72,9 @@ type App struct {
 	Metrics    *Metrics
 	Budget     *budget.Budget
 	Web        *web.Server
+	Console    *console.Console
 
+	lag         lagRecorder
 	server      *http.Server
 	listener    net.Listener
 	serveErr    chan error
@@ -165,7 +168,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 				hooks.OnLink(action, l)
 			}
 		},
-		OnLag: a.Metrics.observeLag,
+		OnLag: func(d tandem.Direction, lag time.Duration) {
+			a.Metrics.observeLag(d, lag)
+			a.lag.observe(d, lag, a.now(opts.Now))
+		},
 		OnVerdict: func(u syncer.Unwritten) {
 			a.Metrics.observeVerdict(u)
 			if hooks.OnVerdict != nil {
@@ -245,6 +251,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if a.Cases != nil {
 		a.Web.ConversationJobs = triggers.Jobs
 	}
+	if a.Console, err = a.newConsole(cfg, log, opts.Now); err != nil {
+		return nil, fmt.Errorf("admin console: %w", err)
+	}
+	a.Web.Console = a.Console
 	ok = true
 	return a, nil
 }
@@ -286,6 +296,9 @@ func (a *App) shareBudget() {
 			func(from int64) (int, error) { return a.Store.APICallsSince(ctx, tandem.DefaultInstallation, from) })
 		if err != nil {
 			a.Log.Warn("share the API budget count", slog.Any("err", err))
+		}
+		if err := a.lag.flush(ctx, a.Store); err != nil {
+			a.Log.Warn("record sync lag", slog.Any("err", err))
 		}
 	}
 	go func() {

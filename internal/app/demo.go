@@ -383,6 +383,7 @@ func writeFileAtomic(dir, name string, write func(io.Writer) error) (err error) 
 // PrintURLs writes where everything runs and how to try it.
 func (d *Demo) PrintURLs(w io.Writer) {
 	fmt.Fprintf(w, "tandem demo is running (every token is %q)\n\n", DemoToken)
+	fmt.Fprintf(w, "  admin console        %s/admin/  (sign in with %q)\n", d.URL, DemoToken)
 	fmt.Fprintf(w, "  bridge               %s  (admin API: Authorization: Bearer %s)\n", d.URL, DemoToken)
 	fmt.Fprintf(w, "  Intercom simulator   %s\n", d.IntercomURL)
 	fmt.Fprintf(w, "  inbox (the panel)    %s/inbox\n", d.IntercomURL)

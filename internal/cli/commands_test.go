@@ -143,7 +143,9 @@ func TestSyncReportsDurationWithoutFrames(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	d, err := app.StartDemo(ctx, app.DemoOptions{Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
-		DataDir: t.TempDir(), PollInterval: time.Hour, Seed: true, NoWebhooks: true})
+		DataDir: t.TempDir(), PollInterval: time.Hour, Seed: true, NoWebhooks: true,
+		// Only the command under test syncs: the demo's own bridge stays idle.
+		Options: app.Options{NoPeriodic: true}})
 	require.NoError(t, err)
 	t.Cleanup(func() { d.Close() })
 	env := map[string]string{

@@ -22,5 +22,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/sync-errors", s.requireAdmin(s.syncErrorsList))
 	mux.HandleFunc("POST /api/v1/sync-errors/retry", s.requireAdmin(s.syncErrorGroupRetry))
 	mux.HandleFunc("POST /api/v1/sync-errors/{id}/retry", s.requireAdmin(s.syncErrorRetry))
+	if s.Console != nil {
+		mux.Handle("/admin/", s.Console)
+		mux.Handle("GET /{$}", http.RedirectHandler("/admin/", http.StatusFound))
+	}
 	return s.apiErrors(mux)
 }

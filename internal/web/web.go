@@ -46,8 +46,11 @@ type Server struct {
 	// for its size.
 	OnOversizeWebhook func()
 	Budget            *budget.Budget
-	Log               *slog.Logger
-	Now               func() time.Time
+	// Console, when set, is the admin console, served under /admin/ (and
+	// / redirects there).
+	Console http.Handler
+	Log     *slog.Logger
+	Now     func() time.Time
 
 	// Tasks logs conversations as Salesforce Tasks; nil when turned off.
 	Tasks *tasks.Service

@@ -48,6 +48,7 @@ func Exercise(t *testing.T, open func(testing.TB) *store.DB) {
 	exerciseBatchWrites(t, open)
 	exerciseBulkLease(t, open)
 	exerciseAPIUsage(t, open)
+	exerciseConsole(t, open)
 	exerciseTx(t, open)
 }
 

@@ -1,0 +1,78 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/console"
+	"github.com/tandemhq/tandem/internal/store/storetest"
+	"github.com/tandemhq/tandem/internal/usecase"
+)
+
+// BenchmarkConsolePages times every page over an installation of 100,000
+// links, each with synced fields, and 100,000 audit entries:
+//
+//	go test ./internal/console/ -run '^$' -bench ConsolePages -benchtime 20x
+func BenchmarkConsolePages(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.SQLite(b)
+	const n = 100_000
+	now := time.Now()
+	for start := 0; start < n; start += 1000 {
+		links := make([]tandem.Link, 0, 1000)
+		for i := start; i < start+1000; i++ {
+			links = append(links, tandem.Link{InstallationID: tandem.DefaultInstallation, Object: tandem.ObjectContact,
+				IntercomID: fmt.Sprintf("ic%06d", i), SalesforceID: fmt.Sprintf("003%015d", i), MatchedBy: "email",
+				MatchKey: fmt.Sprintf("person%06d@example.com", i)})
+		}
+		saved, err := db.UpsertLinks(ctx, links)
+		require.NoError(b, err)
+		shadows := map[int64]map[string]string{}
+		entries := make([]tandem.AuditEntry, 0, 1000)
+		for i, l := range saved {
+			shadows[l.ID] = map[string]string{"sf:Phone": fmt.Sprintf("+1 555 %06d", start+i), "ic:name": fmt.Sprintf("Person %06d", start+i)}
+			entries = append(entries, tandem.AuditEntry{InstallationID: tandem.DefaultInstallation, Direction: tandem.ToSalesforce,
+				Object: l.Object, IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: "Phone",
+				NewValue: shadows[l.ID]["sf:Phone"], Cause: tandem.CauseBulk, At: now.Add(-time.Duration(n-start-i) * time.Second)})
+		}
+		require.NoError(b, db.SetShadowsMany(ctx, shadows))
+		require.NoError(b, db.InsertAudit(ctx, entries...))
+	}
+	jobs, err := river.NewClient(db.RiverDriver(), &river.Config{})
+	require.NoError(b, err)
+	uc := usecase.New(usecase.Config{Store: db, Jobs: jobs})
+	c, err := console.New(console.Config{UseCases: uc, AdminToken: "secret", Sessions: db})
+	require.NoError(b, err)
+	srv := httptest.NewServer(c)
+	b.Cleanup(srv.Close)
+	cl := newClient(b, srv.URL)
+	status, _, _ := cl.do("POST", "/admin/signin", url.Values{"token": {"secret"}})
+	require.Equal(b, http.StatusSeeOther, status)
+
+	for _, p := range []string{"/admin/", "/admin/errors", "/admin/bulk", "/admin/people?q=person05", "/admin/people?q=Person%2009",
+		"/admin/people?q=003000000000050000", "/admin/people/50000", "/admin/audit", "/admin/audit?record=ic050000",
+		"/admin/audit?field=Phone&cause=bulk", "/admin/jobs", "/admin/settings"} {
+		b.Run(p, func(b *testing.B) {
+			var worst time.Duration
+			for b.Loop() {
+				start := time.Now()
+				status, _, _ := cl.do("GET", p, nil)
+				worst = max(worst, time.Since(start))
+				require.Equal(b, http.StatusOK, status)
+			}
+			b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
+			if worst > 100*time.Millisecond {
+				b.Errorf("%s took %s, over 100 ms", p, worst)
+			}
+		})
+	}
+}

@@ -1,0 +1,196 @@
+package console_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/usecase"
+)
+
+// Environment variables of the browser tests.
+const (
+	// EnvRequireBrowser=1 makes a missing Chromium a failure (CI); without
+	// it the browser tests skip.
+	EnvRequireBrowser = "TANDEM_REQUIRE_BROWSER"
+	// EnvChromium names the Chromium binary (default: chromium on PATH,
+	// then /usr/bin/chromium).
+	EnvChromium = "TANDEM_CHROMIUM"
+	// EnvScreenshots is where the screenshots go (default
+	// internal/console/testdata/screenshots, ignored by git).
+	EnvScreenshots = "TANDEM_SCREENSHOTS"
+)
+
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, c := range []string{os.Getenv(EnvChromium), "chromium", "/usr/bin/chromium", "chromium-browser", "google-chrome"} {
+		if c == "" {
+			continue
+		}
+		if p, err := exec.LookPath(c); err == nil {
+			return p
+		}
+	}
+	if os.Getenv(EnvRequireBrowser) == "1" {
+		t.Fatalf("Chromium (/usr/bin/chromium) is required (%s=1) but was not found; install it with apt-get install -y chromium", EnvRequireBrowser)
+	}
+	t.Skipf("Chromium (/usr/bin/chromium) not found; the browser tests need it (set %s=1 to make this a failure)", EnvRequireBrowser)
+	return ""
+}
+
+func screenshotDir(t *testing.T) string {
+	dir := os.Getenv(EnvScreenshots)
+	if dir == "" {
+		dir = filepath.Join("testdata", "screenshots")
+	}
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	return dir
+}
+
+// browser starts a headless Chromium with a fresh profile.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(cancel3)
+	require.NoError(t, chromedp.Do(ctx))
+	return ctx
+}
+
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	path := filepath.Join(screenshotDir(t), name+".png")
+	require.NoError(t, os.WriteFile(path, png, 0o644))
+	t.Logf("screenshot %s", path)
+}
+
+func viewport(w, h int64, mobile bool) chromedp.Action[chromedp.Void] {
+	if mobile {
+		return chromedp.EmulateViewport(w, h, chromedp.EmulateMobile)
+	}
+	return chromedp.EmulateViewport(w, h)
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(sel))
+	require.NoError(t, err)
+	return s
+}
+
+func TestConsoleBrowser(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	d := startDemo(t)
+	db := d.App.Store
+	bg := context.Background()
+	var txt string
+
+	// Sign in.
+	require.NoError(t, chromedp.Do(ctx, viewport(1280, 900, false),
+		chromedp.Navigate(d.URL+"/"),
+		chromedp.WaitVisible(`input[name=token]`),
+	))
+	shot(t, ctx, "signin")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SendKeys(`input[name=token]`, "wrong"), chromedp.Submit(`input[name=token]`),
+		chromedp.WaitVisible(`.error`),
+	))
+	txt = text(t, ctx, `.error`)
+	require.Contains(t, txt, "not the admin token")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.SendKeys(`input[name=token]`, app.DemoToken), chromedp.Submit(`input[name=token]`),
+		chromedp.WaitVisible(`[data-health="Salesforce"]`),
+	))
+
+	// Run a bulk sync and watch it finish.
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(d.URL+"/admin/bulk"), chromedp.WaitVisible(`#plan-bulk`),
+		chromedp.Click(`#plan-bulk`), chromedp.WaitVisible(`#bulk-plan`),
+	))
+	shot(t, ctx, "bulk-dry-run")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Click(`#start-bulk`), chromedp.WaitVisible(`.flash`),
+		chromedp.WaitVisible(`#bulk-history .tag.done`),
+	))
+	txt = text(t, ctx, `#bulk-history tbody tr:first-child`)
+	require.Contains(t, txt, "done")
+	shot(t, ctx, "bulk")
+
+	// The overview shows the writes the bulk sync made.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/"), chromedp.WaitVisible(`svg.gauge`)))
+	txt = text(t, ctx, `[data-health="Intercom"]`)
+	require.Contains(t, txt, "Connected")
+	shot(t, ctx, "overview")
+
+	// Retry a sync error.
+	page, err := d.App.UseCases.ListAudit(bg, auditParams())
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Entries, "the bulk sync wrote something")
+	w := page.Entries[0]
+	now := time.Now()
+	e, err := db.RecordSyncError(bg, tandem.SyncError{InstallationID: tandem.DefaultInstallation, Object: w.Object,
+		Operation: "update_salesforce", IntercomID: w.IntercomID, SalesforceID: w.SalesforceID, Field: "Phone", System: "salesforce",
+		Code: "STRING_TOO_LONG", Message: "Phone: data value too large: +1 555 0100 0100 0100 0100 0100 0100 0100 0100",
+		Reason: "The phone number is longer than the 40 characters Salesforce allows.", FirstSeen: now.Add(-time.Hour), LastSeen: now})
+	require.NoError(t, err)
+	sel := `li.syncerror[data-id="` + strconv.FormatInt(e.ID, 10) + `"]`
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/errors?category="+w.Object.Category()), chromedp.WaitVisible(sel)))
+	shot(t, ctx, "errors")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(sel+` form[action$="/retry"] button`),
+		chromedp.WaitVisible(`.flash`)))
+	txt = text(t, ctx, `.flash`)
+	require.Contains(t, txt, "queued")
+
+	// People: search and open a person.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/people"),
+		chromedp.SendKeys(`input[name=q]`, w.IntercomID), chromedp.Submit(`input[name=q]`),
+		chromedp.WaitVisible(`#people-results`)))
+	shot(t, ctx, "people")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`#people-results tbody a`), chromedp.WaitVisible(`#person-fields`)))
+	shot(t, ctx, "person")
+
+	// Audit log, jobs, settings.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/audit"), chromedp.WaitVisible(`#audit-entries`)))
+	shot(t, ctx, "audit")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/jobs?state=completed"), chromedp.WaitVisible(`#jobs`)))
+	shot(t, ctx, "jobs")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/settings"), chromedp.WaitVisible(`#settings`)))
+	txt = text(t, ctx, `#settings`)
+	require.Contains(t, txt, "[redacted]")
+	require.NotContains(t, txt, "\t"+app.DemoToken+"\t")
+	shot(t, ctx, "settings")
+
+	// Phone width.
+	require.NoError(t, chromedp.Do(ctx, viewport(390, 844, true), chromedp.Navigate(d.URL+"/admin/"), chromedp.WaitVisible(`svg.gauge`)))
+	shot(t, ctx, "overview-phone")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/errors?category="+w.Object.Category()), chromedp.WaitVisible(`h1`)))
+	shot(t, ctx, "errors-phone")
+
+	// Signing out ends the session.
+	require.NoError(t, chromedp.Do(ctx, viewport(1280, 900, false), chromedp.Click(`.signout button`),
+		chromedp.WaitVisible(`input[name=token]`), chromedp.Navigate(d.URL+"/admin/audit"), chromedp.WaitVisible(`input[name=token]`)))
+}
+
+func auditParams() usecase.ListAuditParams { return usecase.ListAuditParams{Limit: 10} }

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tandemhq/tandem"
+)
+
+// This file holds the read queries of the admin console: activity per
+// minute, API calls per hour, sync lag, open sync errors by category, link
+// search and filtered audit listings. Every figure comes from the database,
+// so it is the same whichever replica answers.
+
+// MinuteCount is how many events of one series happened in one minute.
+type MinuteCount struct {
+	Minute int64  // unix minute
+	Series string // e.g. a direction; empty when there is one series
+	Count  int
+}
+
+// WritesPerMinute counts the audit entries (field writes) per minute and
+// direction from since on.
+func (q *queries) WritesPerMinute(ctx context.Context, inst string, since time.Time) ([]MinuteCount, error) {
+	return q.minuteCounts(ctx, "writes per minute", `SELECT at / 60000000, direction, count(*) FROM tandem_audit
+		WHERE installation_id = $1 AND at >= $2 GROUP BY at / 60000000, direction ORDER BY 1, 2`, inst, micros(since))
+}
+
+// DeliveriesPerMinute counts the webhook notifications received per minute
+// from since on. Deliveries are pruned after a while, so the count covers
+// what is still held.
+func (q *queries) DeliveriesPerMinute(ctx context.Context, inst string, since time.Time) ([]MinuteCount, error) {
+	return q.minuteCounts(ctx, "deliveries per minute", `SELECT received_at / 60000000, '', count(*) FROM tandem_deliveries
+		WHERE installation_id = $1 AND received_at >= $2 GROUP BY received_at / 60000000 ORDER BY 1`, inst, micros(since))
+}
+
+func (q *queries) minuteCounts(ctx context.Context, what, query string, args ...any) ([]MinuteCount, error) {
+	rows, err := q.x.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []MinuteCount{}
+	for rows.Next() {
+		var c MinuteCount
+		if err := rows.Scan(&c.Minute, &c.Series, &c.Count); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
+
+// HourCount is a count for one unix hour.
+type HourCount struct {
+	Hour  int64
+	Count int
+}
+
+// APICallsPerHour returns the Salesforce calls counted per unix hour from
+// fromHour on, oldest first (hours without calls are left out).
+func (q *queries) APICallsPerHour(ctx context.Context, inst string, fromHour int64) ([]HourCount, error) {
+	rows, err := q.x.QueryContext(ctx, `SELECT hour, calls FROM tandem_api_usage
+		WHERE installation_id = $1 AND hour >= $2 ORDER BY hour`, inst, fromHour)
+	if err != nil {
+		return nil, fmt.Errorf("API calls per hour: %w", err)
+	}
+	defer rows.Close()
+	out := []HourCount{}
+	for rows.Next() {
+		var h HourCount
+		if err := rows.Scan(&h.Hour, &h.Count); err != nil {
+			return nil, fmt.Errorf("API calls per hour: %w", err)
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("API calls per hour: %w", err)
+	}
+	return out, nil
+}
+
+// OpenSyncErrorsByCategory counts the unresolved sync errors per category
+// (people, companies, cases, tasks; "other" for errors about no object).
+func (q *queries) OpenSyncErrorsByCategory(ctx context.Context, inst string) (map[string]int, error) {
+	rows, err := q.x.QueryContext(ctx, `SELECT object, count(*) FROM tandem_sync_errors
+		WHERE installation_id = $1 AND resolved_at IS NULL GROUP BY object`, inst)
+	if err != nil {
+		return nil, fmt.Errorf("open sync errors by category: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			obj string
+			n   int
+		)
+		if err := rows.Scan(&obj, &n); err != nil {
+			return nil, fmt.Errorf("open sync errors by category: %w", err)
+		}
+		cat := tandem.Object(obj).Category()
+		if cat == "" {
+			cat = "other"
+		}
+		out[cat] += n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("open sync errors by category: %w", err)
+	}
+	return out, nil
+}
+
+// LagBuckets are the upper bounds of the sync lag histogram; a lag above
+// the last bound falls in a final, open bucket.
+var LagBuckets = []time.Duration{
+	100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second,
+	5 * time.Second, 10 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute,
+	15 * time.Minute, time.Hour,
+}
+
+// LagBucket returns the index in LagBuckets of the bucket a lag falls in
+// (len(LagBuckets) for the open bucket).
+func LagBucket(lag time.Duration) int {
+	return sort.Search(len(LagBuckets), func(i int) bool { return lag <= LagBuckets[i] })
+}
+
+// LagCount is how many lags of one direction fell in one bucket in one
+// minute.
+type LagCount struct {
+	Direction tandem.Direction
+	Minute    int64 // unix minute
+	Bucket    int   // index in LagBuckets
+	Samples   int
+}
+
+// AddLag adds lag counts to an installation's histogram and forgets
+// minutes more than two days old.
+func (q *queries) AddLag(ctx context.Context, inst string, counts []LagCount) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	return q.atomic(ctx, func(q *queries) error {
+		oldest := counts[0].Minute
+		for _, c := range counts {
+			if _, err := q.x.ExecContext(ctx, `INSERT INTO tandem_lag (installation_id, direction, minute, bucket, samples)
+				VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (installation_id, direction, minute, bucket) DO UPDATE SET samples = tandem_lag.samples + excluded.samples`,
+				inst, string(c.Direction), c.Minute, c.Bucket, c.Samples); err != nil {
+				return fmt.Errorf("add lag: %w", err)
+			}
+			oldest = min(oldest, c.Minute)
+		}
+		if _, err := q.x.ExecContext(ctx, `DELETE FROM tandem_lag WHERE installation_id = $1 AND minute < $2`,
+			inst, oldest-2*24*60); err != nil {
+			return fmt.Errorf("prune lag: %w", err)
+		}
+		return nil
+	})
+}
+
+// LagSince returns the lag histogram per direction and bucket summed over
+// the minutes from since on.
+func (q *queries) LagSince(ctx context.Context, inst string, since time.Time) ([]LagCount, error) {
+	rows, err := q.x.QueryContext(ctx, `SELECT direction, bucket, CAST(SUM(samples) AS BIGINT) FROM tandem_lag
+		WHERE installation_id = $1 AND minute >= $2 GROUP BY direction, bucket ORDER BY 1, 2`,
+		inst, since.Unix()/60)
+	if err != nil {
+		return nil, fmt.Errorf("lag: %w", err)
+	}
+	defer rows.Close()
+	out := []LagCount{}
+	for rows.Next() {
+		var (
+			c   LagCount
+			dir string
+		)
+		if err := rows.Scan(&dir, &c.Bucket, &c.Samples); err != nil {
+			return nil, fmt.Errorf("lag: %w", err)
+		}
+		c.Direction = tandem.Direction(dir)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lag: %w", err)
+	}
+	return out, nil
+}
+
+// SearchLinksParams look for links by a record id, a match key (an email,
+// a company id) or the start of a synced value (a name).
+type SearchLinksParams struct {
+	Installation string
+	Objects      []tandem.Object // empty: every object
+	Query        string
+	Limit        int // DefaultLimit when not positive
+}
+
+// SearchLinks returns links whose Intercom or Salesforce id equals the
+// query, whose match key starts with it (case-insensitively for keys stored
+// in lower case, as emails are), or one of whose synced values starts with
+// it; newest link first.
+func (q *queries) SearchLinks(ctx context.Context, p SearchLinksParams) ([]tandem.Link, error) {
+	term := strings.TrimSpace(p.Query)
+	if term == "" {
+		return []tandem.Link{}, nil
+	}
+	if len(term) > 100 {
+		term = term[:100]
+	}
+	objs := make([]string, 0, 3)
+	for _, o := range p.Objects {
+		objs = append(objs, string(o))
+	}
+	objFilter := ""
+	args := []any{p.Installation, term, strings.ToLower(term), strings.ToLower(term) + "\U0010FFFF", term + "\U0010FFFF", limit(p.Limit)}
+	if len(objs) > 0 {
+		ph := make([]string, len(objs))
+		for i, o := range objs {
+			args = append(args, o)
+			ph[i] = fmt.Sprintf("$%d", len(args))
+		}
+		objFilter = " AND l.object IN (" + strings.Join(ph, ", ") + ")"
+	}
+	rows, err := q.raw.QueryContext(ctx, `SELECT `+prefixed("l.", linkColumns)+` FROM tandem_links l
+		WHERE l.installation_id = $1`+objFilter+` AND (
+			l.intercom_id = $2 OR l.salesforce_id = $2
+			OR (l.match_key >= $3 AND l.match_key < $4)
+			OR l.id IN (SELECT s.link_id FROM tandem_shadows s
+				WHERE substr(s.value, 1, 100) >= $2 AND substr(s.value, 1, 100) < $5))
+		ORDER BY l.id DESC LIMIT $6`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search links: %w", err)
+	}
+	defer rows.Close()
+	out := []tandem.Link{}
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, fmt.Errorf("search links: %w", err)
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search links: %w", err)
+	}
+	return out, nil
+}
+
+func prefixed(prefix, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// AuditFilter selects audit entries; empty fields match anything.
+type AuditFilter struct {
+	Installation string
+	Object       tandem.Object
+	Direction    tandem.Direction
+	Cause        tandem.Cause
+	Field        string
+	// Record matches entries whose Intercom or Salesforce id equals it.
+	Record  string
+	AfterID int64 // older than this entry (the previous page's last)
+	Limit   int   // DefaultLimit when not positive
+}
+
+// FilterAudit returns a page of audit entries matching f, newest first.
+func (q *queries) FilterAudit(ctx context.Context, f AuditFilter) ([]tandem.AuditEntry, error) {
+	rows, err := q.x.QueryContext(ctx, `SELECT id, installation_id, direction, object, intercom_id, salesforce_id,
+			field, old_value, new_value, cause, at
+		FROM tandem_audit
+		WHERE installation_id = $1 AND ($2 = 0 OR id < $2)
+		  AND (CAST($4 AS TEXT) = '' OR object = $4)
+		  AND (CAST($5 AS TEXT) = '' OR direction = $5)
+		  AND (CAST($6 AS TEXT) = '' OR cause = $6)
+		  AND (CAST($7 AS TEXT) = '' OR field = $7)
+		  AND (CAST($8 AS TEXT) = '' OR intercom_id = $8 OR salesforce_id = $8)
+		ORDER BY id DESC LIMIT $3`, f.Installation, f.AfterID, limit(f.Limit),
+		string(f.Object), string(f.Direction), string(f.Cause), f.Field, f.Record)
+	if err != nil {
+		return nil, fmt.Errorf("filter audit: %w", err)
+	}
+	defer rows.Close()
+	out := []tandem.AuditEntry{}
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, fmt.Errorf("filter audit: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("filter audit: %w", err)
+	}
+	return out, nil
+}
+
+// GetAudit returns one audit entry (ENOTFOUND when there is none).
+func (q *queries) GetAudit(ctx context.Context, id int64) (tandem.AuditEntry, error) {
+	row := q.x.QueryRowContext(ctx, `SELECT id, installation_id, direction, object, intercom_id, salesforce_id,
+			field, old_value, new_value, cause, at
+		FROM tandem_audit WHERE id = $1`, id)
+	e, err := scanAudit(row)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return tandem.AuditEntry{}, notFound("no audit entry %d", id)
+		}
+		return tandem.AuditEntry{}, fmt.Errorf("get audit entry %d: %w", id, err)
+	}
+	return e, nil
+}
+
+func scanAudit(row interface{ Scan(...any) error }) (tandem.AuditEntry, error) {
+	var (
+		e                     tandem.AuditEntry
+		direction, obj, cause string
+		at                    int64
+	)
+	if err := row.Scan(&e.ID, &e.InstallationID, &direction, &obj, &e.IntercomID, &e.SalesforceID,
+		&e.Field, &e.OldValue, &e.NewValue, &cause, &at); err != nil {
+		return tandem.AuditEntry{}, err
+	}
+	e.Direction, e.Object, e.Cause, e.At = tandem.Direction(direction), tandem.Object(obj), tandem.Cause(cause), fromMicros(at)
+	return e, nil
+}
+
+// ListBulkSyncs returns an installation's bulk sync runs, newest first.
+func (q *queries) ListBulkSyncs(ctx context.Context, inst string, n int) ([]BulkSync, error) {
+	rows, err := q.x.QueryContext(ctx, `SELECT `+bulkSyncColumns+` FROM tandem_bulk_syncs
+		WHERE installation_id = $1 ORDER BY id DESC LIMIT $2`, inst, limit(n))
+	if err != nil {
+		return nil, fmt.Errorf("list bulk syncs: %w", err)
+	}
+	defer rows.Close()
+	out := []BulkSync{}
+	for rows.Next() {
+		b, err := scanBulkSync(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list bulk syncs: %w", err)
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list bulk syncs: %w", err)
+	}
+	return out, nil
+}
