@@ -36,6 +36,7 @@ type Server struct {
 	actions        map[string]*customAction
 	seq            int
 
+	inbox   inboxApp // the Canvas Kit app the inbox page shows
 	calls   callCounter
 	limiter rateLimiter
 	faults  *Faults
@@ -80,6 +81,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			t.Stop()
 			return
 		}
+	}
+	if r.URL.Path == "/inbox" || strings.HasPrefix(r.URL.Path, "/inbox/") {
+		s.serveInbox(w, r) // a teammate's browser, not the API: no token
+		return
 	}
 	if !s.authorized(r) {
 		writeError(w, errorf(http.StatusUnauthorized, "unauthorized", "Access Token Invalid"))

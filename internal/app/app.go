@@ -24,6 +24,7 @@ import (
 	"github.com/tandemhq/tandem/internal/console"
 	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/mapping"
+	"github.com/tandemhq/tandem/internal/panel"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
 	"github.com/tandemhq/tandem/internal/tasks"
@@ -67,6 +68,7 @@ type App struct {
 	Tasks      *tasks.Service // nil when Tasks are turned off
 	River      *river.Client[*sql.Tx]
 	UseCases   *usecase.Service
+	Panel      *panel.Service // the inbox app
 	Metrics    *Metrics
 	Budget     *budget.Budget
 	Web        *web.Server
@@ -221,8 +223,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River,
+	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River, Tasks: a.Tasks,
 		Syncer: a.Syncer, Cases: a.Cases, Now: opts.Now})
+	a.Panel = panel.New(panel.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Intercom: a.Intercom,
+		Salesforce: a.Salesforce, UseCases: a.UseCases, Mappings: cfg.Mappings, Now: opts.Now, Log: log})
 	a.Web = &web.Server{
 		Installation:      tandem.DefaultInstallation,
 		Store:             a.Store,
@@ -231,6 +235,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		AdminToken:        cfg.AdminToken.Reveal(),
 		ActionsToken:      cfg.ActionsToken.Reveal(),
 		IntercomSecret:    cfg.Intercom.ClientSecret.Reveal(),
+		Canvas:            &panel.Handler{Service: a.Panel, Secret: cfg.Intercom.ClientSecret.Reveal()},
 		Metrics:           a.Metrics.Handler(),
 		OnOversizeWebhook: a.Metrics.OversizeWebhooks.Inc,
 		Budget:            a.Budget,

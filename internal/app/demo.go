@@ -46,7 +46,11 @@ type DemoOptions struct {
 	// the salesforce-case tag, the Custom Action), with the conversation
 	// attribute product_area mapped to Case.Product_Area__c and Cases
 	// upserted on Case.Intercom_Conversation_Id__c.
-	Cases   bool
+	Cases bool
+	// Inbox adds, with Seed, conversations for the Intercom simulator's
+	// inbox page (the simulators' Northwind fixtures and a few demo people;
+	// see seedDemoInbox). The inbox page always shows the bridge's panel.
+	Inbox   bool
 	Log     *slog.Logger
 	Options Options
 	// Configure, when set, may adjust the bridge configuration before it is
@@ -69,6 +73,9 @@ type Demo struct {
 	// Restored reports that the simulators were restored from snapshots in
 	// the data directory rather than seeded.
 	Restored bool
+	// InboxConversations are the conversations DemoOptions.Inbox seeded,
+	// by the person's email ("visitor" for the one without).
+	InboxConversations map[string]string
 
 	servers  []*http.Server
 	log      *slog.Logger
@@ -142,6 +149,9 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	case d.Restored:
 	case o.Seed:
 		err = seedDemo(d.Intercom, d.Salesforce)
+		if err == nil && o.Inbox {
+			d.InboxConversations, err = seedDemoInbox(d.Intercom, d.Salesforce)
+		}
 	default:
 		err = defineDemoAttributes(d.Intercom)
 	}
@@ -156,6 +166,7 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 	if !o.NoWebhooks {
 		d.Intercom.Subscribe(d.URL+"/intercom/webhooks", nil)
 	}
+	d.Intercom.SetCanvasApp(d.URL+"/intercom/canvas/initialize", d.URL+"/intercom/canvas/submit")
 	if o.DataDir != "" && !d.Restored {
 		if err := saveSimulators(o.DataDir, d.Intercom, d.Salesforce); err != nil {
 			bridgeLn.Close()
@@ -375,6 +386,7 @@ func (d *Demo) PrintURLs(w io.Writer) {
 	fmt.Fprintf(w, "  admin console        %s/admin/  (sign in with %q)\n", d.URL, DemoToken)
 	fmt.Fprintf(w, "  bridge               %s  (admin API: Authorization: Bearer %s)\n", d.URL, DemoToken)
 	fmt.Fprintf(w, "  Intercom simulator   %s\n", d.IntercomURL)
+	fmt.Fprintf(w, "  inbox (the panel)    %s/inbox\n", d.IntercomURL)
 	fmt.Fprintf(w, "  Salesforce simulator %s  (REST under /services/data/v62.0)\n", d.SalesforceURL)
 	fmt.Fprintf(w, "  metrics              %s/metrics\n\n", d.URL)
 	if d.Restored {

@@ -260,11 +260,62 @@ func (s *Service) Sync(ctx context.Context, conversationID string, t Trigger) (R
 	} else if err != nil && !store.IsNotFound(err) {
 		return res, err
 	}
-	return s.create(ctx, conv, t)
+	return s.create(ctx, conv, t, nil)
 }
 
-// create makes the Case once.
-func (s *Service) create(ctx context.Context, conv *intercom.Conversation, t Trigger) (Result, error) {
+// CreateFromForm creates the conversation's Case with field values a
+// teammate chose (Salesforce field API name → value), on top of what an
+// automatic Case gets (Contact, Account, subject, transcript, mapped
+// attributes, owner). A conversation has one Case: when it has one
+// already, that Case is returned (Created false) and nothing is written.
+func (s *Service) CreateFromForm(ctx context.Context, conversationID string, form map[string]any) (Result, error) {
+	defer s.convs.Lock(conversationID)()
+	res := Result{ConversationID: conversationID, Trigger: TriggerAction}
+	conv, _, err := s.ic.Conversations.Get(ctx, conversationID, &intercom.GetConversationOptions{DisplayAs: "plaintext"})
+	if errors.Is(err, intercom.ErrNotFound) {
+		return res, tandem.Errorf(tandem.ENOTFOUND, "Intercom conversation %s does not exist.", conversationID)
+	} else if err != nil {
+		return res, err
+	}
+	intent, err := s.db.GetIntent(ctx, s.cfg.Installation, "case", conversationID)
+	if err == nil && intent.State == store.IntentDone && intent.RemoteID != "" {
+		return s.describe(ctx, conversationID, intent.RemoteID, TriggerAction)
+	} else if err != nil && !store.IsNotFound(err) {
+		return res, err
+	}
+	if form == nil {
+		form = map[string]any{}
+	}
+	return s.create(ctx, conv, TriggerAction, form)
+}
+
+// OwnerDescription says, in a sentence, who will own a new Case.
+func (s *Service) OwnerDescription() string {
+	switch s.cfg.Owner {
+	case OwnerAssignmentRules:
+		return "Salesforce's Case assignment rules choose the owner."
+	case OwnerTeammate:
+		return "Owned by the Salesforce user with the email of the teammate assigned to the conversation (else by the integration user)."
+	}
+	return "Owned by the Salesforce user tandem signs in as."
+}
+
+// ExternalIDField is the Case field holding the conversation id ("" when
+// Cases are created without one); a form must not offer it.
+func (s *Service) ExternalIDField() string { return s.cfg.ExternalIDField }
+
+// RecordTypeID is the configured Case record type's id, "" for the
+// integration user's default.
+func (s *Service) RecordTypeID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.recordTypeID
+}
+
+// create makes the Case once. form, when not nil, holds a teammate's field
+// values (CreateFromForm): they win over the automatic ones, and a Case
+// the conversation already has is returned as it is instead of refreshed.
+func (s *Service) create(ctx context.Context, conv *intercom.Conversation, t Trigger, form map[string]any) (Result, error) {
 	res := Result{ConversationID: conv.ID, Trigger: t}
 	person, err := convo.PersonOf(ctx, s.db, s.cfg.Installation, conv)
 	if err != nil {
@@ -286,6 +337,9 @@ func (s *Service) create(ctx context.Context, conv *intercom.Conversation, t Tri
 	if !created {
 		switch intent.State {
 		case store.IntentDone:
+			if form != nil {
+				return s.describe(ctx, conv.ID, intent.RemoteID, t)
+			}
 			return s.refresh(ctx, conv, intent.RemoteID, t)
 		case store.IntentPending:
 			// Another attempt holds it, or one died after the create: once it
@@ -314,6 +368,11 @@ func (s *Service) create(ctx context.Context, conv *intercom.Conversation, t Tri
 	if err != nil {
 		_, _ = s.db.FailIntent(context.WithoutCancel(ctx), intent.ID, err.Error())
 		return res, err
+	}
+	for k, v := range form {
+		if k != s.cfg.ExternalIDField && k != "ContactId" {
+			fields[k] = v
+		}
 	}
 	var id string
 	if s.cfg.ExternalIDField != "" {
@@ -372,7 +431,7 @@ func (s *Service) refresh(ctx context.Context, conv *intercom.Conversation, case
 			if in, gerr := s.db.GetIntent(ctx, s.cfg.Installation, "case", conv.ID); gerr == nil {
 				_ = s.db.DeleteIntent(ctx, in.ID)
 			}
-			return s.create(ctx, conv, t)
+			return s.create(ctx, conv, t, nil)
 		}
 		return Result{ConversationID: conv.ID, Trigger: t}, s.fail(ctx, conv.ID, caseID, OpUpdate, err)
 	}

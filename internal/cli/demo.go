@@ -57,7 +57,7 @@ func newDemoCmd(c *base) *cobra.Command {
 		p := &printer{w: c.out}
 		d, err := app.StartDemo(ctx, app.DemoOptions{
 			Listen: *listen, IntercomListen: *icListen, SalesforceListen: *sfListen,
-			DataDir: dir, PollInterval: *poll, Seed: true, Ownership: true, Cases: true, Log: log,
+			DataDir: dir, PollInterval: *poll, Seed: true, Inbox: true, Ownership: true, Cases: true, Log: log,
 			Options: app.Options{Hooks: syncer.Hooks{OnWrite: p.write, OnLink: p.link, OnSyncError: p.syncError, OnVerdict: p.unwritten},
 				OnCase: p.caseLine, OnTask: p.task},
 		})

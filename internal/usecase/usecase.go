@@ -10,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/internal/cases"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 )
 
 // Config holds a Service's dependencies.
@@ -28,6 +29,9 @@ type Config struct {
 	// Cases makes Salesforce Cases from conversations; nil when Cases are
 	// off.
 	Cases *cases.Service
+	// Tasks makes Salesforce Tasks from conversations; nil when Tasks are
+	// off.
+	Tasks *tasks.Service
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }

@@ -12,6 +12,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /intercom/webhooks", s.intercomWebhook)
 	mux.HandleFunc("POST /intercom/actions/cases", s.requireActions(s.actionsCases))
 	mux.HandleFunc("POST /intercom/actions/tasks", s.actionsTasks)
+	mux.HandleFunc("POST /intercom/canvas/initialize", s.canvasInitialize)
+	mux.HandleFunc("POST /intercom/canvas/submit", s.canvasSubmit)
 	mux.HandleFunc("GET /api/v1/links", s.requireAdmin(s.linksList))
 	mux.HandleFunc("GET /api/v1/budget", s.requireAdmin(s.budgetShow))
 	mux.HandleFunc("POST /api/v1/bulk-syncs", s.requireAdmin(s.bulkSyncsCreate))

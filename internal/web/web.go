@@ -20,6 +20,7 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/jobs"
+	"github.com/tandemhq/tandem/internal/panel"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/tasks"
 	"github.com/tandemhq/tandem/internal/usecase"
@@ -38,7 +39,9 @@ type Server struct {
 	// the jobs it calls for (Cases).
 	ConversationJobs func(topic string, body []byte) []river.JobArgs
 	IntercomSecret   string
-	Metrics          http.Handler
+	// Canvas serves the inbox panel's Canvas Kit requests (nil: 404).
+	Canvas  *panel.Handler
+	Metrics http.Handler
 	// OnOversizeWebhook, when set, is called for each notification refused
 	// for its size.
 	OnOversizeWebhook func()
