@@ -16,23 +16,32 @@ import (
 )
 
 // BenchmarkWebhookToTask measures how long a new conversation takes to
-// become a Salesforce Task: from the conversation's creation in the
-// Intercom simulator (which sends conversation.user.created at once) to
-// the Task's existence in the Salesforce simulator, through the webhook
-// endpoint, the job queue and the Task service. It reports the median and
-// the 95th percentile in milliseconds.
+// become a Salesforce Task: from its creation in the Intercom simulator
+// (which sends conversation.user.created at once) to the Task's existence
+// in the Salesforce simulator, through the webhook endpoint, the job queue
+// and the Task service. It reports the median and the 95th percentile.
 //
 //	go test ./internal/app -run '^$' -bench WebhookToTask -benchtime 200x
 func BenchmarkWebhookToTask(b *testing.B) {
-	b.Run("sqlite", func(b *testing.B) { benchWebhookToTask(b, "") })
-	b.Run("postgres", func(b *testing.B) { benchWebhookToTask(b, storetest.PostgresURL(b)) })
+	b.Run("sqlite", func(b *testing.B) { benchConversationToRecord(b, "", false, "Task") })
+	b.Run("postgres", func(b *testing.B) { benchConversationToRecord(b, storetest.PostgresURL(b), false, "Task") })
 }
 
-func benchWebhookToTask(b *testing.B, dbURL string) {
+// BenchmarkWebhookToCase is the same for the conversation's Case.
+//
+//	go test ./internal/app -run '^$' -bench WebhookToCase -benchtime 50x
+func BenchmarkWebhookToCase(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchConversationToRecord(b, "", true, "Case") })
+	b.Run("postgres", func(b *testing.B) { benchConversationToRecord(b, storetest.PostgresURL(b), true, "Case") })
+}
+
+// benchConversationToRecord times conversations started by linked
+// Contacts until the sObject made from each exists.
+func benchConversationToRecord(b *testing.B, dbURL string, cases bool, sobject string) {
 	ctx := context.Background()
 	d, err := app.StartDemo(ctx, app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
-		DataDir: b.TempDir(), DatabaseURL: dbURL, PollInterval: time.Hour, Options: app.Options{NoPeriodic: true},
+		DataDir: b.TempDir(), DatabaseURL: dbURL, PollInterval: time.Hour, Cases: cases, Options: app.Options{NoPeriodic: true},
 	})
 	require.NoError(b, err)
 	b.Cleanup(func() { require.NoError(b, d.Close()) })
@@ -56,11 +65,11 @@ func benchWebhookToTask(b *testing.B, dbURL string) {
 	samples := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		before := d.Salesforce.Count("Task")
+		before := d.Salesforce.Count(sobject)
 		start := time.Now()
 		_, err := d.Intercom.CreateConversation(contacts[i%people], "How do I export my data?")
 		require.NoError(b, err)
-		waitFor(b, func() bool { return d.Salesforce.Count("Task") > before })
+		waitFor(b, func() bool { return d.Salesforce.Count(sobject) > before })
 		samples = append(samples, time.Since(start))
 	}
 	b.StopTimer()
