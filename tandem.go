@@ -136,6 +136,9 @@ type AuditEntry struct {
 	NewValue       string
 	Cause          Cause
 	At             time.Time
+	// Reason says why an operator's action wrote, such as "revert of
+	// audit entry 12"; empty for the writes of sync.
+	Reason string
 }
 
 // Operation names what tandem was doing when a sync error happened. The

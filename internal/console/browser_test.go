@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom/intercomsim"
 	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/usecase"
 )
@@ -174,6 +175,31 @@ func TestConsoleBrowser(t *testing.T) {
 	// Audit log, jobs, settings.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/audit"), chromedp.WaitVisible(`#audit-entries`)))
 	shot(t, ctx, "audit")
+
+	// Revert a field from the audit log: a phone changed in Intercom went
+	// to Salesforce; the revert puts the old one back on both sides.
+	sfID, err := d.Salesforce.Insert("Contact", map[string]any{"LastName": "Hopper", "FirstName": "Grace", "Email": "grace@revert.example"})
+	require.NoError(t, err)
+	icID, err := d.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: "grace@revert.example", Name: "Grace Hopper", Phone: "+1 555 0100"})
+	require.NoError(t, err)
+	sfPhone := func() any { rec, _ := d.Salesforce.Get("Contact", sfID); return rec["Phone"] }
+	eventually(t, "first alignment", func() bool { return sfPhone() == "+1 555 0100" })
+	idle(t, d)
+	require.NoError(t, d.Intercom.UpdateContact(icID, map[string]any{"phone": "+1 555 0199"}))
+	eventually(t, "the new phone in Salesforce", func() bool { return sfPhone() == "+1 555 0199" })
+	idle(t, d)
+	phone := lastWrite(t, db, icID, "Phone")
+	row := `#audit-entries tr[data-id="` + strconv.FormatInt(phone.ID, 10) + `"]`
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/audit?record="+icID), chromedp.WaitVisible(row),
+		chromedp.Click(`details.help summary`)))
+	shot(t, ctx, "audit-before-revert")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(row+` form.revert button`), chromedp.WaitVisible(`.flash`)))
+	txt = text(t, ctx, `.flash`)
+	require.Contains(t, txt, "Audit entry "+strconv.FormatInt(phone.ID, 10)+" reverted")
+	txt = text(t, ctx, `#audit-entries tbody tr:first-child`)
+	require.Contains(t, txt, "revert of audit entry "+strconv.FormatInt(phone.ID, 10))
+	require.Equal(t, "+1 555 0100", sfPhone())
+	shot(t, ctx, "audit-revert")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/jobs?state=completed"), chromedp.WaitVisible(`#jobs`)))
 	shot(t, ctx, "jobs")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/settings"), chromedp.WaitVisible(`#settings`)))

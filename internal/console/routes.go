@@ -29,6 +29,7 @@ func (c *Console) routes() *http.ServeMux {
 	mux.HandleFunc("POST /admin/people/{id}/resync", c.authed(c.personResync))
 	mux.HandleFunc("POST /admin/leads", c.authed(c.leadCreate))
 	mux.HandleFunc("GET /admin/audit", c.authed(c.auditList))
+	mux.HandleFunc("POST /admin/audit/{id}/revert", c.authed(c.auditRevert))
 	mux.HandleFunc("GET /admin/jobs", c.authed(c.jobsList))
 	if c.cfg.JobsUI != nil {
 		mux.Handle("/admin/jobs/river/", c.authed(c.cfg.JobsUI.ServeHTTP))

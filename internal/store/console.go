@@ -277,8 +277,7 @@ type AuditFilter struct {
 
 // FilterAudit returns a page of audit entries matching f, newest first.
 func (q *queries) FilterAudit(ctx context.Context, f AuditFilter) ([]tandem.AuditEntry, error) {
-	rows, err := q.x.QueryContext(ctx, `SELECT id, installation_id, direction, object, intercom_id, salesforce_id,
-			field, old_value, new_value, cause, at
+	rows, err := q.x.QueryContext(ctx, `SELECT `+auditColumns+`
 		FROM tandem_audit
 		WHERE installation_id = $1 AND ($2 = 0 OR id < $2)
 		  AND (CAST($4 AS TEXT) = '' OR object = $4)
@@ -308,9 +307,7 @@ func (q *queries) FilterAudit(ctx context.Context, f AuditFilter) ([]tandem.Audi
 
 // GetAudit returns one audit entry (ENOTFOUND when there is none).
 func (q *queries) GetAudit(ctx context.Context, id int64) (tandem.AuditEntry, error) {
-	row := q.x.QueryRowContext(ctx, `SELECT id, installation_id, direction, object, intercom_id, salesforce_id,
-			field, old_value, new_value, cause, at
-		FROM tandem_audit WHERE id = $1`, id)
+	row := q.x.QueryRowContext(ctx, `SELECT `+auditColumns+` FROM tandem_audit WHERE id = $1`, id)
 	e, err := scanAudit(row)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -328,7 +325,7 @@ func scanAudit(row interface{ Scan(...any) error }) (tandem.AuditEntry, error) {
 		at                    int64
 	)
 	if err := row.Scan(&e.ID, &e.InstallationID, &direction, &obj, &e.IntercomID, &e.SalesforceID,
-		&e.Field, &e.OldValue, &e.NewValue, &cause, &at); err != nil {
+		&e.Field, &e.OldValue, &e.NewValue, &cause, &at, &e.Reason); err != nil {
 		return tandem.AuditEntry{}, err
 	}
 	e.Direction, e.Object, e.Cause, e.At = tandem.Direction(direction), tandem.Object(obj), tandem.Cause(cause), fromMicros(at)

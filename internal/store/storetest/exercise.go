@@ -49,6 +49,7 @@ func Exercise(t *testing.T, open func(testing.TB) *store.DB) {
 	exerciseBulkLease(t, open)
 	exerciseAPIUsage(t, open)
 	exerciseConsole(t, open)
+	exerciseAuditEntry(t, open)
 	exerciseTx(t, open)
 }
 
