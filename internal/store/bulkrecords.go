@@ -27,9 +27,9 @@ func (q *queries) PutBulkRecords(ctx context.Context, recs []BulkRecord) error {
 		return nil
 	}
 	return q.atomic(ctx, func(q *queries) error {
-		const cols = 6
-		for start := 0; start < len(recs); start += 150 {
-			chunk := recs[start:min(start+150, len(recs))]
+		const cols, size = 6, 150
+		for start := 0; start < len(recs); start += size {
+			chunk := recs[start:min(start+size, len(recs))]
 			args := make([]any, 0, len(chunk)*cols)
 			for _, r := range chunk {
 				args = append(args, r.RunID, string(r.Object), r.IntercomID, r.MatchKey, r.UpdatedAt, r.Data)
@@ -38,7 +38,7 @@ func (q *queries) PutBulkRecords(ctx context.Context, recs []BulkRecord) error {
 				VALUES ` + q.values(1, len(chunk), cols) + `
 				ON CONFLICT (run_id, object, intercom_id) DO UPDATE SET match_key = excluded.match_key,
 				updated_at = excluded.updated_at, data = excluded.data`
-			if _, err := q.raw.ExecContext(ctx, query, args...); err != nil {
+			if _, err := q.execRows(len(chunk), size).ExecContext(ctx, query, args...); err != nil {
 				return fmt.Errorf("store bulk records: %w", err)
 			}
 		}
