@@ -86,3 +86,20 @@ func (q *queries) DeleteBulkRecords(ctx context.Context, runID int64) error {
 	}
 	return nil
 }
+
+// RefreshBulkStatistics brings the query planner's statistics of the
+// tables a bulk sync reads page by page (links, shadows, scratch records)
+// up to date. A bulk sync grows them by many rows in minutes, faster than
+// Postgres's autovacuum analyzes them, and with statistics of a nearly
+// empty table Postgres answers a page's IN-list lookups by scanning every
+// row of the object. SQLite plans these lookups without statistics; there
+// it does nothing.
+func (db *DB) RefreshBulkStatistics(ctx context.Context) error {
+	if db.dialect != DialectPostgres {
+		return nil
+	}
+	if _, err := db.db.ExecContext(ctx, `ANALYZE tandem_links, tandem_shadows, tandem_bulk_records`); err != nil {
+		return fmt.Errorf("analyze bulk tables: %w", err)
+	}
+	return nil
+}

@@ -35,6 +35,13 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 		soql += " WHERE " + strings.Join(where, " AND ")
 	}
 	soql += " ORDER BY Id ASC"
+	// The scan and the previous steps have added many rows since the
+	// planner last looked (see store.RefreshBulkStatistics); the step
+	// looks again whenever it has doubled the links it made.
+	if err := b.s.store.RefreshBulkStatistics(ctx); err != nil {
+		return err
+	}
+	linked, analyzedAt := int64(0), int64(1000)
 	next := ""
 	b.prevID, b.doneThrough, b.pages = b.cp.LastID, b.cp.LastID, nil
 	b.page = &pageWrites{}
@@ -76,8 +83,15 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 		if err != nil {
 			return err
 		}
-		if err := b.linkPage(ctx, obj, page.Records, pd); err != nil {
+		n, err := b.linkPage(ctx, obj, page.Records, pd)
+		if err != nil {
 			return err
+		}
+		if linked += int64(n); linked >= 2*analyzedAt {
+			if err := b.s.store.RefreshBulkStatistics(ctx); err != nil {
+				return err
+			}
+			analyzedAt = linked
 		}
 		for _, rec := range page.Records {
 			if err := b.alignRecord(ctx, obj, rec, pd); err != nil {
@@ -335,8 +349,8 @@ func (b *bulkRun) setShadows(linkID int64, values map[string]string) {
 
 // linkPage links the page's unlinked Salesforce records by key, each to
 // the most recently updated unlinked Intercom record with the same key,
-// and stores the page's new links in one batch.
-func (b *bulkRun) linkPage(ctx context.Context, obj tandem.Object, recs []salesforce.Record, pd pageData) error {
+// and stores the page's new links in one batch. It returns how many it made.
+func (b *bulkRun) linkPage(ctx context.Context, obj tandem.Object, recs []salesforce.Record, pd pageData) (int, error) {
 	s := b.s
 	var made []tandem.Link
 	for _, rec := range recs {
@@ -348,12 +362,12 @@ func (b *bulkRun) linkPage(ctx context.Context, obj tandem.Object, recs []salesf
 		}
 	}
 	if len(made) == 0 {
-		return nil
+		return 0, nil
 	}
 	if !b.dry {
 		var err error
 		if made, err = s.store.UpsertLinks(ctx, made); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	for _, l := range made {
@@ -364,7 +378,7 @@ func (b *bulkRun) linkPage(ctx context.Context, obj tandem.Object, recs []salesf
 	}
 	b.count(func(r *store.BulkSync) { r.Linked += int64(len(made)) })
 	b.tally.add(obj, func(o *ObjectPlan) { o.LinksMade += int64(len(made)) })
-	return nil
+	return len(made), nil
 }
 
 // matchByKey picks the link of a Salesforce record: the most recently
