@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"io"
 	"log/slog"
 	"time"
 )
@@ -45,6 +46,9 @@ type Options struct {
 	MemorySampleInterval time.Duration
 	// Log receives the bridge's logs (default: discarded).
 	Log *slog.Logger
+	// CPUProfile, when set, receives a CPU profile (pprof format) of the
+	// bulk sync alone, seeding and start-up left out.
+	CPUProfile io.Writer
 }
 
 // DefaultOptions returns 10 000 pairs, 10 % out of sync, 5 % unlinked on each

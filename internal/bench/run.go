@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -84,6 +85,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	s.ic.ResetCalls()
 	s.icCalls.start()
 	mem := startSampler(o.MemorySampleInterval)
+	if o.CPUProfile != nil {
+		if err := pprof.StartCPUProfile(o.CPUProfile); err != nil {
+			return Result{}, fmt.Errorf("start the CPU profile: %w", err)
+		}
+	}
 
 	started := time.Now()
 	run, _, err := d.App.Syncer.StartBulk(ctx)
@@ -91,6 +97,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		run, err = d.App.Syncer.RunBulk(ctx, run.ID, syncer.BulkOptions{IntercomWorkers: o.IntercomWorkers})
 	}
 	wall := time.Since(started)
+	if o.CPUProfile != nil {
+		pprof.StopCPUProfile()
+	}
 	memory := mem.finish()
 	s.icCalls.stop()
 	s.sf.Faults().SetLatency(0)

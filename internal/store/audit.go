@@ -23,7 +23,10 @@ func (q *queries) InsertAudit(ctx context.Context, entries ...tandem.AuditEntry)
 	if len(entries) == 0 {
 		return nil
 	}
-	const cols = 10
+	const (
+		cols = 10
+		size = 100 // entries per statement
+	)
 	insert := func(q *queries, chunk []tandem.AuditEntry) error {
 		now := q.nowMicros()
 		args := make([]any, 0, len(chunk)*cols)
@@ -38,17 +41,16 @@ func (q *queries) InsertAudit(ctx context.Context, entries ...tandem.AuditEntry)
 		query := `INSERT INTO tandem_audit
 			(installation_id, direction, object, intercom_id, salesforce_id, field, old_value, new_value, cause, at)
 			VALUES ` + q.values(1, len(chunk), cols)
-		if _, err := q.execRows(len(chunk)).ExecContext(ctx, query, args...); err != nil {
+		if _, err := q.execRows(len(chunk), size).ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("insert audit entries: %w", err)
 		}
 		return nil
 	}
-	const chunk = 100
-	if len(entries) <= chunk {
+	if len(entries) <= size {
 		return insert(q, entries) // one statement is atomic by itself
 	}
 	return q.atomic(ctx, func(q *queries) error {
-		return inChunks(entries, chunk, func(c []tandem.AuditEntry) error { return insert(q, c) })
+		return inChunks(entries, size, func(c []tandem.AuditEntry) error { return insert(q, c) })
 	})
 }
 

@@ -62,12 +62,13 @@ func inChunks[T any](all []T, size int, fn func([]T) error) error {
 // engines' parameter limits).
 const inChunk = 500
 
-// execRows returns the executor for a multi-row statement of n rows: the
-// cached one for a few rows, whose handful of texts are worth preparing
-// once, and the unprepared one for larger batches, whose texts vary and
-// which are parsed once for many rows anyway.
-func (q *queries) execRows(n int) dbtx {
-	if n <= 4 {
+// execRows returns the executor for a multi-row statement of n rows whose
+// full chunks have size rows: the cached one for a few rows or a full chunk,
+// whose handful of texts are worth preparing once, and the unprepared one
+// for the other sizes, whose texts vary and which are parsed once for many
+// rows anyway.
+func (q *queries) execRows(n, size int) dbtx {
+	if n <= 4 || n == size {
 		return q.x
 	}
 	return q.raw

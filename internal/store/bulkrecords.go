@@ -27,9 +27,9 @@ func (q *queries) PutBulkRecords(ctx context.Context, recs []BulkRecord) error {
 		return nil
 	}
 	return q.atomic(ctx, func(q *queries) error {
-		const cols = 6
-		for start := 0; start < len(recs); start += 150 {
-			chunk := recs[start:min(start+150, len(recs))]
+		const cols, size = 6, 150
+		for start := 0; start < len(recs); start += size {
+			chunk := recs[start:min(start+size, len(recs))]
 			args := make([]any, 0, len(chunk)*cols)
 			for _, r := range chunk {
 				args = append(args, r.RunID, string(r.Object), r.IntercomID, r.MatchKey, r.UpdatedAt, r.Data)
@@ -38,7 +38,7 @@ func (q *queries) PutBulkRecords(ctx context.Context, recs []BulkRecord) error {
 				VALUES ` + q.values(1, len(chunk), cols) + `
 				ON CONFLICT (run_id, object, intercom_id) DO UPDATE SET match_key = excluded.match_key,
 				updated_at = excluded.updated_at, data = excluded.data`
-			if _, err := q.raw.ExecContext(ctx, query, args...); err != nil {
+			if _, err := q.execRows(len(chunk), size).ExecContext(ctx, query, args...); err != nil {
 				return fmt.Errorf("store bulk records: %w", err)
 			}
 		}
@@ -83,6 +83,23 @@ func (q *queries) BulkRecordsByKey(ctx context.Context, runID int64, obj tandem.
 func (q *queries) DeleteBulkRecords(ctx context.Context, runID int64) error {
 	if _, err := q.x.ExecContext(ctx, `DELETE FROM tandem_bulk_records WHERE run_id = $1`, runID); err != nil {
 		return fmt.Errorf("delete bulk records: %w", err)
+	}
+	return nil
+}
+
+// RefreshBulkStatistics brings the query planner's statistics of the
+// tables a bulk sync reads page by page (links, shadows, scratch records)
+// up to date. A bulk sync grows them by many rows in minutes, faster than
+// Postgres's autovacuum analyzes them, and with statistics of a nearly
+// empty table Postgres answers a page's IN-list lookups by scanning every
+// row of the object. SQLite plans these lookups without statistics; there
+// it does nothing.
+func (db *DB) RefreshBulkStatistics(ctx context.Context) error {
+	if db.dialect != DialectPostgres {
+		return nil
+	}
+	if _, err := db.db.ExecContext(ctx, `ANALYZE tandem_links, tandem_shadows, tandem_bulk_records`); err != nil {
+		return fmt.Errorf("analyze bulk tables: %w", err)
 	}
 	return nil
 }

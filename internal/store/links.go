@@ -81,7 +81,7 @@ func (q *queries) UpsertLinks(ctx context.Context, links []tandem.Link) ([]tande
 			return nil
 		}
 		for _, idx := range groups {
-			if err := inChunks(idx, 200, func(chunk []int) error { return q.upsertLinkGroup(ctx, links, chunk, out) }); err != nil {
+			if err := inChunks(idx, linkChunk, func(chunk []int) error { return q.upsertLinkGroup(ctx, links, chunk, out) }); err != nil {
 				return err
 			}
 		}
@@ -92,6 +92,9 @@ func (q *queries) UpsertLinks(ctx context.Context, links []tandem.Link) ([]tande
 	}
 	return out, nil
 }
+
+// linkChunk is how many links UpsertLinks stores per statement.
+const linkChunk = 200
 
 // linkGroups returns the indexes of links grouped by installation and
 // object, in order, and whether no Intercom or Salesforce id appears twice
@@ -143,9 +146,13 @@ func (q *queries) upsertLinkGroup(ctx context.Context, links []tandem.Link, idx 
 	for _, i := range idx {
 		args = append(args, links[i].IntercomID, links[i].SalesforceID)
 	}
-	if _, err := q.raw.ExecContext(ctx, `DELETE FROM tandem_links
-		WHERE installation_id = $1 AND object = $2
-		  AND (intercom_id IN (`+q.placeholders(3, n)+`) OR salesforce_id IN (`+q.placeholders(3+n, n)+`))
+	// The candidates are found through each id's index (an OR of the two
+	// IN lists would make SQLite scan every link of the object).
+	if _, err := q.execRows(n, linkChunk).ExecContext(ctx, `DELETE FROM tandem_links
+		WHERE id IN (
+			SELECT id FROM tandem_links WHERE installation_id = $1 AND object = $2 AND intercom_id IN (`+q.placeholders(3, n)+`)
+			UNION ALL
+			SELECT id FROM tandem_links WHERE installation_id = $1 AND object = $2 AND salesforce_id IN (`+q.placeholders(3+n, n)+`))
 		  AND (intercom_id, salesforce_id) NOT IN (VALUES `+q.values(3+2*n, n, 2)+`)`, args...); err != nil {
 		return fmt.Errorf("re-link: %w", err)
 	}

@@ -23,6 +23,9 @@ type Queries interface {
 	Shadows(ctx context.Context, linkID int64) (map[string]string, error)
 	SetShadows(ctx context.Context, linkID int64, values map[string]string) error
 	SetShadowsMany(ctx context.Context, values map[int64]map[string]string) error
+	SetShadowsOfLinked(ctx context.Context, values map[int64]map[string]string) ([]int64, error)
+	Shadow(ctx context.Context, linkID int64, field string) (string, bool, error)
+	ShadowOfLinks(ctx context.Context, linkIDs []int64, field string) (map[int64]string, error)
 
 	GetState(ctx context.Context, inst, key string) (string, bool, error)
 	SetState(ctx context.Context, inst, key, value string) error
@@ -42,6 +45,7 @@ type Queries interface {
 
 	RecordSyncError(ctx context.Context, e tandem.SyncError) (tandem.SyncError, error)
 	ResolveSyncErrors(ctx context.Context, p ResolveParams) (int, error)
+	RecordsWithOpenSyncErrors(ctx context.Context, inst string, obj tandem.Object, ops []tandem.Operation, intercomIDs []string) (map[RecordIDs]bool, error)
 	ResolveSyncError(ctx context.Context, id int64) error
 	GetSyncError(ctx context.Context, id int64) (tandem.SyncError, error)
 	ListSyncErrors(ctx context.Context, p ListSyncErrorsParams) ([]tandem.SyncError, error)

@@ -3,6 +3,8 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,19 +43,45 @@ func (q *queries) SetShadows(ctx context.Context, linkID int64, values map[strin
 // (ENOTFOUND naming the first missing one), or nothing is written; links
 // without values are skipped.
 func (q *queries) SetShadowsMany(ctx context.Context, values map[int64]map[string]string) error {
+	var ids []int64
+	for id, fields := range values {
+		if len(fields) > 0 {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	slices.Sort(ids)
+	return q.atomic(ctx, func(q *queries) error {
+		if err := q.requireLinks(ctx, ids); err != nil {
+			return err
+		}
+		return q.setShadows(ctx, values)
+	})
+}
+
+// shadowChunk is how many shadow values one statement writes; full chunks
+// share one prepared statement.
+const shadowChunk = 250
+
+// setShadows writes values, whose links exist; q must be a transaction
+// when there are more than shadowChunk values.
+func (q *queries) setShadows(ctx context.Context, values map[int64]map[string]string) error {
 	type shadow struct {
 		link         int64
 		field, value string
 	}
 	var (
-		ids  []int64
-		rows []shadow
+		rows  []shadow
+		links int
+		first int64
 	)
 	for id, fields := range values {
 		if len(fields) == 0 {
 			continue
 		}
-		ids = append(ids, id)
+		links, first = links+1, id
 		for f, v := range fields {
 			rows = append(rows, shadow{id, f, v})
 		}
@@ -62,31 +90,25 @@ func (q *queries) SetShadowsMany(ctx context.Context, values map[int64]map[strin
 		return nil
 	}
 	// A stable lock order between concurrent writers.
-	slices.Sort(ids)
 	slices.SortFunc(rows, func(a, b shadow) int {
 		return cmp.Or(cmp.Compare(a.link, b.link), strings.Compare(a.field, b.field))
 	})
-	return q.atomic(ctx, func(q *queries) error {
-		if err := q.requireLinks(ctx, ids); err != nil {
-			return err
+	now := q.nowMicros()
+	const cols = 4
+	return inChunks(rows, shadowChunk, func(chunk []shadow) error {
+		args := make([]any, 0, len(chunk)*cols)
+		for _, r := range chunk {
+			args = append(args, r.link, r.field, r.value, now)
 		}
-		now := q.nowMicros()
-		const cols = 4
-		return inChunks(rows, 250, func(chunk []shadow) error {
-			args := make([]any, 0, len(chunk)*cols)
-			for _, r := range chunk {
-				args = append(args, r.link, r.field, r.value, now)
+		query := `INSERT INTO tandem_shadows (link_id, field, value, updated_at) VALUES ` + q.values(1, len(chunk), cols) +
+			` ON CONFLICT (link_id, field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
+		if _, err := q.execRows(len(chunk), shadowChunk).ExecContext(ctx, query, args...); err != nil {
+			if links == 1 {
+				return fmt.Errorf("set shadows of link %d: %w", first, err)
 			}
-			query := `INSERT INTO tandem_shadows (link_id, field, value, updated_at) VALUES ` + q.values(1, len(chunk), cols) +
-				` ON CONFLICT (link_id, field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
-			if _, err := q.execRows(len(chunk)).ExecContext(ctx, query, args...); err != nil {
-				if len(ids) == 1 {
-					return fmt.Errorf("set shadows of link %d: %w", ids[0], err)
-				}
-				return fmt.Errorf("set shadows of %d links: %w", len(ids), err)
-			}
-			return nil
-		})
+			return fmt.Errorf("set shadows of %d links: %w", links, err)
+		}
+		return nil
 	})
 }
 
@@ -102,8 +124,22 @@ func (q *queries) requireLinks(ctx context.Context, ids []int64) error {
 		}
 		return nil
 	}
+	found, err := q.existingLinks(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if !found[id] {
+			return notFound("no link for id %d", id)
+		}
+	}
+	return nil
+}
+
+// existingLinks returns which links of ids exist.
+func (q *queries) existingLinks(ctx context.Context, ids []int64) (map[int64]bool, error) {
 	found := make(map[int64]bool, len(ids))
-	err := inChunks(ids, 500, func(chunk []int64) error {
+	err := inChunks(ids, inChunk, func(chunk []int64) error {
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
 			args[i] = id
@@ -123,12 +159,88 @@ func (q *queries) requireLinks(ctx context.Context, ids []int64) error {
 		return rows.Err()
 	})
 	if err != nil {
-		return fmt.Errorf("set shadows: load links: %w", err)
+		return nil, fmt.Errorf("set shadows: load links: %w", err)
 	}
-	for _, id := range ids {
-		if !found[id] {
-			return notFound("no link for id %d", id)
+	return found, nil
+}
+
+// SetShadowsOfLinked is SetShadowsMany for links that may have been deleted
+// since their values were computed (one side's record is gone): the values
+// of links that no longer exist are left out, and those links' ids
+// returned, instead of failing the call.
+func (q *queries) SetShadowsOfLinked(ctx context.Context, values map[int64]map[string]string) ([]int64, error) {
+	ids := make([]int64, 0, len(values))
+	for id, fields := range values {
+		if len(fields) > 0 {
+			ids = append(ids, id)
 		}
 	}
-	return nil
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var missing []int64
+	err := q.atomic(ctx, func(q *queries) error {
+		found, err := q.existingLinks(ctx, ids)
+		if err != nil {
+			return err
+		}
+		present := values
+		if len(found) < len(ids) {
+			present = make(map[int64]map[string]string, len(found))
+			for _, id := range ids {
+				if found[id] {
+					present[id] = values[id]
+				} else {
+					missing = append(missing, id)
+				}
+			}
+			slices.Sort(missing)
+		}
+		return q.setShadows(ctx, present)
+	})
+	return missing, err
+}
+
+// Shadow returns the last value synced for one field of a link, and
+// whether there is one.
+func (q *queries) Shadow(ctx context.Context, linkID int64, field string) (string, bool, error) {
+	var v string
+	err := q.x.QueryRowContext(ctx, `SELECT value FROM tandem_shadows WHERE link_id = $1 AND field = $2`, linkID, field).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	} else if err != nil {
+		return "", false, fmt.Errorf("load shadow %s of link %d: %w", field, linkID, err)
+	}
+	return v, true, nil
+}
+
+// ShadowOfLinks returns one field's shadow value of several links, keyed by
+// link id; links without that shadow are absent.
+func (q *queries) ShadowOfLinks(ctx context.Context, linkIDs []int64, field string) (map[int64]string, error) {
+	out := make(map[int64]string, len(linkIDs))
+	err := inChunks(linkIDs, inChunk, func(chunk []int64) error {
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, field)
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := q.x.QueryContext(ctx, `SELECT link_id, value FROM tandem_shadows
+			WHERE field = $1 AND link_id IN (`+q.placeholders(2, len(chunk))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("load shadows: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id    int64
+				value string
+			)
+			if err := rows.Scan(&id, &value); err != nil {
+				return fmt.Errorf("load shadows: %w", err)
+			}
+			out[id] = value
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -109,6 +109,13 @@ func openSQLite(dir string) (*sql.DB, error) {
 		"_pragma=journal_mode(WAL)",
 		"_pragma=foreign_keys(1)",
 		"_pragma=synchronous(NORMAL)",
+		// Statement journals (a multi-row upsert may need to undo part
+		// of itself) and temporary b-trees stay in memory instead of
+		// temporary files.
+		"_pragma=temp_store(MEMORY)",
+		// A page cache of 32 MB (the default is 2 MB) holds the indexes a
+		// bulk sync works through.
+		"_pragma=cache_size(-32768)",
 		"_txlock=immediate",
 	}, "&")
 	sqlDB, err := sql.Open("sqlite", dsn)

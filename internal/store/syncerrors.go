@@ -227,3 +227,47 @@ func (q *queries) SyncErrorGroups(ctx context.Context, inst string) ([]SyncError
 	}
 	return out, nil
 }
+
+// RecordIDs names one record pair by its two ids.
+type RecordIDs struct {
+	IntercomID   string
+	SalesforceID string
+}
+
+// RecordsWithOpenSyncErrors returns which of the given Intercom records of
+// obj have open sync errors of any of ops, by the pair of ids the errors
+// name, in one query per few hundred ids: a batch of successful writes
+// then resolves only the errors that exist.
+func (q *queries) RecordsWithOpenSyncErrors(ctx context.Context, inst string, obj tandem.Object, ops []tandem.Operation, intercomIDs []string) (map[RecordIDs]bool, error) {
+	out := map[RecordIDs]bool{}
+	if len(ops) == 0 {
+		return out, nil
+	}
+	err := inChunks(intercomIDs, inChunk, func(chunk []string) error {
+		args := make([]any, 0, 2+len(ops)+len(chunk))
+		args = append(args, inst, string(obj))
+		for _, op := range ops {
+			args = append(args, string(op))
+		}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id, salesforce_id FROM tandem_sync_errors
+			WHERE resolved_at IS NULL AND installation_id = $1 AND object = $2
+			  AND operation IN (`+q.placeholders(3, len(ops))+`)
+			  AND intercom_id IN (`+q.placeholders(3+len(ops), len(chunk))+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("find open sync errors: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r RecordIDs
+			if err := rows.Scan(&r.IntercomID, &r.SalesforceID); err != nil {
+				return fmt.Errorf("find open sync errors: %w", err)
+			}
+			out[r] = true
+		}
+		return rows.Err()
+	})
+	return out, err
+}

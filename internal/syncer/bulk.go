@@ -19,13 +19,18 @@ import (
 //  1. Intercom companies and contacts are listed page by page into a scratch
 //     table (only ids, keys and mapped attributes), so memory stays flat.
 //  2. Accounts, Contacts and Leads are read through SOQL pages of 2000 in Id
-//     order; each record is linked (by key, against the scratch table) if it
-//     is not yet, then compared field by field with its Intercom record.
-//     Salesforce writes go out in sObject Collections of 200; Intercom
-//     writes run concurrently, paced by X-RateLimit-Remaining/Reset.
+//     order (the next page is read while one is aligned); the page's
+//     unlinked records are linked by key, against the scratch table, in one
+//     batch, then each record is compared field by field with its Intercom
+//     record. Salesforce writes go out in sObject Collections of 200;
+//     Intercom writes run concurrently, paced by X-RateLimit-Remaining/Reset.
+//     What the writes leave behind (shadows, audit entries) is recorded per
+//     collection and per group of finished Intercom writes, each in one
+//     transaction.
 //  3. The checkpoint (step, Intercom cursor, last Salesforce Id) is saved
-//     after every page, so a crashed run resumes where it stopped. Every
-//     write is idempotent, so redoing part of a page changes nothing twice.
+//     after every page, with the shadows of the page's pairs that needed no
+//     write, so a crashed run resumes where it stopped. Every write is
+//     idempotent, so redoing part of a page changes nothing twice.
 //
 // Bulk work stops at the API budget's bulk threshold and waits.
 
@@ -150,6 +155,9 @@ type bulkRun struct {
 	// batchFrom is the Id of the record before the first one in batch: a
 	// resumed run starts after it. prevID is the last record aligned.
 	batchFrom, prevID string
+	// shadows are the shadow values of pairs that needed no write, aligned
+	// since the last save, which stores them with the checkpoint.
+	shadows map[int64]map[string]string
 	// page collects the Intercom writes of the page being aligned; pages
 	// are the earlier ones whose writes may still run, oldest first;
 	// doneThrough is the last record of the newest page with none left.
@@ -204,7 +212,8 @@ func (b *bulkRun) execute(ctx context.Context) error {
 	return b.save(ctx)
 }
 
-// save stores progress and the checkpoint and reports them.
+// save stores progress and the checkpoint, with the shadows of the pairs
+// aligned since the last save in the same transaction, and reports them.
 func (b *bulkRun) save(ctx context.Context) error {
 	cp, _ := json.Marshal(b.cp)
 	b.mu.Lock()
@@ -213,9 +222,15 @@ func (b *bulkRun) save(ctx context.Context) error {
 	b.mu.Unlock()
 	if b.dry {
 		run.Checkpoint = ""
-	} else if err := b.s.store.UpdateBulkSync(ctx, run); err != nil {
+	} else if err := b.s.store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.SetShadowsOfLinked(ctx, b.shadows); err != nil {
+			return err
+		}
+		return tx.UpdateBulkSync(ctx, run)
+	}); err != nil {
 		return err
 	}
+	b.shadows = nil
 	if b.opts.Progress != nil {
 		b.opts.Progress(run)
 	}

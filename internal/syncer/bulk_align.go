@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/budget"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/salesforce"
@@ -34,28 +35,63 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 		soql += " WHERE " + strings.Join(where, " AND ")
 	}
 	soql += " ORDER BY Id ASC"
+	// The scan and the previous steps have added many rows since the
+	// planner last looked (see store.RefreshBulkStatistics); the step
+	// looks again whenever it has doubled the links it made.
+	if err := b.s.store.RefreshBulkStatistics(ctx); err != nil {
+		return err
+	}
+	linked, analyzedAt := int64(0), int64(1000)
 	next := ""
 	b.prevID, b.doneThrough, b.pages = b.cp.LastID, b.cp.LastID, nil
 	b.page = &pageWrites{}
-	for {
-		if err := b.waitBudget(ctx); err != nil {
-			return err
+	// The next page is read while this one is aligned, when the API
+	// budget allows a call right away.
+	var prefetched chan queryPage
+	defer func() {
+		if prefetched != nil {
+			<-prefetched // do not leave the read running past the step
 		}
-		b.setPhase(ctx, bulkStepNames[b.cp.Step])
+	}()
+	for {
 		var page *salesforce.QueryResult
 		var err error
-		if next == "" {
-			page, _, err = b.s.sf.QueryPage(ctx, soql, nil)
+		if prefetched != nil {
+			p := <-prefetched
+			prefetched, page, err = nil, p.page, p.err
 		} else {
-			page, _, err = b.s.sf.QueryMore(ctx, next)
+			if err := b.waitBudget(ctx); err != nil {
+				return err
+			}
+			page, err = b.queryPage(ctx, soql, next)
 		}
+		b.setPhase(ctx, bulkStepNames[b.cp.Step])
 		if err != nil {
 			return err
+		}
+		if !page.Done && page.NextRecordsURL != "" {
+			if ok, _ := b.s.Allow(budget.Bulk); ok {
+				prefetched = make(chan queryPage, 1)
+				go func(next string) {
+					p, err := b.queryPage(ctx, soql, next)
+					prefetched <- queryPage{page: p, err: err}
+				}(page.NextRecordsURL)
+			}
 		}
 		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
 		pd, err := b.loadPage(ctx, obj, page.Records)
 		if err != nil {
 			return err
+		}
+		n, err := b.linkPage(ctx, obj, page.Records, pd)
+		if err != nil {
+			return err
+		}
+		if linked += int64(n); linked >= 2*analyzedAt {
+			if err := b.s.store.RefreshBulkStatistics(ctx); err != nil {
+				return err
+			}
+			analyzedAt = linked
 		}
 		for _, rec := range page.Records {
 			if err := b.alignRecord(ctx, obj, rec, pd); err != nil {
@@ -100,6 +136,26 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 		}
 		next = page.NextRecordsURL
 	}
+}
+
+// queryPage is a page of a SOQL query read ahead.
+type queryPage struct {
+	page *salesforce.QueryResult
+	err  error
+}
+
+// queryPage reads the first page of soql (next empty) or the next one.
+func (b *bulkRun) queryPage(ctx context.Context, soql, next string) (*salesforce.QueryResult, error) {
+	var (
+		page *salesforce.QueryResult
+		err  error
+	)
+	if next == "" {
+		page, _, err = b.s.sf.QueryPage(ctx, soql, nil)
+	} else {
+		page, _, err = b.s.sf.QueryMore(ctx, next)
+	}
+	return page, err
 }
 
 // pageWrites tracks the Intercom writes of one page of records.
@@ -198,10 +254,7 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 	s := b.s
 	l, linked := pd.links[rec.ID()]
 	if !linked {
-		var err error
-		if l, linked, err = b.linkByKey(ctx, obj, rec, pd); err != nil || !linked {
-			return err
-		}
+		return nil
 	}
 	var icObj map[string]any
 	if icRec, ok := pd.icRecs[l.IntercomID]; ok && l.Object == obj {
@@ -254,7 +307,8 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 		if maps.Equal(before, old) {
 			return nil // in sync and already recorded: no write at all
 		}
-		return s.store.SetShadows(ctx, l.ID, old)
+		b.setShadows(l.ID, old)
+		return nil
 	}
 	b.count(func(r *store.BulkSync) { r.Changed++ })
 	if len(sfChanges) > 0 {
@@ -265,51 +319,87 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 		}
 		b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: sfBody(l.Object, sfChanges), changes: sfChanges, shadows: sfShadows})
 	} else if len(sfShadows) > 0 {
-		if err := s.store.SetShadows(ctx, l.ID, unchanged(sfShadows, before)); err != nil {
-			return err
-		}
+		b.setShadows(l.ID, unchanged(sfShadows, before))
 	}
 	if len(icChanges) > 0 {
 		stamp := salesforceStamp(rec)
 		icShadows[seenSalesforceKey] = stamp
 		b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: s.icBody(l.Object, icChanges), changes: icChanges, shadows: icShadows})
 	} else if len(icShadows) > 0 {
-		if err := s.store.SetShadows(ctx, l.ID, unchanged(icShadows, before)); err != nil {
-			return err
-		}
+		b.setShadows(l.ID, unchanged(icShadows, before))
 	}
 	return nil
 }
 
-// linkByKey links a Salesforce record to the most recently updated unlinked
-// Intercom record with the same key.
-func (b *bulkRun) linkByKey(ctx context.Context, obj tandem.Object, rec salesforce.Record, pd pageData) (tandem.Link, bool, error) {
+// setShadows adds shadows of a pair that needs no write to the page's
+// batch, stored with the checkpoint that passes the pair (see save).
+func (b *bulkRun) setShadows(linkID int64, values map[string]string) {
+	if len(values) == 0 {
+		return
+	}
+	if b.shadows == nil {
+		b.shadows = map[int64]map[string]string{}
+	}
+	if cur := b.shadows[linkID]; cur != nil {
+		maps.Copy(cur, values)
+	} else {
+		b.shadows[linkID] = values
+	}
+}
+
+// linkPage links the page's unlinked Salesforce records by key, each to
+// the most recently updated unlinked Intercom record with the same key,
+// and stores the page's new links in one batch. It returns how many it made.
+func (b *bulkRun) linkPage(ctx context.Context, obj tandem.Object, recs []salesforce.Record, pd pageData) (int, error) {
+	s := b.s
+	var made []tandem.Link
+	for _, rec := range recs {
+		if _, ok := pd.links[rec.ID()]; ok {
+			continue
+		}
+		if l, ok := b.matchByKey(obj, rec, pd); ok {
+			made = append(made, l)
+		}
+	}
+	if len(made) == 0 {
+		return 0, nil
+	}
+	if !b.dry {
+		var err error
+		if made, err = s.store.UpsertLinks(ctx, made); err != nil {
+			return 0, err
+		}
+	}
+	for _, l := range made {
+		if !b.dry {
+			s.linkEvent("made", l)
+		}
+		pd.links[l.SalesforceID] = l
+	}
+	b.count(func(r *store.BulkSync) { r.Linked += int64(len(made)) })
+	b.tally.add(obj, func(o *ObjectPlan) { o.LinksMade += int64(len(made)) })
+	return len(made), nil
+}
+
+// matchByKey picks the link of a Salesforce record: the most recently
+// updated Intercom record with its key that no link holds yet.
+func (b *bulkRun) matchByKey(obj tandem.Object, rec salesforce.Record, pd pageData) (tandem.Link, bool) {
 	s := b.s
 	key := normKey(s.sfKeyField(obj), rec.String(s.sfKeyField(obj)))
 	if key == "" {
-		return tandem.Link{}, false, nil
+		return tandem.Link{}, false
 	}
 	cands := pd.byKey[key]
 	for _, c := range cands {
 		if pd.linkedICs[c.IntercomID] {
 			continue
 		}
-		l := tandem.Link{InstallationID: s.cfg.Installation, Object: obj,
-			IntercomID: c.IntercomID, SalesforceID: rec.ID(), MatchedBy: s.icKeyField(obj), MatchKey: key,
-			Note: candidatesNote(len(cands))}
-		if !b.dry {
-			var err error
-			if l, err = s.store.UpsertLink(ctx, l); err != nil {
-				return tandem.Link{}, false, err
-			}
-			s.linkEvent("made", l)
-		}
 		pd.linkedICs[c.IntercomID] = true
-		b.count(func(r *store.BulkSync) { r.Linked++ })
-		b.tally.add(obj, func(o *ObjectPlan) { o.LinksMade++ })
-		return l, true, nil
+		return tandem.Link{InstallationID: s.cfg.Installation, Object: obj,
+			IntercomID: c.IntercomID, SalesforceID: rec.ID(), MatchedBy: s.icKeyField(obj), MatchKey: key,
+			Note: candidatesNote(len(cands))}, true
 	}
-	return tandem.Link{}, false, nil
+	return tandem.Link{}, false
 }
 
 // diff plans the writes of one direction of a pair from the actual values

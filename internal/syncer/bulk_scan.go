@@ -17,29 +17,27 @@ import (
 // scanCompanies reads every Intercom company into the scratch table. A
 // scroll cannot be resumed, so this step restarts from the beginning.
 func (b *bulkRun) scanCompanies(ctx context.Context) error {
-	cursor := ""
-	for {
+	return b.scan(ctx, "", func(ctx context.Context, cursor string) ([]map[string]any, string, error) {
 		page, resp, err := b.s.ic.Companies.ScrollRaw(ctx, cursor)
 		if err != nil {
-			return err
+			return nil, "", err
 		}
-		if err := b.putRecords(ctx, tandem.ObjectAccount, page); err != nil {
-			return err
-		}
-		if cursor = resp.NextCursor; cursor == "" {
-			return nil
-		}
-	}
+		return page, resp.NextCursor, nil
+	}, func(ctx context.Context, page []map[string]any, _ string) error {
+		return b.putRecords(ctx, tandem.ObjectAccount, page)
+	})
 }
 
 // scanContacts reads every Intercom contact into the scratch table, as a
 // lead or a user by role. The cursor is saved after every page.
 func (b *bulkRun) scanContacts(ctx context.Context) error {
-	for {
-		page, resp, err := b.s.ic.Contacts.ListRaw(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: b.cp.Cursor})
+	return b.scan(ctx, b.cp.Cursor, func(ctx context.Context, cursor string) ([]map[string]any, string, error) {
+		page, resp, err := b.s.ic.Contacts.ListRaw(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: cursor})
 		if err != nil {
-			return err
+			return nil, "", err
 		}
+		return page, resp.NextCursor, nil
+	}, func(ctx context.Context, page []map[string]any, next string) error {
 		var leads, users []map[string]any
 		for _, c := range page {
 			if str(c["role"]) == "lead" {
@@ -54,13 +52,58 @@ func (b *bulkRun) scanContacts(ctx context.Context) error {
 		if err := b.putRecords(ctx, tandem.ObjectContact, users); err != nil {
 			return err
 		}
-		if b.cp.Cursor = resp.NextCursor; b.cp.Cursor == "" {
+		if next == "" {
 			return nil
 		}
-		if err := b.save(ctx); err != nil {
+		b.cp.Cursor = next
+		return b.save(ctx)
+	})
+}
+
+// scanPage is one page of a listing and the cursor of the next ("" after
+// the last).
+type scanPage struct {
+	data []map[string]any
+	next string
+	err  error
+}
+
+// scan lists pages from cursor on with fetch and hands each to store, in
+// order. The next page is fetched while the current one is stored, so the
+// listing waits for neither Intercom nor the database alone.
+func (b *bulkRun) scan(ctx context.Context, cursor string,
+	fetch func(ctx context.Context, cursor string) ([]map[string]any, string, error),
+	store func(ctx context.Context, page []map[string]any, next string) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan scanPage, 1)
+	go func() {
+		defer close(pages)
+		for {
+			data, next, err := fetch(ctx, cursor)
+			select {
+			case pages <- scanPage{data: data, next: next, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || next == "" {
+				return
+			}
+			cursor = next
+		}
+	}()
+	for p := range pages {
+		if p.err != nil {
+			return p.err
+		}
+		if err := store(ctx, p.data, p.next); err != nil {
 			return err
 		}
+		if p.next == "" {
+			return nil
+		}
 	}
+	return ctx.Err()
 }
 
 // putRecords stores the parts of Intercom records a bulk sync compares.

@@ -60,7 +60,10 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 		if err != nil {
 			return err // the whole call failed: the job retries from the checkpoint
 		}
-		var again []pendingSF
+		var (
+			again []pendingSF
+			done  []written
+		)
 		for i, p := range pending {
 			if i >= len(results) {
 				again = append(again, p)
@@ -69,12 +72,14 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 			r := results[i]
 			switch rerr := r.Err(); {
 			case r.Success:
-				if err := b.s.commit(ctx, p.link, tandem.ToSalesforce, tandem.OpUpdateSalesforce, p.changes, p.shadows, tandem.CauseBulk); err != nil {
-					return err
-				}
+				done = append(done, written{link: p.link, changes: p.changes, shadows: p.shadows})
 			case Transient(rerr):
 				if attempt >= 4 {
-					// Still failing: stop here; the resumed run redoes this page.
+					// Still failing: stop here (once the successes are
+					// recorded); the resumed run redoes this page.
+					if err := b.s.commitMany(ctx, tandem.ToSalesforce, tandem.OpUpdateSalesforce, done, tandem.CauseBulk); err != nil {
+						return err
+					}
 					return rerr
 				}
 				again = append(again, p)
@@ -89,6 +94,10 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 				}
 			}
 		}
+		// The successful writes of the call are recorded together.
+		if err := b.s.commitMany(ctx, tandem.ToSalesforce, tandem.OpUpdateSalesforce, done, tandem.CauseBulk); err != nil {
+			return err
+		}
 		pending = again
 		if len(pending) > 0 {
 			if err := sleepCtx(ctx, time.Duration(1<<attempt)*250*time.Millisecond); err != nil {
@@ -102,13 +111,17 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 // dropSuperseded removes the pairs whose link has been synced by event sync
 // from an Intercom version newer than the bulk snapshot.
 func (b *bulkRun) dropSuperseded(ctx context.Context, pending []pendingSF) ([]pendingSF, error) {
+	ids := make([]int64, len(pending))
+	for i, p := range pending {
+		ids[i] = p.link.ID
+	}
+	seen, err := b.s.store.ShadowOfLinks(ctx, ids, seenIntercomKey)
+	if err != nil {
+		return nil, err
+	}
 	out := pending[:0]
 	for _, p := range pending {
-		cur, err := b.s.store.Shadows(ctx, p.link.ID)
-		if err != nil {
-			return nil, err
-		}
-		if p.stamp != "" && cur[seenIntercomKey] > p.stamp {
+		if p.stamp != "" && seen[p.link.ID] > p.stamp {
 			continue
 		}
 		out = append(out, p)
