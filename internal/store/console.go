@@ -25,18 +25,33 @@ type MinuteCount struct {
 }
 
 // WritesPerMinute counts the audit entries (field writes) per minute and
-// direction from since on.
+// direction from since on. It reads the per-minute counts that a trigger
+// keeps as entries are inserted (table tandem_activity), so its cost does
+// not grow with the number of writes.
 func (q *queries) WritesPerMinute(ctx context.Context, inst string, since time.Time) ([]MinuteCount, error) {
-	return q.minuteCounts(ctx, "writes per minute", `SELECT at / 60000000, direction, count(*) FROM tandem_audit
-		WHERE installation_id = $1 AND at >= $2 GROUP BY at / 60000000, direction ORDER BY 1, 2`, inst, micros(since))
+	return q.minuteCounts(ctx, "writes per minute", `SELECT minute, substr(series, 7), n FROM tandem_activity
+		WHERE installation_id = $1 AND series IN ('write:to_salesforce', 'write:to_intercom') AND minute >= $2
+		ORDER BY 1, 2`, inst, minuteOf(since))
 }
 
 // DeliveriesPerMinute counts the webhook notifications received per minute
-// from since on. Deliveries are pruned after a while, so the count covers
-// what is still held.
+// from since on, from the per-minute counts kept as deliveries are marked
+// (pruning old deliveries leaves their counts).
 func (q *queries) DeliveriesPerMinute(ctx context.Context, inst string, since time.Time) ([]MinuteCount, error) {
-	return q.minuteCounts(ctx, "deliveries per minute", `SELECT received_at / 60000000, '', count(*) FROM tandem_deliveries
-		WHERE installation_id = $1 AND received_at >= $2 GROUP BY received_at / 60000000 ORDER BY 1`, inst, micros(since))
+	return q.minuteCounts(ctx, "deliveries per minute", `SELECT minute, '', n FROM tandem_activity
+		WHERE installation_id = $1 AND series = 'webhook' AND minute >= $2 ORDER BY 1`, inst, minuteOf(since))
+}
+
+// minuteOf is the unix minute holding t, rounded up to a whole minute, so
+// that "minute >= minuteOf(since)" counts what happened from since on
+// when since falls on a minute (the overview's windows do).
+func minuteOf(t time.Time) int64 {
+	us := micros(t)
+	m := us / 60_000_000
+	if us%60_000_000 > 0 {
+		m++
+	}
+	return m
 }
 
 func (q *queries) minuteCounts(ctx context.Context, what, query string, args ...any) ([]MinuteCount, error) {
@@ -203,10 +218,19 @@ type SearchLinksParams struct {
 	Limit        int // DefaultLimit when not positive
 }
 
+// searchCandidates caps how many matches of a prefix (a match key or a
+// synced value) a search considers: a short prefix that matches more keys
+// shows the newest links among the first searchCandidates in key order.
+const searchCandidates = 1000
+
 // SearchLinks returns links whose Intercom or Salesforce id equals the
 // query, whose match key starts with it (case-insensitively for keys stored
 // in lower case, as emails are), or one of whose synced values starts with
 // it; newest link first.
+//
+// Each way of matching is its own indexed lookup, and their ids are united
+// before the links are read: one condition joining them with OR would make
+// the database scan every link of the installation.
 func (q *queries) SearchLinks(ctx context.Context, p SearchLinksParams) ([]tandem.Link, error) {
 	term := strings.TrimSpace(p.Query)
 	if term == "" {
@@ -215,26 +239,34 @@ func (q *queries) SearchLinks(ctx context.Context, p SearchLinksParams) ([]tande
 	if len(term) > 100 {
 		term = term[:100]
 	}
-	objs := make([]string, 0, 3)
-	for _, o := range p.Objects {
-		objs = append(objs, string(o))
+	objs := p.Objects
+	if len(objs) == 0 {
+		objs = []tandem.Object{tandem.ObjectLead, tandem.ObjectContact, tandem.ObjectAccount}
 	}
-	objFilter := ""
-	args := []any{p.Installation, term, strings.ToLower(term), strings.ToLower(term) + "\U0010FFFF", term + "\U0010FFFF", limit(p.Limit)}
-	if len(objs) > 0 {
-		ph := make([]string, len(objs))
-		for i, o := range objs {
-			args = append(args, o)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		objFilter = " AND l.object IN (" + strings.Join(ph, ", ") + ")"
+	args := []any{p.Installation, term, strings.ToLower(term), strings.ToLower(term) + "\U0010FFFF", term + "\U0010FFFF",
+		limit(p.Limit), searchCandidates}
+	ph := make([]string, len(objs))
+	for i, o := range objs {
+		args = append(args, string(o))
+		ph[i] = fmt.Sprintf("$%d", len(args))
 	}
-	rows, err := q.raw.QueryContext(ctx, `SELECT `+prefixed("l.", linkColumns)+` FROM tandem_links l
-		WHERE l.installation_id = $1`+objFilter+` AND (
-			l.intercom_id = $2 OR l.salesforce_id = $2
-			OR (l.match_key >= $3 AND l.match_key < $4)
-			OR l.id IN (SELECT s.link_id FROM tandem_shadows s
-				WHERE substr(s.value, 1, 100) >= $2 AND substr(s.value, 1, 100) < $5))
+	in := "object IN (" + strings.Join(ph, ", ") + ")"
+	// The id lookups use the unique (installation, object, id) indexes, the
+	// key prefix (installation, match_key), the value prefix the index on
+	// the shadows' first 100 characters.
+	//
+	// The matches drive the join (CROSS JOIN keeps SQLite from walking every
+	// link backwards by id to honour ORDER BY and probing the matches).
+	rows, err := q.raw.QueryContext(ctx, `SELECT `+prefixed("l.", linkColumns)+` FROM (
+			SELECT id FROM tandem_links WHERE installation_id = $1 AND `+in+` AND intercom_id = $2
+			UNION SELECT id FROM tandem_links WHERE installation_id = $1 AND `+in+` AND salesforce_id = $2
+			UNION SELECT id FROM (SELECT id FROM tandem_links WHERE installation_id = $1 AND match_key >= $3 AND match_key < $4
+				ORDER BY match_key LIMIT $7) AS k
+			UNION SELECT link_id FROM (SELECT link_id FROM tandem_shadows
+				WHERE substr(value, 1, 100) >= $2 AND substr(value, 1, 100) < $5
+				ORDER BY substr(value, 1, 100) LIMIT $7) AS v) AS m
+		CROSS JOIN tandem_links AS l
+		WHERE l.id = m.id AND l.installation_id = $1 AND l.`+in+`
 		ORDER BY l.id DESC LIMIT $6`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search links: %w", err)
@@ -270,23 +302,53 @@ type AuditFilter struct {
 	Cause        tandem.Cause
 	Field        string
 	// Record matches entries whose Intercom or Salesforce id equals it.
-	Record  string
-	AfterID int64 // older than this entry (the previous page's last)
-	Limit   int   // DefaultLimit when not positive
+	Record string
+	// IntercomID and SalesforceID match entries of exactly these records
+	// (one pair of a link, say).
+	IntercomID   string
+	SalesforceID string
+	AfterID      int64 // older than this entry (the previous page's last)
+	Limit        int   // DefaultLimit when not positive
 }
 
 // FilterAudit returns a page of audit entries matching f, newest first.
+//
+// The query holds a condition only for each filter given, so that the
+// database walks the index that fits: (installation, id) backwards for the
+// whole log, (installation, intercom_id, id) or (installation,
+// salesforce_id, id) for a record. A record may be on either side, so its
+// two lookups each stop at a page and are united.
 func (q *queries) FilterAudit(ctx context.Context, f AuditFilter) ([]tandem.AuditEntry, error) {
-	rows, err := q.x.QueryContext(ctx, `SELECT `+auditColumns+`
-		FROM tandem_audit
-		WHERE installation_id = $1 AND ($2 = 0 OR id < $2)
-		  AND (CAST($4 AS TEXT) = '' OR object = $4)
-		  AND (CAST($5 AS TEXT) = '' OR direction = $5)
-		  AND (CAST($6 AS TEXT) = '' OR cause = $6)
-		  AND (CAST($7 AS TEXT) = '' OR field = $7)
-		  AND (CAST($8 AS TEXT) = '' OR intercom_id = $8 OR salesforce_id = $8)
-		ORDER BY id DESC LIMIT $3`, f.Installation, f.AfterID, limit(f.Limit),
-		string(f.Object), string(f.Direction), string(f.Cause), f.Field, f.Record)
+	args := []any{f.Installation, limit(f.Limit)}
+	var cond strings.Builder
+	add := func(column string, v any) {
+		args = append(args, v)
+		fmt.Fprintf(&cond, " AND %s = $%d", column, len(args))
+	}
+	if f.AfterID > 0 {
+		args = append(args, f.AfterID)
+		fmt.Fprintf(&cond, " AND id < $%d", len(args))
+	}
+	for _, c := range []struct{ column, value string }{
+		{"object", string(f.Object)}, {"direction", string(f.Direction)}, {"cause", string(f.Cause)}, {"field", f.Field},
+		{"intercom_id", f.IntercomID}, {"salesforce_id", f.SalesforceID},
+	} {
+		if c.value != "" {
+			add(c.column, c.value)
+		}
+	}
+	query := `SELECT ` + auditColumns + ` FROM tandem_audit WHERE installation_id = $1` + cond.String() + ` ORDER BY id DESC LIMIT $2`
+	if f.Record != "" {
+		args = append(args, f.Record)
+		r := fmt.Sprintf("$%d", len(args))
+		side := func(column string) string {
+			return `SELECT id FROM (SELECT id FROM tandem_audit WHERE installation_id = $1 AND ` + column + ` = ` + r + cond.String() +
+				` ORDER BY id DESC LIMIT $2) AS by_` + column
+		}
+		query = `SELECT ` + auditColumns + ` FROM tandem_audit WHERE id IN (` + side("intercom_id") + ` UNION ` + side("salesforce_id") +
+			`) ORDER BY id DESC LIMIT $2`
+	}
+	rows, err := q.x.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("filter audit: %w", err)
 	}
@@ -350,6 +412,32 @@ func (q *queries) ListBulkSyncs(ctx context.Context, inst string, n int) ([]Bulk
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list bulk syncs: %w", err)
+	}
+	return out, nil
+}
+
+// OpenSyncErrorsOfRecords returns the unresolved sync errors that name the
+// Intercom record or the Salesforce record (an empty id names none), most
+// recently seen first, at most limit of them.
+func (q *queries) OpenSyncErrorsOfRecords(ctx context.Context, inst, intercomID, salesforceID string, n int) ([]tandem.SyncError, error) {
+	rows, err := q.x.QueryContext(ctx, `SELECT `+syncErrorColumns+` FROM tandem_sync_errors e WHERE id IN (
+			SELECT id FROM tandem_sync_errors WHERE installation_id = $1 AND intercom_id = $2 AND $2 <> '' AND resolved_at IS NULL
+			UNION SELECT id FROM tandem_sync_errors WHERE installation_id = $1 AND salesforce_id = $3 AND $3 <> '' AND resolved_at IS NULL)
+		ORDER BY last_seen DESC, id DESC LIMIT $4`, inst, intercomID, salesforceID, limit(n))
+	if err != nil {
+		return nil, fmt.Errorf("open sync errors of records: %w", err)
+	}
+	defer rows.Close()
+	out := []tandem.SyncError{}
+	for rows.Next() {
+		e, err := scanSyncError(rows)
+		if err != nil {
+			return nil, fmt.Errorf("open sync errors of records: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("open sync errors of records: %w", err)
 	}
 	return out, nil
 }

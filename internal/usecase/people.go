@@ -49,11 +49,18 @@ type SyncedField struct {
 type LinkDetail struct {
 	Link   tandem.Link
 	Fields []SyncedField
-	// Writes are the link's latest audit entries, newest first.
+	// Writes are the link's latest audit entries (at most 20), newest first.
 	Writes []tandem.AuditEntry
-	// OpenErrors are the open sync errors naming either record.
+	// OpenErrors are the open sync errors naming either record (the 50
+	// most recently seen).
 	OpenErrors []tandem.SyncError
 }
+
+// The person page shows at most this many writes and open sync errors.
+const (
+	linkDetailWrites = 20
+	linkDetailErrors = 50
+)
 
 // LinkDetail returns a link, the last synced value of each of its fields
 // with who wrote it and when, and its latest writes. ENOTFOUND for an
@@ -70,23 +77,23 @@ func (s *Service) LinkDetail(ctx context.Context, id int64) (LinkDetail, error) 
 	if err != nil {
 		return LinkDetail{}, err
 	}
-	writes, err := s.cfg.Store.FilterAudit(ctx, store.AuditFilter{Installation: s.cfg.Installation, Record: l.IntercomID,
-		Limit: store.MaxLimit})
+	// Every read is bounded: the pair's latest writes, then one indexed
+	// look-up per field whose last write is older than those.
+	pair := store.AuditFilter{Installation: s.cfg.Installation, IntercomID: l.IntercomID, SalesforceID: l.SalesforceID}
+	recent := pair
+	recent.Limit = linkDetailWrites
+	writes, err := s.cfg.Store.FilterAudit(ctx, recent)
 	if err != nil {
 		return LinkDetail{}, err
 	}
 	latest := map[string]*tandem.AuditEntry{}
 	for i := range writes {
 		e := &writes[i]
-		if e.SalesforceID != l.SalesforceID {
-			continue // a write of an earlier link of this Intercom record
-		}
-		k := string(e.Direction) + "/" + e.Field
-		if latest[k] == nil {
+		if k := string(e.Direction) + "/" + e.Field; latest[k] == nil {
 			latest[k] = e
 		}
 	}
-	d := LinkDetail{Link: l}
+	d := LinkDetail{Link: l, Writes: writes}
 	for k, v := range shadows {
 		prefix, field, ok := strings.Cut(k, ":")
 		var dir tandem.Direction
@@ -98,7 +105,19 @@ func (s *Service) LinkDetail(ctx context.Context, id int64) (LinkDetail, error) 
 		default:
 			continue // bookkeeping, not a field
 		}
-		d.Fields = append(d.Fields, SyncedField{Direction: dir, Field: field, Value: v, LastWrite: latest[string(dir)+"/"+field]})
+		last := latest[string(dir)+"/"+field]
+		if last == nil && len(writes) == linkDetailWrites {
+			older := pair
+			older.Direction, older.Field, older.Limit = dir, field, 1
+			es, err := s.cfg.Store.FilterAudit(ctx, older)
+			if err != nil {
+				return LinkDetail{}, err
+			}
+			if len(es) > 0 {
+				last = &es[0]
+			}
+		}
+		d.Fields = append(d.Fields, SyncedField{Direction: dir, Field: field, Value: v, LastWrite: last})
 	}
 	sort.Slice(d.Fields, func(i, j int) bool {
 		if d.Fields[i].Direction != d.Fields[j].Direction {
@@ -106,19 +125,8 @@ func (s *Service) LinkDetail(ctx context.Context, id int64) (LinkDetail, error) 
 		}
 		return d.Fields[i].Field < d.Fields[j].Field
 	})
-	for _, e := range writes {
-		if e.SalesforceID == l.SalesforceID && len(d.Writes) < 20 {
-			d.Writes = append(d.Writes, e)
-		}
-	}
-	errs, err := s.cfg.Store.ListSyncErrors(ctx, store.ListSyncErrorsParams{Installation: s.cfg.Installation, Limit: store.MaxLimit})
-	if err != nil {
+	if d.OpenErrors, err = s.cfg.Store.OpenSyncErrorsOfRecords(ctx, s.cfg.Installation, l.IntercomID, l.SalesforceID, linkDetailErrors); err != nil {
 		return LinkDetail{}, err
-	}
-	for _, e := range errs {
-		if (e.IntercomID != "" && e.IntercomID == l.IntercomID) || (e.SalesforceID != "" && e.SalesforceID == l.SalesforceID) {
-			d.OpenErrors = append(d.OpenErrors, e)
-		}
 	}
 	return d, nil
 }

@@ -50,6 +50,7 @@ func Exercise(t *testing.T, open func(testing.TB) *store.DB) {
 	exerciseAPIUsage(t, open)
 	exerciseConsole(t, open)
 	exerciseAuditEntry(t, open)
+	exerciseConsoleSpeed(t, open)
 	exerciseTx(t, open)
 }
 
