@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,7 +38,17 @@ func PostgresURL(t testing.TB) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+		// Dropping a schema locks every object in it; a concurrent test's
+		// catalog work can make Postgres pick this statement as a deadlock
+		// victim, which rolls it back whole: try again.
+		var err error
+		for attempt := 0; attempt < 5; attempt++ {
+			if _, err = admin.ExecContext(ctx, `DROP SCHEMA `+schema+` CASCADE`); err == nil || !strings.Contains(err.Error(), "40P01") {
+				break
+			}
+			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+		}
+		if err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
