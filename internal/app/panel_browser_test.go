@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,14 +11,14 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tandemhq/tandem/internal/browsertest"
 	"github.com/tandemhq/tandem/salesforce/sfsim"
 )
 
 // The browser tests click through the inbox panel in headless Chromium:
 // the Intercom simulator's inbox page renders the canvases the bridge
-// returns, exactly as a teammate would see them. They need Debian's
-// chromium (or CHROMIUM naming another binary); without it they skip,
-// unless TANDEM_REQUIRE_BROWSER=1 (CI), which makes them fail.
+// returns, exactly as a teammate would see them. They need Chromium; see
+// internal/browsertest for when they skip and when they fail.
 //
 // Screenshots are test artefacts, written to t.ArtifactDir(): kept under
 // the output directory with
@@ -28,50 +27,10 @@ import (
 //
 // and removed with the test's temporary files otherwise.
 
-// chromiumPath finds Chromium or skips (fails under TANDEM_REQUIRE_BROWSER=1).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	candidates := []string{os.Getenv("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
-	}
-	msg := "Chromium is not installed (looked for chromium, chromium-browser, google-chrome and $CHROMIUM); install it (apt-get install -y chromium) to run the browser tests"
-	if os.Getenv("TANDEM_REQUIRE_BROWSER") == "1" {
-		t.Fatal(msg + " — TANDEM_REQUIRE_BROWSER=1 requires them")
-	}
-	t.Skip(msg)
-	return ""
-}
-
 // browser starts a fresh headless Chromium for one test.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	path := chromiumPath(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 1250),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	require.NoError(t, chromedp.Do(ctx), "start Chromium")
-	return ctx
+	return browsertest.Start(t, 1400, 1250, 2*time.Minute)
 }
 
 // canvasShows waits until the panel is drawn and shows text.

@@ -3,7 +3,6 @@ package console_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -15,38 +14,14 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom/intercomsim"
 	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/browsertest"
 	"github.com/tandemhq/tandem/internal/usecase"
 )
 
-// Environment variables of the browser tests.
-const (
-	// EnvRequireBrowser=1 makes a missing Chromium a failure (CI); without
-	// it the browser tests skip.
-	EnvRequireBrowser = "TANDEM_REQUIRE_BROWSER"
-	// EnvChromium names the Chromium binary (default: chromium on PATH,
-	// then /usr/bin/chromium).
-	EnvChromium = "TANDEM_CHROMIUM"
-	// EnvScreenshots is where the screenshots go (default
-	// internal/console/testdata/screenshots, ignored by git).
-	EnvScreenshots = "TANDEM_SCREENSHOTS"
-)
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, c := range []string{os.Getenv(EnvChromium), "chromium", "/usr/bin/chromium", "chromium-browser", "google-chrome"} {
-		if c == "" {
-			continue
-		}
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
-	}
-	if os.Getenv(EnvRequireBrowser) == "1" {
-		t.Fatalf("Chromium (/usr/bin/chromium) is required (%s=1) but was not found; install it with apt-get install -y chromium", EnvRequireBrowser)
-	}
-	t.Skipf("Chromium (/usr/bin/chromium) not found; the browser tests need it (set %s=1 to make this a failure)", EnvRequireBrowser)
-	return ""
-}
+// EnvScreenshots is where the console's screenshots go (default
+// internal/console/testdata/screenshots, ignored by git). Chromium is
+// found, or the tests skipped, by internal/browsertest.
+const EnvScreenshots = "TANDEM_SCREENSHOTS"
 
 func screenshotDir(t *testing.T) string {
 	dir := os.Getenv(EnvScreenshots)
@@ -60,21 +35,7 @@ func screenshotDir(t *testing.T) string {
 // browser starts a headless Chromium with a fresh profile.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Flag("headless", true), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.NoFirstRun, chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(cancel3)
-	require.NoError(t, chromedp.Do(ctx))
-	return ctx
+	return browsertest.Start(t, 1280, 900, 3*time.Minute)
 }
 
 func shot(t *testing.T, ctx context.Context, name string) {

@@ -23,7 +23,8 @@ func PostgresURL(t testing.TB) string {
 		if os.Getenv(EnvRequirePostgres) == "1" {
 			t.Fatalf("%s not set and %s=1", EnvDatabaseURL, EnvRequirePostgres)
 		}
-		t.Skip(EnvDatabaseURL + " not set")
+		t.Skip("Postgres is not configured: set " + EnvDatabaseURL + " (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the Postgres tests; " +
+			EnvRequirePostgres + "=1 makes this a failure")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
