@@ -312,3 +312,29 @@ func TestCaseBackstop(t *testing.T) {
 	c := e.oneCase(t, convID)
 	require.Contains(t, c["Description"], "No webhook reaches the bridge today.")
 }
+
+// A Case deleted in Salesforce stays deleted through automatic triggers;
+// a teammate asking for the Case (the Custom Action) gets a new one.
+func TestCaseDeletedInSalesforce(t *testing.T) {
+	t.Parallel()
+	e := startCases(t, "", nil)
+	ctx := context.Background()
+	admin := e.Intercom.AddAdmin("Lena Vogel", "lena@support.example")
+	icID, _, _ := e.aUser("case.deleted@example.com")
+	convID, err := e.Intercom.CreateConversation(icID, "Please delete my Case.")
+	require.NoError(t, err)
+	first := e.oneCase(t, convID)
+	require.NoError(t, e.Salesforce.Delete("Case", first["Id"].(string)))
+
+	require.NoError(t, e.Intercom.CloseConversation(convID, admin))
+	e.idle()
+	res, err := e.App.Cases.Sync(ctx, convID, cases.TriggerClosed)
+	require.NoError(t, err)
+	require.Empty(t, res.CaseID)
+	require.Empty(t, e.casesOf(convID), "an automatic trigger does not make the deleted Case again")
+
+	status, out := e.caseAction(app.DemoToken, `{"conversation_id":"`+convID+`"}`)
+	require.Equal(t, http.StatusCreated, status, "%v", out)
+	require.Len(t, e.casesOf(convID), 1)
+	require.NotEqual(t, first["Id"], out["case_id"])
+}

@@ -26,6 +26,7 @@ import (
 	"github.com/tandemhq/tandem/internal/keylock"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/syncer"
 	"github.com/tandemhq/tandem/salesforce"
 )
 
@@ -359,8 +360,13 @@ func (s *Service) create(ctx context.Context, conv *intercom.Conversation, t Tri
 				return s.refresh(ctx, conv, id, t)
 			}
 		case store.IntentFailed:
-			if intent, _, err = s.db.RetryIntent(ctx, intent.ID, 0); err != nil {
+			// Take the failed attempt over; of several callers at once, one
+			// does (the others find it pending and fresh).
+			var ok bool
+			if intent, ok, err = s.db.RetryIntent(ctx, intent.ID, s.IntentTimeout); err != nil {
 				return res, err
+			} else if !ok {
+				return res, tandem.Errorf(tandem.ECONFLICT, "A Case is being created for conversation %s right now.", conv.ID)
 			}
 		}
 	}
@@ -427,7 +433,13 @@ func (s *Service) refresh(ctx context.Context, conv *intercom.Conversation, case
 	fields["Description"] = s.transcript(conv)
 	if _, err := s.sf.SObjects.Update(ctx, "Case", caseID, fields, salesforce.AutoAssign(false)); err != nil {
 		if errors.Is(err, salesforce.ErrNotFound) || errors.Is(err, salesforce.ErrEntityDeleted) {
-			// The Case was deleted in Salesforce: forget it, make a new one.
+			// The Case was deleted in Salesforce. Someone meant it: an
+			// automatic trigger leaves it deleted; a teammate asking for the
+			// Case (the Custom Action) gets a new one.
+			if t != TriggerAction {
+				s.log.Info("case deleted in Salesforce; not made again", "conversation_id", conv.ID, "case_id", caseID, "trigger", string(t))
+				return Result{ConversationID: conv.ID, Trigger: t}, nil
+			}
 			if in, gerr := s.db.GetIntent(ctx, s.cfg.Installation, "case", conv.ID); gerr == nil {
 				_ = s.db.DeleteIntent(ctx, in.ID)
 			}
@@ -591,8 +603,18 @@ func (s *Service) queryOne(ctx context.Context, soql string) (salesforce.Record,
 // conversation; a failure to add it is logged, not a failed Case.
 func (s *Service) note(ctx context.Context, conversationID string, res Result) {
 	in, created, err := s.db.ClaimIntent(ctx, store.ClaimIntentParams{Installation: s.cfg.Installation, Kind: "case_note", Key: conversationID})
-	if err != nil || !created && in.State == store.IntentDone {
+	if err != nil {
 		return
+	}
+	if !created {
+		// A note exists (done), or another attempt is adding it (pending,
+		// fresh): leave it. A failed or abandoned attempt is taken over.
+		var ok bool
+		if in.State == store.IntentDone {
+			return
+		} else if in, ok, err = s.db.RetryIntent(ctx, in.ID, s.IntentTimeout); err != nil || !ok {
+			return
+		}
 	}
 	admin, err := s.noteAuthor(ctx)
 	if err == nil {
@@ -706,7 +728,19 @@ func (s *Service) record(ctx context.Context, e tandem.SyncError) error {
 	if s.OnError != nil {
 		s.OnError(saved)
 	}
-	return &PermanentError{Err: tandem.Errorf(tandem.EUNPROCESSABLE, "%s", e.Reason)}
+	return &syncer.PermanentError{Err: tandem.Errorf(tandem.EUNPROCESSABLE, "%s", e.Reason)}
+}
+
+// GiveUp records a failure that outlived its retries (Salesforce or
+// Intercom unreachable) as a sync error of the conversation, so that it is
+// listed and can be retried.
+func (s *Service) GiveUp(ctx context.Context, conversationID string, err error) {
+	op := OpCreate
+	if in, gerr := s.db.GetIntent(ctx, s.cfg.Installation, "case", conversationID); gerr == nil && in.State == store.IntentDone {
+		op = OpUpdate
+	}
+	_ = s.record(ctx, tandem.SyncError{Operation: op, IntercomID: conversationID, System: "tandem", Code: "GAVE_UP",
+		Message: err.Error(), Reason: fmt.Sprintf("The Case of conversation %s could not be written after several attempts: %v. Retry once Salesforce and Intercom answer.", conversationID, err)})
 }
 
 // resolve marks the conversation's open case errors as resolved.
@@ -715,27 +749,11 @@ func (s *Service) resolve(ctx context.Context, conversationID string) error {
 	return err
 }
 
-// PermanentError is a failure recorded as a sync error; retrying the job
-// will not fix it.
-type PermanentError struct{ Err error }
-
-func (e *PermanentError) Error() string { return e.Err.Error() }
-func (e *PermanentError) Unwrap() error { return e.Err }
-
-// transient reports whether err is worth retrying: network trouble, 5xx,
-// row locks and limits.
+// transient reports whether err is worth retrying: what the engine retries
+// (network trouble, 5xx, row locks, limits), except tandem's own refusals.
 func transient(err error) bool {
-	var sfe *salesforce.ErrorResponse
-	if errors.As(err, &sfe) {
-		return sfe.StatusCode >= 500 || errors.Is(err, salesforce.ErrRowLock) || errors.Is(err, salesforce.ErrRequestLimitExceeded) ||
-			errors.Is(err, salesforce.ErrSessionExpired)
-	}
-	var ice *intercom.ErrorResponse
-	if errors.As(err, &ice) {
-		return ice.StatusCode >= 500 || ice.StatusCode == 429
-	}
 	var te *tandem.Error
-	return !errors.As(err, &te)
+	return !errors.As(err, &te) && syncer.Transient(err)
 }
 
 // ClosedSince returns the ids of conversations closed (or changed while

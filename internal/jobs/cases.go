@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strings"
 	"time"
 
@@ -42,18 +41,10 @@ type caseWorker struct {
 
 func (w *caseWorker) Work(ctx context.Context, job *river.Job[CaseArgs]) error {
 	_, err := w.deps.Cases.Sync(ctx, job.Args.ConversationID, job.Args.Trigger)
-	var perm *cases.PermanentError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &perm):
-		return river.JobCancel(err) // recorded as a sync error already
-	case tandem.ErrorCode(err) == tandem.ENOTFOUND:
-		return river.JobCancel(err) // the conversation is gone
-	case tandem.ErrorCode(err) == tandem.ECONFLICT:
-		return river.JobSnooze(30 * time.Second) // another attempt holds the Case's intent
-	}
-	return Outcome(err, job.Attempt, job.MaxAttempts, nil)
+	// Recorded failures cancel, a held intent snoozes, a gone conversation
+	// cancels; a transient failure that outlives its retries becomes a
+	// sync error too.
+	return Outcome(err, job.Attempt, job.MaxAttempts, func() { w.deps.Cases.GiveUp(ctx, job.Args.ConversationID, err) })
 }
 
 // CaseTriggers decides which notifications ask for a Case.

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/tandemhq/tandem"
-	"github.com/tandemhq/tandem/internal/cases"
+	"github.com/tandemhq/tandem/internal/syncer"
 )
 
 type caseActionRequest struct {
@@ -26,7 +26,7 @@ func (s *Server) actionsCases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := s.UseCases.CaseForConversation(r.Context(), req.ConversationID)
-	var perm *cases.PermanentError
+	var perm *syncer.PermanentError
 	switch {
 	case errors.As(err, &perm):
 		s.Error(w, r, perm.Err)
