@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -243,31 +244,42 @@ func (q *queries) SearchLinks(ctx context.Context, p SearchLinksParams) ([]tande
 	if len(objs) == 0 {
 		objs = []tandem.Object{tandem.ObjectLead, tandem.ObjectContact, tandem.ObjectAccount}
 	}
-	args := []any{p.Installation, term, strings.ToLower(term), strings.ToLower(term) + "\U0010FFFF", term + "\U0010FFFF",
-		limit(p.Limit), searchCandidates}
+	args := []any{p.Installation, term, strings.ToLower(term), strings.ToLower(term) + "\U0010FFFF", term + "\U0010FFFF"}
+	// Limits are written into the text, as in FilterAudit.
+	lim, candidates := strconv.Itoa(limit(p.Limit)), strconv.Itoa(searchCandidates)
 	ph := make([]string, len(objs))
 	for i, o := range objs {
 		args = append(args, string(o))
 		ph[i] = fmt.Sprintf("$%d", len(args))
 	}
 	in := "object IN (" + strings.Join(ph, ", ") + ")"
-	// The id lookups use the unique (installation, object, id) indexes, the
-	// key prefix (installation, match_key), the value prefix the index on
-	// the shadows' first 100 characters.
-	//
-	// The matches drive the join (CROSS JOIN keeps SQLite from walking every
-	// link backwards by id to honour ORDER BY and probing the matches).
-	rows, err := q.raw.QueryContext(ctx, `SELECT `+prefixed("l.", linkColumns)+` FROM (
+	// Each way of matching looks up ids through its index: the unique
+	// (installation, object, id) indexes, the key prefix (installation,
+	// match_key), the value prefix the index on the shadows' first 100
+	// characters (joined to the links for the installation and objects,
+	// in that order: CROSS JOIN fixes it for SQLite). The newest ids are
+	// picked first and only their links read: a join of the matches with
+	// the links, ordered by id, makes both engines walk every link
+	// backwards instead.
+	ids, err := q.int64s(ctx, "search links", `SELECT id FROM (
 			SELECT id FROM tandem_links WHERE installation_id = $1 AND `+in+` AND intercom_id = $2
 			UNION SELECT id FROM tandem_links WHERE installation_id = $1 AND `+in+` AND salesforce_id = $2
-			UNION SELECT id FROM (SELECT id FROM tandem_links WHERE installation_id = $1 AND match_key >= $3 AND match_key < $4
-				ORDER BY match_key LIMIT $7) AS k
-			UNION SELECT link_id FROM (SELECT link_id FROM tandem_shadows
-				WHERE substr(value, 1, 100) >= $2 AND substr(value, 1, 100) < $5
-				ORDER BY substr(value, 1, 100) LIMIT $7) AS v) AS m
-		CROSS JOIN tandem_links AS l
-		WHERE l.id = m.id AND l.installation_id = $1 AND l.`+in+`
-		ORDER BY l.id DESC LIMIT $6`, args...)
+			UNION SELECT id FROM (SELECT id FROM tandem_links WHERE installation_id = $1 AND `+in+`
+				AND match_key >= $3 AND match_key < $4 ORDER BY match_key LIMIT `+candidates+`) AS k
+			UNION SELECT id FROM (SELECT l.id FROM tandem_shadows AS s CROSS JOIN tandem_links AS l
+				WHERE substr(s.value, 1, 100) >= $2 AND substr(s.value, 1, 100) < $5
+				AND l.id = s.link_id AND l.installation_id = $1 AND l.`+in+`
+				ORDER BY substr(s.value, 1, 100) LIMIT `+candidates+`) AS v) AS m
+		ORDER BY id DESC LIMIT `+lim, args...)
+	if err != nil || len(ids) == 0 {
+		return []tandem.Link{}, err
+	}
+	ph = make([]string, len(ids))
+	idArgs := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i], idArgs[i] = fmt.Sprintf("$%d", i+1), id
+	}
+	rows, err := q.raw.QueryContext(ctx, `SELECT `+linkColumns+` FROM tandem_links WHERE id IN (`+strings.Join(ph, ", ")+`)`, idArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("search links: %w", err)
 	}
@@ -283,15 +295,29 @@ func (q *queries) SearchLinks(ctx context.Context, p SearchLinksParams) ([]tande
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search links: %w", err)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
 	return out, nil
 }
 
-func prefixed(prefix, columns string) string {
-	cols := strings.Split(columns, ",")
-	for i, c := range cols {
-		cols[i] = prefix + strings.TrimSpace(c)
+// int64s runs a query of one integer column.
+func (q *queries) int64s(ctx context.Context, what, query string, args ...any) ([]int64, error) {
+	rows, err := q.raw.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return strings.Join(cols, ", ")
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
 }
 
 // AuditFilter selects audit entries; empty fields match anything.
@@ -319,7 +345,10 @@ type AuditFilter struct {
 // salesforce_id, id) for a record. A record may be on either side, so its
 // two lookups each stop at a page and are united.
 func (q *queries) FilterAudit(ctx context.Context, f AuditFilter) ([]tandem.AuditEntry, error) {
-	args := []any{f.Installation, limit(f.Limit)}
+	// The page size is written into the text rather than passed: a plan
+	// Postgres prepares once for any LIMIT may sort every match first.
+	args := []any{f.Installation}
+	lim := strconv.Itoa(limit(f.Limit))
 	var cond strings.Builder
 	add := func(column string, v any) {
 		args = append(args, v)
@@ -337,16 +366,16 @@ func (q *queries) FilterAudit(ctx context.Context, f AuditFilter) ([]tandem.Audi
 			add(c.column, c.value)
 		}
 	}
-	query := `SELECT ` + auditColumns + ` FROM tandem_audit WHERE installation_id = $1` + cond.String() + ` ORDER BY id DESC LIMIT $2`
+	query := `SELECT ` + auditColumns + ` FROM tandem_audit WHERE installation_id = $1` + cond.String() + ` ORDER BY id DESC LIMIT ` + lim
 	if f.Record != "" {
 		args = append(args, f.Record)
 		r := fmt.Sprintf("$%d", len(args))
 		side := func(column string) string {
 			return `SELECT id FROM (SELECT id FROM tandem_audit WHERE installation_id = $1 AND ` + column + ` = ` + r + cond.String() +
-				` ORDER BY id DESC LIMIT $2) AS by_` + column
+				` ORDER BY id DESC LIMIT ` + lim + `) AS by_` + column
 		}
 		query = `SELECT ` + auditColumns + ` FROM tandem_audit WHERE id IN (` + side("intercom_id") + ` UNION ` + side("salesforce_id") +
-			`) ORDER BY id DESC LIMIT $2`
+			`) ORDER BY id DESC LIMIT ` + lim
 	}
 	rows, err := q.x.QueryContext(ctx, query, args...)
 	if err != nil {
