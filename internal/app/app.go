@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"riverqueue.com/riverui"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
@@ -74,6 +75,8 @@ type App struct {
 	Web        *web.Server
 	Console    *console.Console
 
+	jobsUI      *riverui.Handler // River's UI, under the console
+	stopJobsUI  context.CancelFunc
 	lag         lagRecorder
 	server      *http.Server
 	listener    net.Listener
@@ -251,6 +254,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if a.Cases != nil {
 		a.Web.ConversationJobs = triggers.Jobs
 	}
+	if a.jobsUI, err = newJobsUI(a.River, log); err != nil {
+		return nil, fmt.Errorf("River's UI: %w", err)
+	}
 	if a.Console, err = a.newConsole(cfg, log, opts.Now); err != nil {
 		return nil, fmt.Errorf("admin console: %w", err)
 	}
@@ -369,6 +375,9 @@ func (a *App) Start(ctx context.Context, listen string) (string, error) {
 	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
 		return "", fmt.Errorf("start job queue: %w", err)
 	}
+	if err := a.startJobsUI(); err != nil {
+		return "", fmt.Errorf("start River's UI: %w", err)
+	}
 	if listen == "" {
 		return "", nil
 	}
@@ -385,6 +394,10 @@ func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
 	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return fmt.Errorf("start job queue: %w", err)
+	}
+	if err := a.startJobsUI(); err != nil {
+		ln.Close()
+		return fmt.Errorf("start River's UI: %w", err)
 	}
 	a.serve(ln)
 	return nil
@@ -424,6 +437,10 @@ func (a *App) Close() error {
 	if a.server != nil {
 		errs = append(errs, shutdown(a.server, 5*time.Second))
 		a.server = nil
+	}
+	if a.stopJobsUI != nil {
+		a.stopJobsUI()
+		a.stopJobsUI = nil
 	}
 	if a.River != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -46,6 +46,7 @@ func (a *App) newConsole(cfg config.Config, log *slog.Logger, now func() time.Ti
 		Settings: settingsOf(cfg),
 		Mappings: cfg.Mappings,
 		Links:    console.RecordLinks{SalesforceURL: cfg.Salesforce.URL, IntercomURL: func() string { return workspace.Load().(string) }},
+		JobsUI:   a.jobsUI,
 		Log:      log,
 		Now:      now,
 	})

@@ -62,7 +62,9 @@ type Config struct {
 	Settings    []Setting
 	Mappings    []tandem.Mapping
 	Links       RecordLinks
-	// JobsUI, when set, is River's UI, mounted under /admin/jobs/river/.
+	// JobsUI, when set, is River's UI, mounted under /admin/jobs/river/
+	// (its base path must be that) and served only within a session; see
+	// riverUI for how its actions are protected against forgery.
 	JobsUI http.Handler
 	Log    *slog.Logger
 	Now    func() time.Time

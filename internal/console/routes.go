@@ -32,7 +32,7 @@ func (c *Console) routes() *http.ServeMux {
 	mux.HandleFunc("POST /admin/audit/{id}/revert", c.authed(c.auditRevert))
 	mux.HandleFunc("GET /admin/jobs", c.authed(c.jobsList))
 	if c.cfg.JobsUI != nil {
-		mux.Handle("/admin/jobs/river/", c.authed(c.cfg.JobsUI.ServeHTTP))
+		mux.Handle(riverUIPrefix, c.riverUI(c.cfg.JobsUI))
 	}
 	mux.HandleFunc("GET /admin/settings", c.authed(c.settingsShow))
 	mux.HandleFunc("/admin/", c.authed(c.notFound))
