@@ -9,13 +9,17 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/usecase"
 )
 
 func (c *Console) funcs() template.FuncMap {
 	return template.FuncMap{
-		"when":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") },
-		"ago":      func(t time.Time) string { return ago(c.cfg.Now().Sub(t)) },
-		"dur":      func(d time.Duration) string { return shortDuration(d) },
+		"when": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") },
+		"ago":  func(t time.Time) string { return ago(c.cfg.Now().Sub(t)) },
+		"dur":  func(d time.Duration) string { return shortDuration(d) },
+		"lag": func(l usecase.LagSummary, p int) string {
+			return map[int]string{50: lagBound(l.P50, l.P50Over), 95: lagBound(l.P95, l.P95Over)}[p]
+		},
 		"secs":     func(s float64) string { return shortDuration(time.Duration(s * float64(time.Second))) },
 		"pct":      func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
 		"sfURL":    c.salesforceURL,
@@ -139,6 +143,78 @@ func chart(title string, since, until time.Time, ss ...series) template.HTML {
 	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" class="tick" text-anchor="end">%s UTC</text>`, w-2, h+axis-3, until.UTC().Format("15:04"))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// lagSeries is one direction's lag per point of a lag chart.
+type lagSeries struct {
+	Name  string
+	Class string
+	Steps []usecase.LagSummary
+}
+
+// lagChart draws the sync lag per point as bars up to p95 with a line at
+// p50, one bar per direction. The lags are histogram buckets whose bounds
+// grow about threefold each, so the height is the bucket's rank: a scale
+// close to logarithmic, labelled at 1 s, 1 min and 1 h.
+func lagChart(title string, since, until time.Time, ss ...lagSeries) template.HTML {
+	const w, h, pad, axis = 600.0, 140.0, 4.0, 16.0
+	levels := float64(usecase.LagRanks)
+	y := func(d time.Duration, over bool) float64 {
+		i := usecase.LagRank(d)
+		if over {
+			i = usecase.LagRanks - 1
+		}
+		return h - (h-pad)*float64(i+1)/levels
+	}
+	n := 0
+	for _, s := range ss {
+		n = max(n, len(s.Steps))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart lag" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" preserveAspectRatio="none">`,
+		w, h+axis, template.HTMLEscapeString(title))
+	for _, t := range []struct {
+		d     time.Duration
+		label string
+	}{{time.Second, "1 s"}, {time.Minute, "1 min"}, {time.Hour, "1 h"}} {
+		ty := y(t.d, false)
+		fmt.Fprintf(&b, `<line class="grid" x1="0" y1="%.1f" x2="%.0f" y2="%.1f"/><text x="2" y="%.1f" class="tick">%s</text>`,
+			ty, w, ty, ty-2, t.label)
+	}
+	fmt.Fprintf(&b, `<line class="axis" x1="0" y1="%.1f" x2="%.0f" y2="%.1f"/>`, h, w, h)
+	if n > 0 {
+		slot := (w - pad) / float64(n)
+		bw := math.Max(slot/float64(len(ss))-0.5, 0.5)
+		for si, s := range ss {
+			for i, l := range s.Steps {
+				if l.Samples == 0 {
+					continue
+				}
+				x := pad + float64(i)*slot + float64(si)*bw
+				top, mid := y(l.P95, l.P95Over), y(l.P50, l.P50Over)
+				fmt.Fprintf(&b, `<g><title>%s: p50 %s, p95 %s (%d)</title><rect class="%s p95" x="%.2f" y="%.2f" width="%.2f" height="%.2f"/>`+
+					`<rect class="%s" x="%.2f" y="%.2f" width="%.2f" height="%.2f"/></g>`,
+					template.HTMLEscapeString(s.Name), lagBound(l.P50, l.P50Over), lagBound(l.P95, l.P95Over), l.Samples,
+					s.Class, x, top, bw, h-top, s.Class, x, mid, bw, h-mid)
+			}
+		}
+	}
+	fmt.Fprintf(&b, `<text x="2" y="%.0f" class="tick">%s</text>`, h+axis-3, since.UTC().Format("15:04"))
+	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" class="tick" text-anchor="end">%s UTC</text>`, w-2, h+axis-3, until.UTC().Format("15:04"))
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// lagBound shows a percentile: the upper bound of its bucket ("≤ 2.0 s"),
+// or "> 1h 00m" beyond the last.
+func lagBound(d time.Duration, over bool) string {
+	if d <= 0 {
+		return "—"
+	}
+	if over {
+		return "> " + shortDuration(d)
+	}
+	return "≤ " + shortDuration(d)
 }
 
 // gauge draws the share of a budget used as a bar with marks at the given

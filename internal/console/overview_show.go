@@ -52,6 +52,9 @@ func (c *Console) overviewShow(w http.ResponseWriter, r *http.Request) {
 			series{Name: "Intercom → Salesforce", Class: "s1", Values: a.Writes[tandem.ToSalesforce]},
 			series{Name: "Salesforce → Intercom", Class: "s2", Values: a.Writes[tandem.ToIntercom]})
 		d.Charts["webhooks-"+name] = chart("Webhooks received", a.Since, a.Until, series{Name: "webhooks", Class: "s3", Values: a.Webhooks})
+		d.Charts["lag-"+name] = lagChart("Sync lag per direction (p50 and p95)", a.Since, a.Until,
+			lagSeries{Name: "Intercom → Salesforce", Class: "s1", Steps: a.LagSteps[tandem.ToSalesforce]},
+			lagSeries{Name: "Salesforce → Intercom", Class: "s2", Steps: a.LagSteps[tandem.ToIntercom]})
 	}
 	now := c.cfg.Now()
 	d.Charts["calls"] = chart("Salesforce calls per hour", now.Add(-23*time.Hour).Truncate(time.Hour), now,

@@ -182,6 +182,37 @@ func (q *queries) AddLag(ctx context.Context, inst string, counts []LagCount) er
 	})
 }
 
+// LagPerStep returns the lag histogram per direction, step and bucket
+// from since on: steps are step wide (whole minutes, at least one) and
+// aligned to multiples of it since the Unix epoch; a count's Minute is the
+// first minute of its step.
+func (q *queries) LagPerStep(ctx context.Context, inst string, since time.Time, step time.Duration) ([]LagCount, error) {
+	n := max(int64(step/time.Minute), 1)
+	rows, err := q.x.QueryContext(ctx, `SELECT direction, (minute / $3) * $3 AS step, bucket, CAST(SUM(samples) AS BIGINT) FROM tandem_lag
+		WHERE installation_id = $1 AND minute >= $2 GROUP BY direction, step, bucket ORDER BY 1, 2, 3`,
+		inst, since.Unix()/60, n)
+	if err != nil {
+		return nil, fmt.Errorf("lag per step: %w", err)
+	}
+	defer rows.Close()
+	out := []LagCount{}
+	for rows.Next() {
+		var (
+			c   LagCount
+			dir string
+		)
+		if err := rows.Scan(&dir, &c.Minute, &c.Bucket, &c.Samples); err != nil {
+			return nil, fmt.Errorf("lag per step: %w", err)
+		}
+		c.Direction = tandem.Direction(dir)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("lag per step: %w", err)
+	}
+	return out, nil
+}
+
 // LagSince returns the lag histogram per direction and bucket summed over
 // the minutes from since on.
 func (q *queries) LagSince(ctx context.Context, inst string, since time.Time) ([]LagCount, error) {

@@ -21,8 +21,10 @@ type Activity struct {
 	// TotalWrites and TotalWebhooks are the sums over the window.
 	TotalWrites   map[tandem.Direction]int
 	TotalWebhooks int
-	// Lag per direction over the window.
-	Lag map[tandem.Direction]LagSummary
+	// Lag per direction over the window, and per step (a step without
+	// samples has a zero LagSummary).
+	Lag      map[tandem.Direction]LagSummary
+	LagSteps map[tandem.Direction][]LagSummary
 	// SalesforceCallsPerHour covers the last 24 hours, oldest first.
 	SalesforceCallsPerHour []int
 	// OpenErrors counts open sync errors per category.
@@ -38,6 +40,13 @@ type LagSummary struct {
 	// Over is set when the percentile lies beyond the last bucket.
 	P50Over, P95Over bool
 }
+
+// LagRanks is the number of histogram buckets lags fall in.
+var LagRanks = len(store.LagBuckets) + 1
+
+// LagRank is the index of the bucket a lag falls in, from 0 to LagRanks-1
+// (the open bucket beyond the last bound).
+func LagRank(d time.Duration) int { return store.LagBucket(d) }
 
 // ActivityParams choose the window: the last Window (an hour when zero),
 // in Step-wide points (a minute when zero).
@@ -96,11 +105,29 @@ func (s *Service) Activity(ctx context.Context, p ActivityParams) (Activity, err
 			a.TotalWebhooks += c.Count
 		}
 	}
-	lag, err := s.cfg.Store.LagSince(ctx, inst, a.Since)
+	lag, err := s.cfg.Store.LagPerStep(ctx, inst, a.Since, p.Step)
 	if err != nil {
 		return Activity{}, err
 	}
 	a.Lag = summariseLag(lag)
+	a.LagSteps = map[tandem.Direction][]LagSummary{}
+	steps := map[tandem.Direction][][]store.LagCount{}
+	for _, c := range lag {
+		i := index(c.Minute)
+		if i < 0 {
+			continue
+		}
+		if steps[c.Direction] == nil {
+			steps[c.Direction] = make([][]store.LagCount, points)
+		}
+		steps[c.Direction][i] = append(steps[c.Direction][i], c)
+	}
+	for _, d := range []tandem.Direction{tandem.ToSalesforce, tandem.ToIntercom} {
+		a.LagSteps[d] = make([]LagSummary, points)
+		for i, cs := range steps[d] {
+			a.LagSteps[d][i] = summariseLag(cs)[d]
+		}
+	}
 	hour := now.Unix() / 3600
 	calls, err := s.cfg.Store.APICallsPerHour(ctx, inst, hour-23)
 	if err != nil {

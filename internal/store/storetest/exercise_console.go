@@ -100,6 +100,27 @@ func exerciseConsole(t *testing.T, open func(testing.TB) *store.DB) {
 			{Direction: tandem.ToIntercom, Bucket: 5, Samples: 1},
 			{Direction: tandem.ToSalesforce, Bucket: 2, Samples: 5},
 		}, got)
+
+		// Per step: minutes m and m+1 share a step of 15 minutes unless m+1
+		// starts the next one.
+		first := m - m%15
+		steps, err := db.LagPerStep(ctx, inst, base.Add(-time.Hour), 15*time.Minute)
+		require.NoError(t, err)
+		want := []store.LagCount{{Direction: tandem.ToIntercom, Minute: first, Bucket: 5, Samples: 1}}
+		if (m+1)%15 == 0 {
+			want = append(want, store.LagCount{Direction: tandem.ToSalesforce, Minute: first, Bucket: 2, Samples: 3},
+				store.LagCount{Direction: tandem.ToSalesforce, Minute: m + 1, Bucket: 2, Samples: 2})
+		} else {
+			want = append(want, store.LagCount{Direction: tandem.ToSalesforce, Minute: first, Bucket: 2, Samples: 5})
+		}
+		require.Equal(t, want, steps)
+		perMinute, err := db.LagPerStep(ctx, inst, base.Add(-time.Hour), 0)
+		require.NoError(t, err)
+		require.Equal(t, []store.LagCount{
+			{Direction: tandem.ToIntercom, Minute: m, Bucket: 5, Samples: 1},
+			{Direction: tandem.ToSalesforce, Minute: m, Bucket: 2, Samples: 3},
+			{Direction: tandem.ToSalesforce, Minute: m + 1, Bucket: 2, Samples: 2},
+		}, perMinute)
 	})
 
 	t.Run("Console/SearchLinks", func(t *testing.T) {
