@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -14,9 +15,11 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom"
 	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/internal/console"
 	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/salesforce"
 )
 
 // newConsole builds the admin console over the app's use cases.
@@ -36,10 +39,18 @@ func (a *App) newConsole(cfg config.Config, log *slog.Logger, now func() time.Ti
 				if err == nil && me.App != nil && me.App.IDCode != "" {
 					workspace.Store(intercomAppURL(me.App.Region, me.App.IDCode))
 				}
+				if errors.Is(err, intercom.ErrUnauthorized) {
+					return tandem.Errorf(tandem.EUNAUTHORIZED, "Intercom refused the access token: it was revoked, or the app was "+
+						"uninstalled from the workspace. Intercom said: %v", err)
+				}
 				return err
 			}},
 			{Name: "Salesforce", Check: func(ctx context.Context) error {
 				_, _, err := a.Salesforce.Limits(ctx)
+				if errors.Is(err, salesforce.ErrSessionExpired) || errors.Is(err, salesforce.ErrAuth) {
+					return tandem.Errorf(tandem.EUNAUTHORIZED, "Salesforce refused tandem's credentials: the token was revoked or "+
+						"has expired, or the connected app lost its access. Salesforce said: %v", err)
+				}
 				return err
 			}},
 		},

@@ -217,3 +217,22 @@ func TestConsoleSyncErrorActions(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestConsoleHealthDown(t *testing.T) {
+	t.Parallel()
+	d := startDemo(t)
+	// The Salesforce session is revoked: every access token stops working.
+	d.Salesforce.ExpireTokens()
+	c := newClient(t, d.URL)
+	require.Equal(t, http.StatusSeeOther, c.signIn(app.DemoToken))
+	status, body, _ := c.do("GET", "/admin/", nil)
+	require.Equal(t, http.StatusOK, status)
+	card := regexp.MustCompile(`(?s)<div class="card health (\w+)" data-health="Salesforce">(.*?)</div>`).FindStringSubmatch(body)
+	require.NotNil(t, card)
+	require.Equal(t, "down", card[1])
+	require.Contains(t, card[2], "Down")
+	require.Contains(t, card[2], "the token was revoked or has expired")
+	require.Contains(t, card[2], "INVALID_SESSION_ID", "the reason, as Salesforce gave it")
+	require.NotContains(t, card[2], app.DemoToken+" ", "no token in the reason")
+	require.Regexp(t, `data-health="Intercom">\s*<h2>Intercom</h2>\s*<p class="big">Connected`, body)
+}
