@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
+	"riverqueue.com/riverui"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/console"
@@ -70,7 +72,10 @@ func benchmarkConsolePages(b *testing.B, db *store.DB) {
 	jobs, err := river.NewClient(db.RiverDriver(), &river.Config{})
 	require.NoError(b, err)
 	uc := usecase.New(usecase.Config{Store: db, Jobs: jobs})
-	c, err := console.New(console.Config{UseCases: uc, AdminToken: "secret", Sessions: db})
+	jobsUI, err := riverui.NewHandler(&riverui.HandlerOpts{Endpoints: riverui.NewEndpoints(jobs, nil),
+		Logger: slog.New(slog.DiscardHandler), Prefix: "/admin/jobs/river"})
+	require.NoError(b, err)
+	c, err := console.New(console.Config{UseCases: uc, AdminToken: "secret", Sessions: db, JobsUI: jobsUI})
 	require.NoError(b, err)
 	srv := httptest.NewServer(c)
 	b.Cleanup(srv.Close)
@@ -80,7 +85,8 @@ func benchmarkConsolePages(b *testing.B, db *store.DB) {
 
 	for _, p := range []string{"/admin/", "/admin/errors", "/admin/bulk", "/admin/people?q=person05", "/admin/people?q=Person%2009",
 		"/admin/people?q=003000000000050000", fmt.Sprintf("/admin/people/%d", person.ID), "/admin/audit", "/admin/audit?record=ic050000",
-		"/admin/audit?field=Phone&cause=bulk", "/admin/jobs", "/admin/settings"} {
+		"/admin/audit?field=Phone&cause=bulk", "/admin/jobs", "/admin/jobs/river/", "/admin/jobs/river/api/jobs?state=completed",
+		"/admin/settings"} {
 		b.Run(p, func(b *testing.B) {
 			var worst, total time.Duration
 			for b.Loop() {

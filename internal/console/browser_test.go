@@ -2,19 +2,28 @@ package console_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom/intercomsim"
 	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/browsertest"
+	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/usecase"
 )
 
@@ -92,13 +101,28 @@ func TestConsoleBrowser(t *testing.T) {
 		chromedp.Click(`#plan-bulk`), chromedp.WaitVisible(`#bulk-plan`),
 	))
 	shot(t, ctx, "bulk-dry-run")
+	// Each Salesforce call takes a while, so that the run is still going
+	// when its page opens: the page follows it through server-sent events
+	// and reloads itself when they say it is done (nothing else reloads
+	// it).
+	d.Salesforce.Faults().SetLatency(150 * time.Millisecond)
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Click(`#start-bulk`), chromedp.WaitVisible(`.flash`),
-		chromedp.WaitVisible(`#bulk-history .tag.done`),
+		chromedp.Click(`#start-bulk`), chromedp.WaitVisible(`.flash`), chromedp.WaitVisible(`#bulk-progress`),
 	))
+	shot(t, ctx, "bulk-running")
+	require.NoError(t, chromedp.Do(ctx, chromedp.WaitVisible(`#bulk-history .tag.done`)))
+	d.Salesforce.Faults().SetLatency(0)
 	txt = text(t, ctx, `#bulk-history tbody tr:first-child`)
 	require.Contains(t, txt, "done")
 	shot(t, ctx, "bulk")
+
+	// River's UI, linked from the jobs page, lists the finished run.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/jobs"), chromedp.WaitVisible(`a[href="/admin/jobs/river/"]`),
+		chromedp.Navigate(d.URL+"/admin/jobs/river/"), pollJS(`document.body.innerText.includes("Running")`)))
+	shot(t, ctx, "river-ui")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/jobs/river/jobs?state=completed"),
+		pollJS(`document.body.innerText.includes("tandem.bulk_sync")`)))
+	shot(t, ctx, "river-ui-completed")
 
 	// The overview shows the writes the bulk sync made.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/"), chromedp.WaitVisible(`svg.gauge`)))
@@ -175,9 +199,71 @@ func TestConsoleBrowser(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/errors?category="+w.Object.Category()), chromedp.WaitVisible(`h1`)))
 	shot(t, ctx, "errors-phone")
 
+	// The overview charts the sync lag of the changes above, once this
+	// process has added its lags to the database.
+	eventually(t, "sync lag recorded", func() bool {
+		a, err := d.App.UseCases.Activity(bg, usecase.ActivityParams{})
+		require.NoError(t, err)
+		return a.Lag[tandem.ToSalesforce].Samples > 0
+	})
+	require.NoError(t, chromedp.Do(ctx, viewport(1280, 900, false), chromedp.Navigate(d.URL+"/admin/"), chromedp.WaitVisible(`#lag svg.lag g`)))
+	txt = text(t, ctx, `#lag table`)
+	require.Contains(t, txt, "≤ ", "a p50 and p95 for Intercom → Salesforce")
+	shot(t, ctx, "overview-lag")
+
+	// A form on another site that posts to the console carries the
+	// browser's cookie but not the page's CSRF token: refused.
+	runs, err := d.App.UseCases.ListBulkSyncs(bg, 20)
+	require.NoError(t, err)
+	job, err := d.App.River.Insert(bg, jobs.ReconcileArgs{}, &river.InsertOpts{ScheduledAt: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/fetch" {
+			// River's UI takes JSON from its own page; a page elsewhere
+			// can send it without reading the answer.
+			fmt.Fprintf(w, `<script>fetch(%q, {method: "POST", mode: "no-cors", credentials: "include", body: '{"ids":["%d"]}'})
+				.finally(() => document.title = "sent")</script>`, d.URL+"/admin/jobs/river/api/jobs/cancel", job.Job.ID)
+			return
+		}
+		fmt.Fprintf(w, `<form method="post" action="%s/admin/bulk"><input name="csrf" value="guess"></form><script>document.forms[0].submit()</script>`, d.URL)
+	}))
+	t.Cleanup(evil.Close)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(evil.URL+"/form"), chromedp.WaitVisible(`.error`)))
+	txt = text(t, ctx, `.error`)
+	require.Contains(t, txt, "did not come from this console")
+	shot(t, ctx, "csrf-refused")
+	after, err := d.App.UseCases.ListBulkSyncs(bg, 20)
+	require.NoError(t, err)
+	require.Len(t, after, len(runs), "no bulk sync started")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(evil.URL+"/fetch"), pollJS(`document.title === "sent"`)))
+	got, err := d.App.River.JobGet(bg, job.Job.ID)
+	require.NoError(t, err)
+	require.Equal(t, rivertype.JobStateScheduled, got.State, "the job was not cancelled")
+
+	// A session that has expired sends the browser to sign in, and back
+	// to the page it asked for.
+	cookies, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{})
+	require.NoError(t, err)
+	expired := false
+	for _, ck := range cookies.Cookies {
+		if ck.Name == "tandem_session" {
+			sum := sha256.Sum256([]byte(ck.Value))
+			require.NoError(t, db.SetState(bg, tandem.DefaultInstallation, "console_session:"+hex.EncodeToString(sum[:]),
+				`{"csrf":"x","expires":"2020-01-01T00:00:00Z"}`))
+			expired = true
+		}
+	}
+	require.True(t, expired, "a session cookie")
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/audit"), chromedp.WaitVisible(`input[name=token]`)))
+	shot(t, ctx, "session-expired")
+	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(`input[name=token]`, app.DemoToken), chromedp.Submit(`input[name=token]`),
+		chromedp.WaitVisible(`#audit-entries`)))
+
 	// Signing out ends the session.
-	require.NoError(t, chromedp.Do(ctx, viewport(1280, 900, false), chromedp.Click(`.signout button`),
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`.signout button`),
 		chromedp.WaitVisible(`input[name=token]`), chromedp.Navigate(d.URL+"/admin/audit"), chromedp.WaitVisible(`input[name=token]`)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/jobs/river/"), chromedp.WaitVisible(`input[name=token]`)))
 }
 
 func auditParams() usecase.ListAuditParams { return usecase.ListAuditParams{Limit: 10} }
