@@ -121,8 +121,14 @@ func TestConsoleBrowser(t *testing.T) {
 		chromedp.Navigate(d.URL+"/admin/jobs/river/"), pollJS(`document.body.innerText.includes("Running")`)))
 	shot(t, ctx, "river-ui")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/jobs/river/jobs?state=completed"),
-		pollJS(`document.body.innerText.includes("tandem.bulk_sync")`)))
+		pollJS(`document.body.innerText.includes("tandem.intercom_change")`)))
 	shot(t, ctx, "river-ui-completed")
+	bulkJobs, err := d.App.River.JobList(bg, river.NewJobListParams().Kinds(jobs.BulkSyncArgs{}.Kind()).First(1))
+	require.NoError(t, err)
+	require.Len(t, bulkJobs.Jobs, 1)
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/jobs/river/jobs/"+strconv.FormatInt(bulkJobs.Jobs[0].ID, 10)),
+		pollJS(`document.body.innerText.includes("tandem.bulk_sync") && document.body.innerText.toLowerCase().includes("completed")`)))
+	shot(t, ctx, "river-ui-job")
 
 	// The overview shows the writes the bulk sync made.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/"), chromedp.WaitVisible(`svg.gauge`)))

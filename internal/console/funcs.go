@@ -121,7 +121,7 @@ func chart(title string, since, until time.Time, ss ...series) template.HTML {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" preserveAspectRatio="none">`,
+	fmt.Fprintf(&b, `<div class="plot"><svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" preserveAspectRatio="none">`,
 		w, h+axis, template.HTMLEscapeString(title))
 	fmt.Fprintf(&b, `<line class="axis" x1="0" y1="%.1f" x2="%.0f" y2="%.1f"/>`, h, w, h)
 	if n > 0 && peak > 0 {
@@ -138,11 +138,19 @@ func chart(title string, since, until time.Time, ss ...series) template.HTML {
 			}
 		}
 	}
-	fmt.Fprintf(&b, `<text x="2" y="12" class="peak">peak %d</text>`, peak)
-	fmt.Fprintf(&b, `<text x="2" y="%.0f" class="tick">%s</text>`, h+axis-3, since.UTC().Format("15:04"))
-	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" class="tick" text-anchor="end">%s UTC</text>`, w-2, h+axis-3, until.UTC().Format("15:04"))
 	b.WriteString(`</svg>`)
+	fmt.Fprintf(&b, `<span class="lbl top">peak %d</span>`, peak)
+	timeAxis(&b, since, until)
+	b.WriteString(`</div>`)
 	return template.HTML(b.String())
+}
+
+// timeAxis labels a chart's first and last time. Labels are HTML over the
+// drawing, which stretches to the page's width: text inside it would
+// stretch too.
+func timeAxis(b *strings.Builder, since, until time.Time) {
+	fmt.Fprintf(b, `<span class="lbl since">%s</span><span class="lbl until">%s UTC</span>`,
+		since.UTC().Format("15:04"), until.UTC().Format("15:04"))
 }
 
 // lagSeries is one direction's lag per point of a lag chart.
@@ -170,16 +178,16 @@ func lagChart(title string, since, until time.Time, ss ...lagSeries) template.HT
 	for _, s := range ss {
 		n = max(n, len(s.Steps))
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart lag" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" preserveAspectRatio="none">`,
+	var b, labels strings.Builder
+	fmt.Fprintf(&b, `<div class="plot"><svg class="chart lag" viewBox="0 0 %.0f %.0f" role="img" aria-label="%s" preserveAspectRatio="none">`,
 		w, h+axis, template.HTMLEscapeString(title))
 	for _, t := range []struct {
 		d     time.Duration
 		label string
 	}{{time.Second, "1 s"}, {time.Minute, "1 min"}, {time.Hour, "1 h"}} {
 		ty := y(t.d, false)
-		fmt.Fprintf(&b, `<line class="grid" x1="0" y1="%.1f" x2="%.0f" y2="%.1f"/><text x="2" y="%.1f" class="tick">%s</text>`,
-			ty, w, ty, ty-2, t.label)
+		fmt.Fprintf(&b, `<line class="grid" x1="0" y1="%.1f" x2="%.0f" y2="%.1f"/>`, ty, w, ty)
+		fmt.Fprintf(&labels, `<span class="lbl level" style="top: calc(%.1f%% - 13px)">%s</span>`, 100*ty/(h+axis), t.label)
 	}
 	fmt.Fprintf(&b, `<line class="axis" x1="0" y1="%.1f" x2="%.0f" y2="%.1f"/>`, h, w, h)
 	if n > 0 {
@@ -199,9 +207,10 @@ func lagChart(title string, since, until time.Time, ss ...lagSeries) template.HT
 			}
 		}
 	}
-	fmt.Fprintf(&b, `<text x="2" y="%.0f" class="tick">%s</text>`, h+axis-3, since.UTC().Format("15:04"))
-	fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" class="tick" text-anchor="end">%s UTC</text>`, w-2, h+axis-3, until.UTC().Format("15:04"))
 	b.WriteString(`</svg>`)
+	b.WriteString(labels.String())
+	timeAxis(&b, since, until)
+	b.WriteString(`</div>`)
 	return template.HTML(b.String())
 }
 
@@ -228,15 +237,17 @@ func gauge(fraction float64, marks ...float64) template.HTML {
 	} else if len(marks) > 0 && fraction >= marks[0] {
 		class = "warn"
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="gauge" viewBox="0 0 %.0f %.0f" role="img" aria-label="%.0f%% of the budget used" preserveAspectRatio="none">`, w, h+14, fraction*100)
+	var b, labels strings.Builder
+	fmt.Fprintf(&b, `<div class="plot"><svg class="gauge" viewBox="0 0 %.0f %.0f" role="img" aria-label="%.0f%% of the budget used" preserveAspectRatio="none">`, w, h+14, fraction*100)
 	fmt.Fprintf(&b, `<rect class="track" x="0" y="0" width="%.0f" height="%.0f" rx="4"/>`, w, h)
 	fmt.Fprintf(&b, `<rect class="fill %s" x="0" y="0" width="%.2f" height="%.0f" rx="4"/>`, class, w*f, h)
 	for _, m := range marks {
 		x := w * m
-		fmt.Fprintf(&b, `<line class="mark" x1="%.1f" y1="0" x2="%.1f" y2="%.0f"/><text class="tick" x="%.1f" y="%.0f" text-anchor="middle">%.0f%%</text>`,
-			x, x, h, x, h+12, m*100)
+		fmt.Fprintf(&b, `<line class="mark" x1="%.1f" y1="0" x2="%.1f" y2="%.0f"/>`, x, x, h)
+		fmt.Fprintf(&labels, `<span class="lbl share" style="left: %.1f%%">%.0f%%</span>`, 100*m, m*100)
 	}
 	b.WriteString(`</svg>`)
+	b.WriteString(labels.String())
+	b.WriteString(`</div>`)
 	return template.HTML(b.String())
 }
