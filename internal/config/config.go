@@ -36,6 +36,11 @@ type Config struct {
 	// Mappings are the attribute mappings. Absent (nil) means
 	// mapping.Defaults(); an explicit empty list means no mappings.
 	Mappings []tandem.Mapping `yaml:"mappings" json:"mappings"`
+
+	// Given lists the settings the file and the environment set
+	// explicitly (filled by Parse and Load); they are locked against
+	// changes at run time.
+	Given Sources `yaml:"-" json:"-"`
 }
 
 // Intercom configures the Intercom workspace.
