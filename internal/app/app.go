@@ -74,6 +74,8 @@ type App struct {
 	Web        *web.Server
 	Console    *console.Console
 
+	live        liveSettings
+	periodic    bool // the polls run here as periodic jobs
 	lag         lagRecorder
 	server      *http.Server
 	listener    net.Listener
@@ -106,6 +108,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err := a.Store.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
+	// Settings changed at run time apply over the file and the environment
+	// (except for the keys those give), so a restart keeps them.
+	base := cfg
+	cfg, a.live.version, err = usecase.EffectiveSettings(ctx, a.Store, tandem.DefaultInstallation, base)
+	if err != nil {
+		return nil, err
+	}
+	if a.live.version > 0 {
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("config with the settings changed at run time (version %d): %w", a.live.version, err)
+		}
+	}
+	a.Config, a.live.cfg = cfg, cfg
+	a.Budget.SetLimits(cfg.Budget.DailySalesforceCalls, cfg.Budget.BulkShare, cfg.Budget.EventShare)
 	a.shareBudget() // every command's Salesforce calls count, from here on
 	hc := opts.HTTPClient
 	if hc == nil {
@@ -202,6 +218,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 
 	rcfg := riverConfig(a.Store.Dialect(), log)
 	rcfg.RetryPolicy = jobs.RetryPolicy{}
+	rcfg.Middleware = append(rcfg.Middleware, a.pinSettings())
 	// A replica killed mid-job leaves it running; another replica (or this
 	// one restarted) takes it over after this long, which is longer than
 	// any job's timeout. A bulk sync runs longer, but its lease keeps a
@@ -213,6 +230,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
 		if !opts.NoPeriodic {
+			a.periodic = true
 			rcfg.PeriodicJobs = jobs.Periodic(cfg.Sync.PollInterval, cfg.Sync.ReconcileInterval)
 			if a.Cases != nil {
 				rcfg.PeriodicJobs = append(rcfg.PeriodicJobs, jobs.CasePeriodic(cfg.Cases.BackstopInterval))
@@ -224,7 +242,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
 	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River, Tasks: a.Tasks,
-		Syncer: a.Syncer, Cases: a.Cases, Now: opts.Now})
+		Syncer: a.Syncer, Cases: a.Cases, Settings: a.settingsConfig(base), Now: opts.Now})
 	a.Panel = panel.New(panel.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Intercom: a.Intercom,
 		Salesforce: a.Salesforce, UseCases: a.UseCases, Mappings: cfg.Mappings, Now: opts.Now, Log: log})
 	a.Web = &web.Server{
@@ -255,6 +273,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, fmt.Errorf("admin console: %w", err)
 	}
 	a.Web.Console = a.Console
+	a.watchSettings(base)
 	ok = true
 	return a, nil
 }
@@ -263,14 +282,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 // both systems: a problem stops start-up, a missing permission is a
 // warning (and every attempt a sync error).
 func newCases(ctx context.Context, cfg config.Config, a *App, log *slog.Logger, opts Options) (*cases.Service, error) {
-	cc := cfg.Cases
-	ms := make([]cases.Mapping, len(cc.Mappings))
-	for i, m := range cc.Mappings {
-		ms[i] = cases.Mapping{Conversation: m.Conversation, Salesforce: m.Salesforce}
-	}
-	svc := cases.New(cases.Config{Installation: tandem.DefaultInstallation, Tag: cc.Tag, Note: cc.NoteEnabled(), Origin: cc.Origin,
-		Priority: cc.Priority, RecordType: cc.RecordType, Owner: cc.Owner, ExternalIDField: cc.ExternalIDField, Mappings: ms},
-		a.Store, a.Intercom, a.Salesforce, log)
+	svc := cases.New(casesConfig(cfg.Cases), a.Store, a.Intercom, a.Salesforce, log)
 	warnings, err := svc.Check(ctx)
 	for _, w := range warnings {
 		log.Warn("cases: " + w)
@@ -416,6 +428,11 @@ func (a *App) Wait(ctx context.Context) error {
 // finish for a few seconds) and closes the database. Safe to call twice.
 func (a *App) Close() error {
 	var errs []error
+	if a.live.stop != nil {
+		a.live.stop()
+		<-a.live.done
+		a.live.stop = nil
+	}
 	if a.stopSharing != nil {
 		a.stopSharing()
 		<-a.sharingDone

@@ -211,6 +211,10 @@ func (c Config) WithDefaults() Config {
 	def(&c.Cases.Origin, "Chat")
 	def(&c.Cases.Owner, CaseOwnerAssignmentRules)
 	defDur(&c.Cases.BackstopInterval, 5*time.Minute)
+	if c.Cases.Note == nil {
+		note := true
+		c.Cases.Note = &note
+	}
 	if c.Cases.Priority == nil {
 		c.Cases.Priority = map[string]string{"urgent": "High", "high": "High", "priority": "High", "medium": "Medium",
 			"low": "Low", "none": "Medium", "not_priority": "Medium"}

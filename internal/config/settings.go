@@ -111,8 +111,12 @@ func (c Config) Text(key string) string {
 			return ""
 		}
 		return fmt.Sprint(*v)
-	case string, bool, int, float64:
-		return fmt.Sprint(v)
+	}
+	switch f.Kind() {
+	case reflect.String:
+		return f.String()
+	case reflect.Bool, reflect.Int, reflect.Float64:
+		return fmt.Sprint(f.Interface())
 	}
 	b, err := yaml.Marshal(f.Interface())
 	if err != nil {

@@ -32,6 +32,9 @@ type Config struct {
 	// Tasks makes Salesforce Tasks from conversations; nil when Tasks are
 	// off.
 	Tasks *tasks.Service
+	// Settings reads and changes settings at run time; nil in processes
+	// that do not load the bridge's configuration.
+	Settings *SettingsConfig
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }
