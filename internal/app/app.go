@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -64,8 +65,8 @@ type App struct {
 	Intercom   *intercom.Client
 	Salesforce *salesforce.Client
 	Syncer     *syncer.Syncer
-	Cases      *cases.Service // nil when Cases are off
-	Tasks      *tasks.Service // nil when Tasks are turned off
+	Cases      *cases.Service // at start; nil when Cases are off (see Effective for later changes)
+	Tasks      *tasks.Service // at start; nil when Tasks are turned off
 	River      *river.Client[*sql.Tx]
 	UseCases   *usecase.Service
 	Panel      *panel.Service // the inbox app
@@ -75,6 +76,9 @@ type App struct {
 	Console    *console.Console
 
 	live        liveSettings
+	services    atomic.Pointer[services] // the Cases and Tasks in force
+	newCasesFn  func(context.Context, config.Config) (*cases.Service, error)
+	newTasksFn  func(config.Tasks) *tasks.Service
 	periodic    bool // the polls run here as periodic jobs
 	lag         lagRecorder
 	server      *http.Server
@@ -202,9 +206,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			return nil, err
 		}
 	}
-	if cfg.Tasks.Enabled {
-		a.Tasks = tasks.New(tasks.Config{Installation: tandem.DefaultInstallation, Automatic: cfg.Tasks.OnStarted,
-			Type: cfg.Tasks.Type, ExternalIDField: cfg.Tasks.ExternalIDField}, a.Store, a.Intercom, a.Salesforce, a.Syncer,
+	a.newTasksFn = func(tc config.Tasks) *tasks.Service {
+		return tasks.New(tasks.Config{Installation: tandem.DefaultInstallation, Automatic: tc.OnStarted,
+			Type: tc.Type, ExternalIDField: tc.ExternalIDField}, a.Store, a.Intercom, a.Salesforce, a.Syncer,
 			log, opts.Now, tasks.Hooks{
 				OnTask: opts.OnTask,
 				OnSyncError: func(e tandem.SyncError) {
@@ -215,6 +219,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 				},
 			})
 	}
+	a.newCasesFn = func(ctx context.Context, c config.Config) (*cases.Service, error) {
+		return newCases(ctx, c, a, log, opts)
+	}
+	if cfg.Tasks.Enabled {
+		a.Tasks = a.newTasksFn(cfg.Tasks)
+	}
+	a.services.Store(servicesOf(cfg, a.Cases, a.Tasks))
 
 	rcfg := riverConfig(a.Store.Dialect(), log)
 	rcfg.RetryPolicy = jobs.RetryPolicy{}
@@ -226,7 +237,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	rcfg.RescueStuckJobsAfter = 15 * time.Minute
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks})
+		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks,
+			Now: func() jobs.Deps {
+				sv := a.services.Load()
+				return jobs.Deps{Cases: sv.cases, CaseTriggers: sv.caseTriggers, Tasks: sv.tasks}
+			}})
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
 		if !opts.NoPeriodic {
@@ -242,7 +257,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
 	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River, Tasks: a.Tasks,
-		Syncer: a.Syncer, Cases: a.Cases, Settings: a.settingsConfig(base), Now: opts.Now})
+		Syncer: a.Syncer, Cases: a.Cases, Settings: a.settingsConfig(base), Now: opts.Now,
+		Live: func() (*cases.Service, *tasks.Service) { sv := a.services.Load(); return sv.cases, sv.tasks }})
 	a.Panel = panel.New(panel.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Intercom: a.Intercom,
 		Salesforce: a.Salesforce, UseCases: a.UseCases, Mappings: cfg.Mappings, Now: opts.Now, Log: log})
 	a.Web = &web.Server{
@@ -266,8 +282,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if cfg.Tasks.TagEnabled() {
 		a.Web.TaskTriggers.Tag = cfg.Tasks.Tag
 	}
-	if a.Cases != nil {
-		a.Web.ConversationJobs = triggers.Jobs
+	a.Web.TasksNow = func() (*tasks.Service, jobs.TaskTriggers) { sv := a.services.Load(); return sv.tasks, sv.taskTriggers }
+	a.Web.ConversationJobs = func(topic string, body []byte) []river.JobArgs {
+		if sv := a.services.Load(); sv.cases != nil {
+			return sv.caseTriggers.Jobs(topic, body)
+		}
+		return nil
 	}
 	if a.Console, err = a.newConsole(cfg, log, opts.Now); err != nil {
 		return nil, fmt.Errorf("admin console: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/syncer"
+	"github.com/tandemhq/tandem/internal/tasks"
 	"github.com/tandemhq/tandem/internal/usecase"
 )
 
@@ -71,10 +73,67 @@ func (a *App) checkSettings(ctx context.Context, c config.Config) error {
 	return nil
 }
 
+// services are the Case and Task engines in force, with their triggers;
+// they are replaced as a whole when their settings change.
+type services struct {
+	cases        *cases.Service // nil when Cases are off
+	caseTriggers jobs.CaseTriggers
+	tasks        *tasks.Service // nil when Tasks are off
+	taskTriggers jobs.TaskTriggers
+}
+
+func servicesOf(c config.Config, cs *cases.Service, ts *tasks.Service) *services {
+	sv := &services{cases: cs, tasks: ts,
+		caseTriggers: jobs.CaseTriggers{OnStarted: c.Cases.OnStarted, OnClosed: c.Cases.OnClosed, Tag: c.Cases.Tag},
+		taskTriggers: jobs.TaskTriggers{Enabled: c.Tasks.Enabled, Automatic: c.Tasks.OnStarted}}
+	if c.Tasks.TagEnabled() {
+		sv.taskTriggers.Tag = c.Tasks.Tag
+	}
+	return sv
+}
+
+// applyServices replaces the Case and Task engines when their settings
+// changed. A Case engine is checked against both systems first; if that
+// fails here (the saving process checked the same settings), the previous
+// one stays and the failure is logged.
+func (a *App) applyServices(old, c config.Config) {
+	cur := a.services.Load()
+	cs, ts := cur.cases, cur.tasks
+	if !reflect.DeepEqual(old.Cases, c.Cases) {
+		cs = nil
+		if c.Cases.Enabled {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			svc, err := a.newCasesFn(ctx, c)
+			cancel()
+			if err != nil {
+				a.Log.Error("settings: the new Cases configuration could not be put in force", slog.Any("err", err))
+				return
+			}
+			cs = svc
+		}
+		if a.periodic {
+			a.River.PeriodicJobs().RemoveByID(caseBackstopID)
+			if cs != nil {
+				a.River.PeriodicJobs().Add(jobs.CasePeriodic(c.Cases.BackstopInterval))
+			}
+		}
+	}
+	if !reflect.DeepEqual(old.Tasks, c.Tasks) {
+		ts = nil
+		if c.Tasks.Enabled {
+			ts = a.newTasksFn(c.Tasks)
+		}
+	}
+	a.services.Store(servicesOf(c, cs, ts))
+}
+
+// caseBackstopID is the id of the Case backstop's periodic job.
+const caseBackstopID = "case_backstop"
+
 // applySettings puts a saved configuration in force in this process. A
-// job already running finishes with the settings it started with (the
-// engine's settings are pinned per job); Cases and Tasks changes take
-// effect at the next start.
+// job already running finishes with the settings it started with: the
+// engine's settings are pinned per job, and a job holds the Case or Task
+// engine it started with.
 func (a *App) applySettings(c config.Config, version int64) {
 	a.live.mu.Lock()
 	defer a.live.mu.Unlock()
@@ -99,6 +158,7 @@ func (a *App) applySettings(c config.Config, version int64) {
 	a.Syncer.Reconfigure(st)
 	a.Budget.SetLimits(c.Budget.DailySalesforceCalls, c.Budget.BulkShare, c.Budget.EventShare)
 	a.Panel.SetMappings(c.Mappings)
+	a.applyServices(old, c)
 	if a.periodic && (old.Sync.PollInterval != c.Sync.PollInterval || old.Sync.ReconcileInterval != c.Sync.ReconcileInterval) {
 		pj := a.River.PeriodicJobs()
 		pj.RemoveManyByID(periodicIDs)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -200,4 +201,86 @@ func TestSettingsReachEveryReplica(t *testing.T) {
 	t.Cleanup(func() { require.NoError(t, again.Close()) })
 	require.Equal(t, "(unknown)", again.Config.Sync.Placeholder)
 	require.Equal(t, "(unknown)", again.Syncer.Settings().Placeholder)
+}
+
+// Cases turned on at run time: the next conversation becomes a Case,
+// without a restart.
+func TestSettingsTurnCasesOn(t *testing.T) {
+	t.Parallel()
+	e := startCases(t, "", func(c *config.Config) { c.Cases.Enabled = false })
+	ctx := context.Background()
+	require.Nil(t, e.App.Cases)
+	_, err := e.App.UseCases.SaveSettings(ctx, usecase.SettingsChange{By: "ops", Set: map[string]json.RawMessage{
+		"cases.enabled": rawJSON(t, true), "cases.on_conversation_started": rawJSON(t, true),
+		"cases.external_id_field": rawJSON(t, "No_Such_Field__c"),
+	}})
+	var se *usecase.SettingsError
+	require.ErrorAs(t, err, &se, "the Cases check runs before saving")
+	require.Contains(t, se.Error(), "No_Such_Field__c")
+
+	_, err = e.App.UseCases.SaveSettings(ctx, usecase.SettingsChange{By: "ops", Set: map[string]json.RawMessage{
+		"cases.enabled": rawJSON(t, true), "cases.on_conversation_started": rawJSON(t, true),
+	}})
+	require.NoError(t, err)
+	require.True(t, e.App.UseCases.CasesEnabled())
+
+	icID, _, _ := e.aUser("cases.on@example.com")
+	convID, err := e.Intercom.CreateConversation(icID, "Turned on a minute ago.")
+	require.NoError(t, err)
+	c := e.oneCase(t, convID)
+	require.Equal(t, "Turned on a minute ago.", c["Subject"])
+}
+
+// The JSON API reads and changes settings through the same use cases.
+func TestSettingsAPI(t *testing.T) {
+	t.Parallel()
+	e := startQuiet(t, "", func(c *config.Config) { c.Given = config.Sources{"sync.placeholder": config.SourceFile} })
+	call := func(method, body string) (int, map[string]any) {
+		t.Helper()
+		req, err := http.NewRequest(method, e.URL+"/api/v1/settings", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+app.DemoToken)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+		return res.StatusCode, out
+	}
+	status, out := call("GET", "")
+	require.Equal(t, http.StatusOK, status)
+	require.EqualValues(t, 0, out["version"])
+	find := func(out map[string]any, key string) map[string]any {
+		for _, s := range out["settings"].([]any) {
+			if m := s.(map[string]any); m["key"] == key {
+				return m
+			}
+		}
+		t.Fatalf("no setting %s", key)
+		return nil
+	}
+	require.Equal(t, "file", find(out, "sync.placeholder")["source"])
+	require.Equal(t, false, find(out, "sync.placeholder")["editable"])
+
+	status, out = call("PUT", `{"version": 0, "set": {"sync.placeholder": "x"}}`)
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Equal(t, "sync.placeholder: set in configuration (file): change it there", out["error"].(map[string]any)["message"])
+
+	status, out = call("PUT", `{"version": 0, "set": {"budget.event_share": 0.9, "tasks.tag": "log-it"}}`)
+	require.Equal(t, http.StatusOK, status)
+	require.EqualValues(t, 1, out["version"])
+	share := find(out, "budget.event_share")
+	require.Equal(t, "changed", share["source"])
+	require.Equal(t, 0.9, share["value"])
+	require.Equal(t, "API client at 127.0.0.1", share["changed_by"])
+
+	status, out = call("PUT", `{"version": 0, "set": {"budget.event_share": 0.7}}`)
+	require.Equal(t, http.StatusConflict, status, "a change from an old version")
+	require.Equal(t, "conflict", out["error"].(map[string]any)["code"])
+
+	status, out = call("PUT", `{"version": 1, "reset": ["budget.event_share"]}`)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, "default", find(out, "budget.event_share")["source"])
+	_, event := e.App.Budget.Shares()
+	require.InDelta(t, config.DefaultEventShare, event, 1e-9)
 }
