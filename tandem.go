@@ -121,6 +121,11 @@ const (
 	CauseBulk      Cause = "bulk"
 	CauseAction    Cause = "action"
 	CauseReconcile Cause = "reconcile"
+	// CauseSettings marks a setting changed at run time (the console or the
+	// API): Field is the setting's key, the values its text before and
+	// after, Reason who changed it where. Such entries are not field
+	// writes and cannot be reverted.
+	CauseSettings Cause = "settings"
 )
 
 // AuditEntry records one field write.

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -65,8 +66,8 @@ type App struct {
 	Intercom   *intercom.Client
 	Salesforce *salesforce.Client
 	Syncer     *syncer.Syncer
-	Cases      *cases.Service // nil when Cases are off
-	Tasks      *tasks.Service // nil when Tasks are turned off
+	Cases      *cases.Service // at start; nil when Cases are off (see Effective for later changes)
+	Tasks      *tasks.Service // at start; nil when Tasks are turned off
 	River      *river.Client[*sql.Tx]
 	UseCases   *usecase.Service
 	Panel      *panel.Service // the inbox app
@@ -77,6 +78,11 @@ type App struct {
 
 	jobsUI      *riverui.Handler // River's UI, under the console
 	stopJobsUI  context.CancelFunc
+	live        liveSettings
+	services    atomic.Pointer[services] // the Cases and Tasks in force
+	newCasesFn  func(context.Context, config.Config) (*cases.Service, error)
+	newTasksFn  func(config.Tasks) *tasks.Service
+	periodic    bool // the polls run here as periodic jobs
 	lag         lagRecorder
 	server      *http.Server
 	listener    net.Listener
@@ -109,6 +115,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err := a.Store.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
+	// Settings changed at run time apply over the file and the environment
+	// (except for the keys those give), so a restart keeps them.
+	base := cfg
+	cfg, a.live.version, err = usecase.EffectiveSettings(ctx, a.Store, tandem.DefaultInstallation, base)
+	if err != nil {
+		return nil, err
+	}
+	if a.live.version > 0 {
+		if err := cfg.Validate(); err != nil {
+			return nil, fmt.Errorf("config with the settings changed at run time (version %d): %w", a.live.version, err)
+		}
+	}
+	a.Config, a.live.cfg = cfg, cfg
+	a.Budget.SetLimits(cfg.Budget.DailySalesforceCalls, cfg.Budget.BulkShare, cfg.Budget.EventShare)
 	a.shareBudget() // every command's Salesforce calls count, from here on
 	hc := opts.HTTPClient
 	if hc == nil {
@@ -189,9 +209,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			return nil, err
 		}
 	}
-	if cfg.Tasks.Enabled {
-		a.Tasks = tasks.New(tasks.Config{Installation: tandem.DefaultInstallation, Automatic: cfg.Tasks.OnStarted,
-			Type: cfg.Tasks.Type, ExternalIDField: cfg.Tasks.ExternalIDField}, a.Store, a.Intercom, a.Salesforce, a.Syncer,
+	a.newTasksFn = func(tc config.Tasks) *tasks.Service {
+		return tasks.New(tasks.Config{Installation: tandem.DefaultInstallation, Automatic: tc.OnStarted,
+			Type: tc.Type, ExternalIDField: tc.ExternalIDField}, a.Store, a.Intercom, a.Salesforce, a.Syncer,
 			log, opts.Now, tasks.Hooks{
 				OnTask: opts.OnTask,
 				OnSyncError: func(e tandem.SyncError) {
@@ -202,9 +222,17 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 				},
 			})
 	}
+	a.newCasesFn = func(ctx context.Context, c config.Config) (*cases.Service, error) {
+		return newCases(ctx, c, a, log, opts)
+	}
+	if cfg.Tasks.Enabled {
+		a.Tasks = a.newTasksFn(cfg.Tasks)
+	}
+	a.services.Store(servicesOf(cfg, a.Cases, a.Tasks))
 
 	rcfg := riverConfig(a.Store.Dialect(), log)
 	rcfg.RetryPolicy = jobs.RetryPolicy{}
+	rcfg.Middleware = append(rcfg.Middleware, a.pinSettings())
 	// A replica killed mid-job leaves it running; another replica (or this
 	// one restarted) takes it over after this long, which is longer than
 	// any job's timeout. A bulk sync runs longer, but its lease keeps a
@@ -212,10 +240,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	rcfg.RescueStuckJobsAfter = 15 * time.Minute
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks})
+		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks,
+			Now: func() jobs.Deps {
+				sv := a.services.Load()
+				return jobs.Deps{Cases: sv.cases, CaseTriggers: sv.caseTriggers, Tasks: sv.tasks}
+			}})
 		rcfg.Workers = workers
 		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 20}}
 		if !opts.NoPeriodic {
+			a.periodic = true
 			rcfg.PeriodicJobs = jobs.Periodic(cfg.Sync.PollInterval, cfg.Sync.ReconcileInterval)
 			if a.Cases != nil {
 				rcfg.PeriodicJobs = append(rcfg.PeriodicJobs, jobs.CasePeriodic(cfg.Cases.BackstopInterval))
@@ -227,7 +260,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
 	a.UseCases = usecase.New(usecase.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Jobs: a.River, Tasks: a.Tasks,
-		Syncer: a.Syncer, Cases: a.Cases, Now: opts.Now})
+		Syncer: a.Syncer, Cases: a.Cases, Settings: a.settingsConfig(base), Now: opts.Now,
+		Live: func() (*cases.Service, *tasks.Service) { sv := a.services.Load(); return sv.cases, sv.tasks }})
 	a.Panel = panel.New(panel.Config{Installation: tandem.DefaultInstallation, Store: a.Store, Intercom: a.Intercom,
 		Salesforce: a.Salesforce, UseCases: a.UseCases, Mappings: cfg.Mappings, Now: opts.Now, Log: log})
 	a.Web = &web.Server{
@@ -251,8 +285,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if cfg.Tasks.TagEnabled() {
 		a.Web.TaskTriggers.Tag = cfg.Tasks.Tag
 	}
-	if a.Cases != nil {
-		a.Web.ConversationJobs = triggers.Jobs
+	a.Web.TasksNow = func() (*tasks.Service, jobs.TaskTriggers) { sv := a.services.Load(); return sv.tasks, sv.taskTriggers }
+	a.Web.ConversationJobs = func(topic string, body []byte) []river.JobArgs {
+		if sv := a.services.Load(); sv.cases != nil {
+			return sv.caseTriggers.Jobs(topic, body)
+		}
+		return nil
 	}
 	if a.jobsUI, err = newJobsUI(a.River, log); err != nil {
 		return nil, fmt.Errorf("River's UI: %w", err)
@@ -261,6 +299,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, fmt.Errorf("admin console: %w", err)
 	}
 	a.Web.Console = a.Console
+	a.watchSettings(base)
 	ok = true
 	return a, nil
 }
@@ -269,14 +308,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 // both systems: a problem stops start-up, a missing permission is a
 // warning (and every attempt a sync error).
 func newCases(ctx context.Context, cfg config.Config, a *App, log *slog.Logger, opts Options) (*cases.Service, error) {
-	cc := cfg.Cases
-	ms := make([]cases.Mapping, len(cc.Mappings))
-	for i, m := range cc.Mappings {
-		ms[i] = cases.Mapping{Conversation: m.Conversation, Salesforce: m.Salesforce}
-	}
-	svc := cases.New(cases.Config{Installation: tandem.DefaultInstallation, Tag: cc.Tag, Note: cc.NoteEnabled(), Origin: cc.Origin,
-		Priority: cc.Priority, RecordType: cc.RecordType, Owner: cc.Owner, ExternalIDField: cc.ExternalIDField, Mappings: ms},
-		a.Store, a.Intercom, a.Salesforce, log)
+	svc := cases.New(casesConfig(cfg.Cases), a.Store, a.Intercom, a.Salesforce, log)
 	warnings, err := svc.Check(ctx)
 	for _, w := range warnings {
 		log.Warn("cases: " + w)
@@ -429,6 +461,11 @@ func (a *App) Wait(ctx context.Context) error {
 // finish for a few seconds) and closes the database. Safe to call twice.
 func (a *App) Close() error {
 	var errs []error
+	if a.live.stop != nil {
+		a.live.stop()
+		<-a.live.done
+		a.live.stop = nil
+	}
 	if a.stopSharing != nil {
 		a.stopSharing()
 		<-a.sharingDone

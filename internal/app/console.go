@@ -3,16 +3,13 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
@@ -54,12 +51,11 @@ func (a *App) newConsole(cfg config.Config, log *slog.Logger, now func() time.Ti
 				return err
 			}},
 		},
-		Settings: settingsOf(cfg),
-		Mappings: cfg.Mappings,
-		Links:    console.RecordLinks{SalesforceURL: cfg.Salesforce.URL, IntercomURL: func() string { return workspace.Load().(string) }},
-		JobsUI:   a.jobsUI,
-		Log:      log,
-		Now:      now,
+		Choices: a.fieldChoices,
+		Links:   console.RecordLinks{SalesforceURL: cfg.Salesforce.URL, IntercomURL: func() string { return workspace.Load().(string) }},
+		JobsUI:  a.jobsUI,
+		Log:     log,
+		Now:     now,
 	})
 }
 
@@ -75,63 +71,29 @@ func intercomAppURL(region, id string) string {
 	return "https://" + host + "/a/apps/" + url.PathEscape(id)
 }
 
-// settingsOf lists every setting of cfg but the mappings, secrets
-// redacted, each marked as set in configuration (file or environment) or
-// left at its default.
-func settingsOf(cfg config.Config) []console.Setting {
-	set := flatten(cfg)
-	defaults := flatten(config.Config{}.WithDefaults())
-	out := make([]console.Setting, 0, len(set))
-	for k, v := range set {
-		src := "set in configuration"
-		if d, ok := defaults[k]; ok && d == v {
-			src = "default"
-		}
-		if v == "" {
-			src = "not set"
-		}
-		out = append(out, console.Setting{Name: k, Value: v, Source: src})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// flatten renders cfg as YAML (which redacts secrets) and returns its
-// leaves by dotted path.
-func flatten(cfg config.Config) map[string]string {
-	cfg.Mappings = nil
-	b, err := yaml.Marshal(cfg.Redacted())
-	out := map[string]string{}
-	if err != nil {
-		return out
-	}
-	var m map[string]any
-	if yaml.Unmarshal(b, &m) != nil {
-		return out
-	}
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
-		switch t := v.(type) {
-		case map[string]any:
-			for k, x := range t {
-				if prefix == "" && k == "mappings" {
-					continue
-				}
-				walk(strings.TrimPrefix(prefix+"."+k, "."), x)
-			}
-		case nil:
-			out[prefix] = ""
-		case []any:
-			parts := make([]string, len(t))
-			for i, x := range t {
-				parts[i] = fmt.Sprint(x)
-			}
-			out[prefix] = strings.Join(parts, ", ")
-		default:
-			out[prefix] = fmt.Sprint(t)
+// fieldChoices lists the fields and attributes of the schema the engine's
+// mappings were checked against, for the settings page's mapping table.
+func (a *App) fieldChoices() console.FieldChoices {
+	schema := a.Syncer.Settings().Schema
+	out := console.FieldChoices{Intercom: map[string][]string{}, Salesforce: map[string][]string{}}
+	for model, attrs := range schema.Intercom {
+		for name := range attrs {
+			out.Intercom[model] = append(out.Intercom[model], name)
+			out.Intercom["all"] = append(out.Intercom["all"], name)
 		}
 	}
-	walk("", m)
+	for _, obj := range []tandem.Object{tandem.ObjectLead, tandem.ObjectContact, tandem.ObjectAccount} {
+		for name := range schema.Salesforce[obj.SObject()] {
+			out.Salesforce[string(obj)] = append(out.Salesforce[string(obj)], name)
+			out.Salesforce["all"] = append(out.Salesforce["all"], name)
+		}
+	}
+	for _, m := range []map[string][]string{out.Intercom, out.Salesforce} {
+		for k, names := range m {
+			slices.Sort(names)
+			m[k] = slices.Compact(names)
+		}
+	}
 	return out
 }
 

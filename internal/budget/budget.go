@@ -60,6 +60,22 @@ func New(capCalls int, bulkShare, eventShare float64, now func() time.Time) *Bud
 	return &Budget{cap: capCalls, bulkShare: bulkShare, eventShare: eventShare, now: now}
 }
 
+// SetLimits changes the cap and the shares (as New takes them); the calls
+// counted so far still count.
+func (b *Budget) SetLimits(capCalls int, bulkShare, eventShare float64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.cap, b.bulkShare, b.eventShare = capCalls, bulkShare, eventShare
+}
+
+// Shares returns the shares of the cap at which bulk work and then event
+// sync pause.
+func (b *Budget) Shares() (bulk, event float64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.bulkShare, b.eventShare
+}
+
 // Count records one call made by tandem.
 func (b *Budget) Count() {
 	b.mu.Lock()

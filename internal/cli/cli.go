@@ -103,6 +103,7 @@ func newRoot(c *base) *cobra.Command {
 		newMigrateCmd(c),
 		newErrorsCmd(c),
 		newLeadCmd(c),
+		newSettingsCmd(c),
 		newSimCmd(c),
 		newBenchCmd(c),
 		newVersionCmd(c),

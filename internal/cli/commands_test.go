@@ -186,3 +186,44 @@ func TestBenchLimitThatNeverBinds(t *testing.T) {
 	require.NotContains(t, line, "NOT met", "a limit that never binds is not a target missed")
 	require.Contains(t, line, "never binds")
 }
+
+// TestSettingsCommands changes a setting from the command line, checked
+// and saved as the console does.
+func TestSettingsCommands(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	d, err := app.StartDemo(ctx, app.DemoOptions{Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
+		DataDir: t.TempDir(), PollInterval: time.Hour, NoWebhooks: true, Options: app.Options{NoPeriodic: true}})
+	require.NoError(t, err)
+	t.Cleanup(func() { d.Close() })
+	env := map[string]string{
+		"TANDEM_DATA_DIR": t.TempDir(), "TANDEM_ADMIN_TOKEN": "x", "TANDEM_POLL_INTERVAL": "30s",
+		"TANDEM_INTERCOM_URL": d.IntercomURL, "TANDEM_INTERCOM_TOKEN": app.DemoToken, "TANDEM_INTERCOM_CLIENT_SECRET": app.DemoToken,
+		"TANDEM_SALESFORCE_URL": d.SalesforceURL, "TANDEM_SALESFORCE_TOKEN": app.DemoToken,
+	}
+	code, out, errOut := runEnv(env, "settings", "set", "budget.bulk_share", "0.3")
+	require.Zero(t, code, errOut)
+	require.Contains(t, out, "saved settings version 1")
+	code, out, errOut = runEnv(env, "settings", "set", "sync.placeholder", "(none)")
+	require.Zero(t, code, errOut)
+	require.Contains(t, out, "saved settings version 2")
+
+	code, _, errOut = runEnv(env, "settings", "set", "sync.poll_interval", "5m")
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "sync.poll_interval: set in configuration (environment): change it there")
+	code, _, errOut = runEnv(env, "settings", "set", "mappings", `[{"object":"lead","intercom":"phone","salesforce":"Nope__c","direction":"to_salesforce"}]`)
+	require.Equal(t, 1, code)
+	require.Contains(t, errOut, "mapping 1 (Intercom phone → Lead.Nope__c): Salesforce field Lead.Nope__c does not exist")
+
+	code, out, errOut = runEnv(env, "settings", "show")
+	require.Zero(t, code, errOut)
+	require.Regexp(t, `budget\.bulk_share\s+0\.3\s+changed`, out)
+	require.Regexp(t, `sync\.placeholder\s+\(none\)\s+changed`, out)
+	require.Regexp(t, `sync\.poll_interval\s+30s\s+environment`, out)
+	require.Regexp(t, `admin_token\s+\[redacted\]\s+configuration only`, out)
+	require.Contains(t, out, "settings version 2")
+
+	code, out, errOut = runEnv(env, "settings", "reset", "sync.placeholder")
+	require.Zero(t, code, errOut)
+	require.Contains(t, out, "saved settings version 3")
+}

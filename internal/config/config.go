@@ -36,6 +36,11 @@ type Config struct {
 	// Mappings are the attribute mappings. Absent (nil) means
 	// mapping.Defaults(); an explicit empty list means no mappings.
 	Mappings []tandem.Mapping `yaml:"mappings" json:"mappings"`
+
+	// Given lists the settings the file and the environment set
+	// explicitly (filled by Parse and Load); they are locked against
+	// changes at run time.
+	Given Sources `yaml:"-" json:"-"`
 }
 
 // Intercom configures the Intercom workspace.
@@ -206,6 +211,10 @@ func (c Config) WithDefaults() Config {
 	def(&c.Cases.Origin, "Chat")
 	def(&c.Cases.Owner, CaseOwnerAssignmentRules)
 	defDur(&c.Cases.BackstopInterval, 5*time.Minute)
+	if c.Cases.Note == nil {
+		note := true
+		c.Cases.Note = &note
+	}
 	if c.Cases.Priority == nil {
 		c.Cases.Priority = map[string]string{"urgent": "High", "high": "High", "priority": "High", "medium": "Medium",
 			"low": "Low", "none": "Medium", "not_priority": "Medium"}

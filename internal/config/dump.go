@@ -10,7 +10,7 @@ import (
 // their values, safe to hand to code that might reveal them.
 func (c Config) Redacted() Config {
 	for _, s := range []*Secret{
-		&c.DatabaseURL, &c.AdminToken, &c.Intercom.Token, &c.Intercom.ClientSecret,
+		&c.DatabaseURL, &c.AdminToken, &c.ActionsToken, &c.Intercom.Token, &c.Intercom.ClientSecret,
 		&c.Salesforce.Token, &c.Salesforce.ClientSecret, &c.Salesforce.RefreshToken,
 	} {
 		*s = Secret(s.String())

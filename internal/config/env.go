@@ -16,6 +16,14 @@ type envVar struct {
 	set    func(c *Config, v string) error
 }
 
+// envKeys are the settings that environment variables set, for those that
+// can otherwise change at run time.
+var envKeys = map[string]string{
+	"TANDEM_POLL_INTERVAL":            "sync.poll_interval",
+	"TANDEM_RECONCILE_INTERVAL":       "sync.reconcile_interval",
+	"TANDEM_SALESFORCE_DAILY_API_CAP": "budget.daily_salesforce_calls",
+}
+
 // envVars lists every environment override, in documentation order.
 var envVars = []envVar{
 	{"TANDEM_LISTEN", false, func(c *Config, v string) error { c.Listen = v; return nil }},
@@ -96,6 +104,12 @@ func applyEnv(c *Config, getenv func(string) string) error {
 		}
 		if err := e.set(c, v); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", e.name, err))
+		}
+		if key, ok := envKeys[e.name]; ok {
+			if c.Given == nil {
+				c.Given = Sources{}
+			}
+			c.Given[key] = SourceEnvironment
 		}
 	}
 	return errors.Join(errs...)

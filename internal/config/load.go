@@ -80,6 +80,8 @@ func Parse(b []byte) (Config, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return Config{}, err
 	}
+	c.Given = Sources{}
+	given(root.Content[0], reflect.TypeFor[Config](), "", c.Given)
 	return c, nil
 }
 

@@ -34,6 +34,6 @@ func (c *Console) auditList(w http.ResponseWriter, r *http.Request) {
 		"Filter": p, "Entries": res.Entries, "Next": next, "Back": r.URL.RequestURI(),
 		"Objects":    []tandem.Object{tandem.ObjectLead, tandem.ObjectContact, tandem.ObjectAccount},
 		"Directions": []tandem.Direction{tandem.ToSalesforce, tandem.ToIntercom},
-		"Causes":     []tandem.Cause{tandem.CauseWebhook, tandem.CausePoll, tandem.CauseBulk, tandem.CauseAction, tandem.CauseReconcile},
+		"Causes":     []tandem.Cause{tandem.CauseWebhook, tandem.CausePoll, tandem.CauseBulk, tandem.CauseAction, tandem.CauseReconcile, tandem.CauseSettings},
 	})
 }

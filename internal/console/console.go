@@ -30,13 +30,6 @@ type HealthCheck struct {
 	Check func(ctx context.Context) error
 }
 
-// Setting is one configuration value as the settings page shows it.
-type Setting struct {
-	Name   string
-	Value  string // "[redacted]" for a secret that is set
-	Source string // e.g. "set in configuration", "default"
-}
-
 // RecordLinks build the links to records in both systems.
 type RecordLinks struct {
 	// SalesforceURL is the org's instance URL; records open in Lightning.
@@ -59,9 +52,10 @@ type Config struct {
 	// and then event sync pause.
 	BudgetMarks [2]float64
 	Health      []HealthCheck
-	Settings    []Setting
-	Mappings    []tandem.Mapping
-	Links       RecordLinks
+	// Choices lists the fields and attributes the mapping table offers
+	// (nil: free text only).
+	Choices func() FieldChoices
+	Links   RecordLinks
 	// JobsUI, when set, is River's UI, mounted under /admin/jobs/river/
 	// (its base path must be that) and served only within a session; see
 	// riverUI for how its actions are protected against forgery.

@@ -29,6 +29,8 @@ func (c *Console) funcs() template.FuncMap {
 		"category": func(o tandem.Object) string { return o.Category() },
 		"dirLabel": dirLabel,
 		"add":      func(a, b int) int { return a + b },
+		"source":   sourceText,
+		"rowOf":    rowOf,
 		"took":     func(a time.Time, b *time.Time) string { return shortDuration(b.Sub(a)) },
 	}
 }

@@ -61,8 +61,9 @@ func (c *Console) overviewShow(w http.ResponseWriter, r *http.Request) {
 		series{Name: "calls", Class: "s4", Values: d.Day.SalesforceCallsPerHour})
 	if c.cfg.Budget != nil {
 		d.Budget = c.cfg.Budget.Snapshot()
+		d.Marks[0], d.Marks[1] = c.cfg.Budget.Shares() // changed at run time
 	}
-	d.Gauge = gauge(d.Budget.Fraction, c.cfg.BudgetMarks[0], c.cfg.BudgetMarks[1])
+	d.Gauge = gauge(d.Budget.Fraction, d.Marks[0], d.Marks[1])
 	for _, cat := range []string{tandem.CategoryPeople, tandem.CategoryCompanies, tandem.CategoryCases, tandem.CategoryTasks} {
 		d.Categories = append(d.Categories, categoryCount{Name: cat, Count: d.Hour.OpenErrors[cat]})
 	}

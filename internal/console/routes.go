@@ -35,6 +35,7 @@ func (c *Console) routes() *http.ServeMux {
 		mux.Handle(riverUIPrefix, c.riverUI(c.cfg.JobsUI))
 	}
 	mux.HandleFunc("GET /admin/settings", c.authed(c.settingsShow))
+	mux.HandleFunc("POST /admin/settings", c.authed(c.settingsSave))
 	mux.HandleFunc("/admin/", c.authed(c.notFound))
 	return mux
 }

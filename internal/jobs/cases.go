@@ -40,11 +40,15 @@ type caseWorker struct {
 }
 
 func (w *caseWorker) Work(ctx context.Context, job *river.Job[CaseArgs]) error {
-	_, err := w.deps.Cases.Sync(ctx, job.Args.ConversationID, job.Args.Trigger)
+	d := w.deps.current()
+	if d.Cases == nil {
+		return nil // Cases were turned off since the job was queued
+	}
+	_, err := d.Cases.Sync(ctx, job.Args.ConversationID, job.Args.Trigger)
 	// Recorded failures cancel, a held intent snoozes, a gone conversation
 	// cancels; a transient failure that outlives its retries becomes a
 	// sync error too.
-	return Outcome(err, job.Attempt, job.MaxAttempts, func() { w.deps.Cases.GiveUp(ctx, job.Args.ConversationID, err) })
+	return Outcome(err, job.Attempt, job.MaxAttempts, func() { d.Cases.GiveUp(ctx, job.Args.ConversationID, err) })
 }
 
 // CaseTriggers decides which notifications ask for a Case.
@@ -166,13 +170,17 @@ func (w *caseBackstopWorker) Work(ctx context.Context, job *river.Job[CaseBackst
 			since = t.Add(-time.Minute) // Intercom's updated_at is in seconds; overlap a little
 		}
 	}
-	ids, err := w.deps.Cases.ClosedSince(ctx, since)
+	d := w.deps.current()
+	if d.Cases == nil {
+		return nil // Cases are turned off
+	}
+	ids, err := d.Cases.ClosedSince(ctx, since)
 	if err != nil {
 		return Outcome(err, job.Attempt, job.MaxAttempts, nil)
 	}
 	var params []river.InsertManyParams
 	for _, id := range ids {
-		if !w.deps.CaseTriggers.OnClosed {
+		if !d.CaseTriggers.OnClosed {
 			if in, err := db.GetIntent(ctx, tandem.DefaultInstallation, "case", id); err != nil || in.State != store.IntentDone {
 				continue
 			}

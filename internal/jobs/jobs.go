@@ -81,6 +81,19 @@ type Deps struct {
 	Cases        *cases.Service
 	CaseTriggers CaseTriggers
 	Tasks        *tasks.Service // nil when Tasks are turned off
+	// Now, when set, returns the Cases, CaseTriggers and Tasks in force,
+	// which replace the three fields above for each job from its start
+	// (they change when the settings change at run time).
+	Now func() Deps
+}
+
+// current returns d with the Cases and Tasks in force now.
+func (d Deps) current() Deps {
+	if d.Now != nil {
+		n := d.Now()
+		d.Cases, d.CaseTriggers, d.Tasks = n.Cases, n.CaseTriggers, n.Tasks
+	}
+	return d
 }
 
 // Register adds every worker to workers.
@@ -91,7 +104,7 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &bulkSyncWorker{deps: d})
 	river.AddWorker(workers, &reconcileWorker{deps: d})
 	river.AddWorker(workers, &createLeadWorker{deps: d})
-	if d.Cases != nil {
+	if d.Cases != nil || d.Now != nil {
 		river.AddWorker(workers, &caseWorker{deps: d})
 		river.AddWorker(workers, &caseBackstopWorker{deps: d})
 	}

@@ -122,7 +122,7 @@ type taskWorker struct {
 }
 
 func (w *taskWorker) Work(ctx context.Context, job *river.Job[TaskArgs]) error {
-	t := w.deps.Tasks
+	t := w.deps.current().Tasks
 	if t == nil {
 		return nil // Tasks are turned off
 	}

@@ -285,7 +285,7 @@ func (s *Service) leadFields(ctx context.Context, p person) ([]formField, error)
 	add("LastName", last)
 	add("Email", p.email)
 	add("Company", company)
-	for _, m := range s.cfg.Mappings {
+	for _, m := range *s.mappings.Load() {
 		if m.Object != tandem.ObjectLead || m.Direction != tandem.ToSalesforce || strings.Contains(m.Salesforce, ".") {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -38,8 +39,9 @@ type Config struct {
 
 // Service builds the panel's canvases. It is safe for concurrent use.
 type Service struct {
-	cfg    Config
-	flight singleflight.Group
+	cfg      Config
+	mappings atomic.Pointer[[]tandem.Mapping] // cfg.Mappings, or those SetMappings put in force
+	flight   singleflight.Group
 
 	mu    sync.Mutex
 	cache map[string]cached
@@ -65,8 +67,14 @@ func New(cfg Config) *Service {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	cfg.Log = cfg.Log.With(slog.String("component", "panel"))
-	return &Service{cfg: cfg, cache: map[string]cached{}}
+	s := &Service{cfg: cfg, cache: map[string]cached{}}
+	s.SetMappings(cfg.Mappings)
+	return s
 }
+
+// SetMappings puts changed attribute mappings in force (Create Lead's
+// fields follow the Lead mappings).
+func (s *Service) SetMappings(ms []tandem.Mapping) { s.mappings.Store(&ms) }
 
 // Request is one Canvas Kit request, initialize or submit.
 type Request struct {

@@ -30,7 +30,7 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 	if obj == tandem.ObjectLead {
 		where = append(where, "IsConverted = false")
 	}
-	soql := "SELECT " + strings.Join(b.s.sfFields(obj), ", ") + " FROM " + obj.SObject()
+	soql := "SELECT " + strings.Join(b.s.sfFields(ctx, obj), ", ") + " FROM " + obj.SObject()
 	if len(where) > 0 {
 		soql += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -324,7 +324,7 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 	if len(icChanges) > 0 {
 		stamp := salesforceStamp(rec)
 		icShadows[seenSalesforceKey] = stamp
-		b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: s.icBody(l.Object, icChanges), changes: icChanges, shadows: icShadows})
+		b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: s.icBody(ctx, l.Object, icChanges), changes: icChanges, shadows: icShadows})
 	} else if len(icShadows) > 0 {
 		b.setShadows(l.ID, unchanged(icShadows, before))
 	}
@@ -412,7 +412,7 @@ func (b *bulkRun) diff(ctx context.Context, l tandem.Link, d tandem.Direction, i
 	if firstLink {
 		shadows[alignedKey(d)] = "1"
 	}
-	for _, m := range s.mappings(l.Object, d) {
+	for _, m := range s.mappings(ctx, l.Object, d) {
 		name := icAttrName(m)
 		var (
 			v, cur     any
@@ -463,12 +463,12 @@ func sfBody(obj tandem.Object, changes []change) map[string]any {
 }
 
 // icBody is the Intercom update body of changes.
-func (s *Syncer) icBody(obj tandem.Object, changes []change) map[string]any {
+func (s *Syncer) icBody(ctx context.Context, obj tandem.Object, changes []change) map[string]any {
 	body := map[string]any{}
 	for _, ch := range changes {
 		name := icAttrName(ch.m)
 		v := ch.value
-		if a := s.icAttr(obj, name); v == nil && a.DataType == "string" && a.Custom {
+		if a := s.icAttr(ctx, obj, name); v == nil && a.DataType == "string" && a.Custom {
 			v = "" // Intercom rejects null for some custom attributes; "" clears a string.
 		}
 		setPath(body, name, v)

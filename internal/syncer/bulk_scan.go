@@ -115,7 +115,7 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []map[
 	recs := make([]store.BulkRecord, 0, len(data))
 	for _, it := range data {
 		trimmed := map[string]any{"id": it["id"], "role": it["role"], "updated_at": it["updated_at"], keyField: it[keyField]}
-		for _, m := range b.s.cfg.Mappings {
+		for _, m := range b.s.settings(ctx).Mappings {
 			if m.Object != obj {
 				continue
 			}

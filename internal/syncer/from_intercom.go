@@ -111,7 +111,7 @@ func (s *Syncer) checkIntercomKey(ctx context.Context, l tandem.Link, obj tandem
 		}
 		return l, nil, false, err
 	}
-	if normKey(s.sfKeyField(l.Object), rec.String(s.sfKeyField(l.Object))) == key || s.keyIsSynced(l.Object) {
+	if normKey(s.sfKeyField(l.Object), rec.String(s.sfKeyField(l.Object))) == key || s.keyIsSynced(ctx, l.Object) {
 		l.MatchKey = key
 		l, err = s.store.UpsertLink(ctx, l)
 		return l, rec, err == nil, err
@@ -124,8 +124,8 @@ func (s *Syncer) checkIntercomKey(ctx context.Context, l tandem.Link, obj tandem
 
 // keyIsSynced reports whether the Intercom matching key is itself mapped
 // to Salesforce, in which case a key change is an edit, not a new identity.
-func (s *Syncer) keyIsSynced(obj tandem.Object) bool {
-	for _, m := range s.mappings(obj, tandem.ToSalesforce) {
+func (s *Syncer) keyIsSynced(ctx context.Context, obj tandem.Object) bool {
+	for _, m := range s.mappings(ctx, obj, tandem.ToSalesforce) {
 		if icAttrName(m) == s.icKeyField(obj) && m.Salesforce == s.sfKeyField(obj) {
 			return true
 		}

@@ -105,7 +105,7 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 		return res, err
 	}
 	autoAssign := false
-	if s.cfg.Ownership.Enabled {
+	if s.settings(ctx).Ownership.Enabled {
 		owner, err := s.salesforceOwnerFor(ctx, str(icObj["owner_id"]))
 		if err != nil {
 			return res, remoteError("find the Salesforce owner", err)
@@ -113,7 +113,7 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 		if owner != "" {
 			fields["OwnerId"] = owner
 			res.OwnerID = owner
-		} else if s.cfg.Ownership.Fallback == "assignment_rule" {
+		} else if s.settings(ctx).Ownership.Fallback == "assignment_rule" {
 			autoAssign = true
 		}
 	}
@@ -185,7 +185,7 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 	// side owns it: a field Salesforce owns would otherwise come back empty
 	// and, polled, clear the Intercom value it was created from.
 	shadows := map[string]string{alignedKey(tandem.ToSalesforce): "1", alignedKey(tandem.ToIntercom): "1"}
-	for _, m := range s.mappings(tandem.ObjectLead, tandem.ToSalesforce) {
+	for _, m := range s.mappings(ctx, tandem.ObjectLead, tandem.ToSalesforce) {
 		raw, _ := mapping.IntercomValue(icObj, icAttrName(m))
 		v, err := s.toSalesforce(ctx, tandem.ObjectLead, m, raw)
 		if errors.Is(err, errNoCounterpart) {
@@ -198,7 +198,7 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 		}
 		shadows[sfShadowKey(m)] = mapping.Canonical(v)
 	}
-	for _, m := range s.mappings(tandem.ObjectLead, tandem.ToIntercom) {
+	for _, m := range s.mappings(ctx, tandem.ObjectLead, tandem.ToIntercom) {
 		if f, ok := desc.Field(m.Salesforce); m.Transform == ownerTransform || ok && !f.Createable {
 			continue // the owner is chosen below; a field the API user cannot set stays to Salesforce
 		}
@@ -233,7 +233,7 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 				fields[f.Name] = f.PicklistValues[0].Value
 			}
 		case "string", "textarea", "phone", "url", "combobox":
-			ph := s.cfg.Placeholder
+			ph := s.settings(ctx).Placeholder
 			if f.Length > 0 && len(ph) > f.Length {
 				ph = ph[:f.Length]
 			}

@@ -56,7 +56,7 @@ func (s *Syncer) findSalesforce(ctx context.Context, obj tandem.Object, key stri
 		where += " AND IsConverted = false"
 	}
 	soql := fmt.Sprintf("SELECT %s FROM %s WHERE %s ORDER BY LastModifiedDate DESC, Id LIMIT 20",
-		strings.Join(s.sfFields(obj), ", "), obj.SObject(), where)
+		strings.Join(s.sfFields(ctx, obj), ", "), obj.SObject(), where)
 	var out []salesforce.Record
 	err := s.sfQuery(ctx, soql, func(r salesforce.Record) error {
 		out = append(out, r)

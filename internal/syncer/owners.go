@@ -25,12 +25,13 @@ var errNoCounterpart = errors.New("no counterpart")
 const ownerTransform = "owner"
 
 // ownerMapping is the synthetic mapping ownership adds to a people pair.
-func (s *Syncer) ownerMapping(obj tandem.Object, d tandem.Direction) (tandem.Mapping, bool) {
-	if !s.cfg.Ownership.Enabled || obj == tandem.ObjectAccount || d != s.cfg.Ownership.Direction {
+func (s *Syncer) ownerMapping(ctx context.Context, obj tandem.Object, d tandem.Direction) (tandem.Mapping, bool) {
+	ow := s.settings(ctx).Ownership
+	if !ow.Enabled || obj == tandem.ObjectAccount || d != ow.Direction {
 		return tandem.Mapping{}, false
 	}
 	return tandem.Mapping{Object: obj, Intercom: "owner_id", Salesforce: "OwnerId", Direction: d, Transform: ownerTransform,
-		OnFirstLink: s.cfg.Ownership.OnFirstLink}, true
+		OnFirstLink: ow.OnFirstLink}, true
 }
 
 type ownerDirectory struct {
@@ -118,7 +119,7 @@ func (s *Syncer) toSalesforce(ctx context.Context, obj tandem.Object, m tandem.M
 		}
 		return id, err
 	}
-	return mapping.ToSalesforce(raw, s.sfField(obj, m.Salesforce))
+	return mapping.ToSalesforce(raw, s.sfField(ctx, obj, m.Salesforce))
 }
 
 // toIntercom converts a Salesforce value for the Intercom attribute of m.
@@ -130,7 +131,7 @@ func (s *Syncer) toIntercom(ctx context.Context, obj tandem.Object, m tandem.Map
 		}
 		return id, err
 	}
-	return mapping.ToIntercom(raw, s.icAttr(obj, icAttrName(m)))
+	return mapping.ToIntercom(raw, s.icAttr(ctx, obj, icAttrName(m)))
 }
 
 // skipUnfitValue decides what an error making a value fit for its target

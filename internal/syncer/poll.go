@@ -38,7 +38,7 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 		where = " WHERE SystemModstamp >= " + salesforce.FormatDateTime(wm.Add(-s.cfg.PollOverlap))
 	}
 	soql := fmt.Sprintf("SELECT %s FROM %s%s ORDER BY SystemModstamp ASC, Id ASC",
-		strings.Join(s.sfFields(obj), ", "), obj.SObject(), where)
+		strings.Join(s.sfFields(ctx, obj), ", "), obj.SObject(), where)
 	handledSince := 0
 	err = s.sfQuery(ctx, soql, func(rec salesforce.Record) error {
 		res.Seen++

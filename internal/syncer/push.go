@@ -77,7 +77,7 @@ type direction struct {
 // version already, or no field needs a write (the shadows learned on the
 // way are stored then).
 func (s *Syncer) plan(ctx context.Context, l tandem.Link, d direction) (p planned, done bool, err error) {
-	ms := s.mappings(l.Object, d.dir)
+	ms := s.mappings(ctx, l.Object, d.dir)
 	if len(ms) == 0 {
 		return p, true, nil
 	}
@@ -249,7 +249,7 @@ func (s *Syncer) pushToIntercom(ctx context.Context, l tandem.Link, rec salesfor
 		return err
 	}
 	changes := p.changes
-	body := s.icBody(l.Object, changes)
+	body := s.icBody(ctx, l.Object, changes)
 	if err := s.icUpdate(ctx, l.Object, l.IntercomID, body); err != nil {
 		if isIntercomGone(err) {
 			return s.intercomGone(ctx, l, err)
@@ -362,16 +362,16 @@ func icAttrName(m tandem.Mapping) string {
 }
 
 // sfField returns the describe metadata of a mapped Salesforce field.
-func (s *Syncer) sfField(obj tandem.Object, name string) mapping.SFField {
-	if f, ok := s.cfg.Schema.Salesforce[obj.SObject()][name]; ok {
+func (s *Syncer) sfField(ctx context.Context, obj tandem.Object, name string) mapping.SFField {
+	if f, ok := s.settings(ctx).Schema.Salesforce[obj.SObject()][name]; ok {
 		return f
 	}
 	return mapping.SFField{Name: name, Type: "string", Updateable: true, Createable: true, Nillable: true}
 }
 
 // icAttr returns the data attribute metadata of a mapped Intercom attribute.
-func (s *Syncer) icAttr(obj tandem.Object, name string) mapping.ICAttribute {
-	if a, ok := s.cfg.Schema.Intercom[mapping.Model(obj)][name]; ok {
+func (s *Syncer) icAttr(ctx context.Context, obj tandem.Object, name string) mapping.ICAttribute {
+	if a, ok := s.settings(ctx).Schema.Intercom[mapping.Model(obj)][name]; ok {
 		return a
 	}
 	return mapping.ICAttribute{Name: name, DataType: "string", APIWritable: true, Custom: strings.HasPrefix(name, "custom_attributes.")}

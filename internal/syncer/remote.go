@@ -83,12 +83,12 @@ func (s *Syncer) sfQuery(ctx context.Context, soql string, fn func(salesforce.Re
 
 // sfGet reads the Salesforce side of a link with the fields the engine uses.
 func (s *Syncer) sfGet(ctx context.Context, obj tandem.Object, id string) (salesforce.Record, error) {
-	rec, _, err := s.sf.SObjects.Get(ctx, obj.SObject(), id, s.sfFields(obj))
+	rec, _, err := s.sf.SObjects.Get(ctx, obj.SObject(), id, s.sfFields(ctx, obj))
 	return rec, err
 }
 
 // sfFields lists the Salesforce fields the engine reads for obj.
-func (s *Syncer) sfFields(obj tandem.Object) []string {
+func (s *Syncer) sfFields(ctx context.Context, obj tandem.Object) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(f string) {
@@ -106,10 +106,10 @@ func (s *Syncer) sfFields(obj tandem.Object) []string {
 		add("ConvertedContactId")
 		add("ConvertedAccountId")
 	}
-	if s.cfg.Ownership.Enabled {
+	if s.settings(ctx).Ownership.Enabled {
 		add("OwnerId")
 	}
-	for _, m := range s.cfg.Mappings {
+	for _, m := range s.settings(ctx).Mappings {
 		if m.Object != obj {
 			continue
 		}

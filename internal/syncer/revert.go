@@ -48,7 +48,7 @@ func (s *Syncer) RevertWrite(ctx context.Context, e tandem.AuditEntry, reason st
 	if !e.Direction.Valid() || !e.Object.Valid() || e.Field == "" || e.IntercomID == "" || e.SalesforceID == "" {
 		return Reverted{}, tandem.Errorf(tandem.EUNPROCESSABLE, "Audit entry %d records no field write of a linked pair; there is nothing to revert.", e.ID)
 	}
-	m, ok := s.mappingOf(e.Object, e.Direction, e.Field)
+	m, ok := s.mappingOf(ctx, e.Object, e.Direction, e.Field)
 	if !ok {
 		return Reverted{}, tandem.Errorf(tandem.ECONFLICT,
 			"%s %s is no longer mapped %s, so tandem cannot tell which side owns it; nothing was reverted.",
@@ -174,7 +174,7 @@ func (s *Syncer) revertSides(l tandem.Link, m tandem.Mapping, icObj map[string]a
 		},
 		fit: func(ctx context.Context, v any) (any, error) { return s.toIntercom(ctx, l.Object, m, v) },
 		write: func(ctx context.Context, v any) error {
-			if a := s.icAttr(l.Object, name); v == nil && a.DataType == "string" && a.Custom {
+			if a := s.icAttr(ctx, l.Object, name); v == nil && a.DataType == "string" && a.Custom {
 				v = "" // as icBody: Intercom rejects null for some custom attributes
 			}
 			body := map[string]any{}
@@ -204,8 +204,8 @@ func (s *Syncer) revertSides(l tandem.Link, m tandem.Mapping, icObj map[string]a
 // mappingOf returns the mapping of obj in direction d whose target field is
 // field (the Salesforce field towards Salesforce, the Intercom attribute
 // towards Intercom, as audit entries name them).
-func (s *Syncer) mappingOf(obj tandem.Object, d tandem.Direction, field string) (tandem.Mapping, bool) {
-	for _, m := range s.mappings(obj, d) {
+func (s *Syncer) mappingOf(ctx context.Context, obj tandem.Object, d tandem.Direction, field string) (tandem.Mapping, bool) {
+	for _, m := range s.mappings(ctx, obj, d) {
 		target := m.Salesforce
 		if d == tandem.ToIntercom {
 			target = icAttrName(m)

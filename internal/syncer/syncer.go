@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tandemhq/tandem"
@@ -48,6 +49,16 @@ type Config struct {
 	// its bulk sync lease is taken over at once. Nil, or false when it
 	// cannot tell: the lease then expires after a minute.
 	ProcessGone func(holder string) bool
+}
+
+// Settings are the parts of Config that can change while the engine runs
+// (see Reconfigure): the mappings with the schema they were checked
+// against, the placeholder and ownership.
+type Settings struct {
+	Mappings    []tandem.Mapping
+	Schema      mapping.Schema
+	Placeholder string
+	Ownership   Ownership
 }
 
 // Ownership configures "maintain lead and account ownership".
@@ -118,6 +129,7 @@ type Unwritten struct {
 // Syncer is the engine. It is safe for concurrent use.
 type Syncer struct {
 	cfg   Config
+	live  atomic.Pointer[Settings] // the reconfigurable part of cfg, in force now
 	store *store.DB
 	ic    *intercom.Client
 	sf    *salesforce.Client
@@ -143,8 +155,9 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Syncer{
-		cfg:   cfg.WithDefaults(),
+	cfg = cfg.WithDefaults()
+	s := &Syncer{
+		cfg:   cfg,
 		store: db,
 		ic:    ic,
 		sf:    sf,
@@ -155,6 +168,39 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 
 		reconciled: map[string]int64{},
 	}
+	s.live.Store(&Settings{Mappings: cfg.Mappings, Schema: cfg.Schema, Placeholder: cfg.Placeholder, Ownership: cfg.Ownership})
+	return s
+}
+
+// Reconfigure puts new settings in force. Work that pinned the previous
+// ones (see Pin) finishes with them; everything after uses these.
+func (s *Syncer) Reconfigure(st Settings) {
+	def := Config{Placeholder: st.Placeholder, Ownership: st.Ownership}.WithDefaults()
+	st.Placeholder, st.Ownership = def.Placeholder, def.Ownership
+	s.live.Store(&st)
+}
+
+// Settings returns the settings in force now.
+func (s *Syncer) Settings() Settings { return *s.live.Load() }
+
+type settingsKey struct{}
+
+// Pin returns a context that carries the settings in force now: the
+// engine's work for that context uses them from start to end, even when
+// Reconfigure runs meanwhile. The job queue pins every job.
+func (s *Syncer) Pin(ctx context.Context) context.Context {
+	if _, ok := ctx.Value(settingsKey{}).(*Settings); ok {
+		return ctx
+	}
+	return context.WithValue(ctx, settingsKey{}, s.live.Load())
+}
+
+// settings returns the settings ctx pinned, or else those in force now.
+func (s *Syncer) settings(ctx context.Context) *Settings {
+	if st, ok := ctx.Value(settingsKey{}).(*Settings); ok {
+		return st
+	}
+	return s.live.Load()
 }
 
 // Allow reports whether work of class c may call Salesforce now and, if
@@ -192,14 +238,14 @@ func (s *Syncer) budgetRefreshDue() bool {
 }
 
 // mappings returns the mappings of obj in direction d.
-func (s *Syncer) mappings(obj tandem.Object, d tandem.Direction) []tandem.Mapping {
+func (s *Syncer) mappings(ctx context.Context, obj tandem.Object, d tandem.Direction) []tandem.Mapping {
 	var out []tandem.Mapping
-	for _, m := range s.cfg.Mappings {
+	for _, m := range s.settings(ctx).Mappings {
 		if m.Object == obj && m.Direction == d {
 			out = append(out, m)
 		}
 	}
-	if m, ok := s.ownerMapping(obj, d); ok {
+	if m, ok := s.ownerMapping(ctx, obj, d); ok {
 		out = append(out, m)
 	}
 	return out

@@ -27,6 +27,10 @@ func (s *Service) RevertAuditEntry(ctx context.Context, id int64) (syncer.Revert
 	if e.InstallationID != s.cfg.Installation {
 		return syncer.Reverted{}, tandem.Errorf(tandem.ENOTFOUND, "There is no audit entry %d.", id)
 	}
+	if e.Cause == tandem.CauseSettings {
+		return syncer.Reverted{}, tandem.Errorf(tandem.EINVALID,
+			"Audit entry %d records a change of settings, not a field write: change the setting again on the Settings page.", id)
+	}
 	sy, err := s.engine("Reverting a write")
 	if err != nil {
 		return syncer.Reverted{}, err

@@ -17,12 +17,12 @@ type CaseResult = cases.Result
 // is idempotent: however often it is called, the conversation has one
 // Case.
 func (s *Service) CaseForConversation(ctx context.Context, conversationID string) (CaseResult, error) {
-	if s.cfg.Cases == nil {
+	if s.cases() == nil {
 		return CaseResult{}, tandem.Errorf(tandem.EUNPROCESSABLE, "Cases are not enabled in this installation (cases.enabled).")
 	}
 	conversationID = strings.TrimSpace(conversationID)
 	if conversationID == "" {
 		return CaseResult{}, tandem.Errorf(tandem.EINVALID, "conversation_id is required.")
 	}
-	return s.cfg.Cases.Sync(ctx, conversationID, cases.TriggerAction)
+	return s.cases().Sync(ctx, conversationID, cases.TriggerAction)
 }

@@ -21,44 +21,44 @@ type CaseFromFormParams struct {
 // teammate's field values. A conversation has one Case: when it has one
 // already, that Case is returned with Created false.
 func (s *Service) CaseFromForm(ctx context.Context, p CaseFromFormParams) (CaseResult, error) {
-	if s.cfg.Cases == nil {
+	if s.cases() == nil {
 		return CaseResult{}, tandem.Errorf(tandem.EUNPROCESSABLE, "Cases are not enabled in this installation (cases.enabled).")
 	}
 	id := strings.TrimSpace(p.ConversationID)
 	if id == "" {
 		return CaseResult{}, tandem.Errorf(tandem.EINVALID, "conversation_id is required.")
 	}
-	return s.cfg.Cases.CreateFromForm(ctx, id, p.Fields)
+	return s.cases().CreateFromForm(ctx, id, p.Fields)
 }
 
 // CasesEnabled reports whether this installation creates Cases.
-func (s *Service) CasesEnabled() bool { return s.cfg.Cases != nil }
+func (s *Service) CasesEnabled() bool { return s.cases() != nil }
 
 // CaseOwnerDescription says who will own a Case created now ("" when Cases
 // are off).
 func (s *Service) CaseOwnerDescription() string {
-	if s.cfg.Cases == nil {
+	if s.cases() == nil {
 		return ""
 	}
-	return s.cfg.Cases.OwnerDescription()
+	return s.cases().OwnerDescription()
 }
 
 // CaseFormExclusions are the Case fields a form must not offer (the
 // External ID field the bridge keys Cases on).
 func (s *Service) CaseFormExclusions() []string {
-	if s.cfg.Cases == nil || s.cfg.Cases.ExternalIDField() == "" {
+	if s.cases() == nil || s.cases().ExternalIDField() == "" {
 		return nil
 	}
-	return []string{s.cfg.Cases.ExternalIDField()}
+	return []string{s.cases().ExternalIDField()}
 }
 
 // CaseRecordTypeID is the configured Case record type ("" for the
 // integration user's default).
 func (s *Service) CaseRecordTypeID() string {
-	if s.cfg.Cases == nil {
+	if s.cases() == nil {
 		return ""
 	}
-	return s.cfg.Cases.RecordTypeID()
+	return s.cases().RecordTypeID()
 }
 
 // LogPartParams name one message or note of a conversation to log to
@@ -82,19 +82,19 @@ func (s *Service) LogConversationPartAsTask(ctx context.Context, p LogPartParams
 	if strings.TrimSpace(p.ConversationID) == "" || strings.TrimSpace(p.PartID) == "" {
 		return LogPartResult{}, tandem.Errorf(tandem.EINVALID, "conversation_id and part_id are required.")
 	}
-	if s.cfg.Tasks == nil {
+	if s.tasks() == nil {
 		return LogPartResult{}, tandem.Errorf(tandem.EUNPROCESSABLE, "Tasks are turned off in this installation (tasks.enabled).")
 	}
 	req := tasks.Request{Trigger: tasks.Part, ConversationID: strings.TrimSpace(p.ConversationID), PartID: strings.TrimSpace(p.PartID)}
-	res, err := s.cfg.Tasks.Handle(ctx, req)
+	res, err := s.tasks().Handle(ctx, req)
 	switch {
 	case err == nil:
-		_ = s.cfg.Tasks.Resolve(ctx, req)
+		_ = s.tasks().Resolve(ctx, req)
 	case errors.Is(err, tasks.ErrBusy):
 		return LogPartResult{}, err
 	case tasks.Permanent(err):
 		if code := tandem.ErrorCode(err); code != tandem.EINVALID && code != tandem.ENOTFOUND {
-			e := s.cfg.Tasks.RecordFailure(ctx, req, err)
+			e := s.tasks().RecordFailure(ctx, req, err)
 			return LogPartResult{}, tandem.Errorf(tandem.EUNPROCESSABLE, "%s", e.Reason)
 		}
 		return LogPartResult{}, err

@@ -32,6 +32,12 @@ type Config struct {
 	// Tasks makes Salesforce Tasks from conversations; nil when Tasks are
 	// off.
 	Tasks *tasks.Service
+	// Live, when set, returns the Cases and Tasks in force now (they change
+	// with the settings at run time); it overrides Cases and Tasks.
+	Live func() (*cases.Service, *tasks.Service)
+	// Settings reads and changes settings at run time; nil in processes
+	// that do not load the bridge's configuration.
+	Settings *SettingsConfig
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 }
@@ -50,6 +56,24 @@ func New(cfg Config) *Service {
 		cfg.Now = time.Now
 	}
 	return &Service{cfg: cfg}
+}
+
+// cases returns the Case engine in force, nil when Cases are off.
+func (s *Service) cases() *cases.Service {
+	if s.cfg.Live != nil {
+		c, _ := s.cfg.Live()
+		return c
+	}
+	return s.cfg.Cases
+}
+
+// tasks returns the Task engine in force, nil when Tasks are off.
+func (s *Service) tasks() *tasks.Service {
+	if s.cfg.Live != nil {
+		_, t := s.cfg.Live()
+		return t
+	}
+	return s.cfg.Tasks
 }
 
 // engine returns the sync engine, or an error naming what needed it.

@@ -47,7 +47,8 @@ func (s *Server) actionsTasks(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, tandem.Errorf(tandem.EUNAUTHORIZED, "A valid actions token is required (Authorization: Bearer TOKEN)."))
 		return
 	}
-	if s.Tasks == nil {
+	ts, _ := s.tasks()
+	if ts == nil {
 		s.Error(w, r, tandem.Errorf(tandem.ENOTFOUND, "Tasks are turned off (tasks.enabled in the configuration)."))
 		return
 	}
@@ -60,7 +61,7 @@ func (s *Server) actionsTasks(w http.ResponseWriter, r *http.Request) {
 	if req.PartID != "" {
 		req.Trigger = tasks.Part
 	}
-	res, err := s.Tasks.Handle(r.Context(), req)
+	res, err := ts.Handle(r.Context(), req)
 	for deadline := s.now().Add(busyWait); errors.Is(err, tasks.ErrBusy) && s.now().Before(deadline); {
 		select {
 		case <-r.Context().Done():
@@ -68,18 +69,18 @@ func (s *Server) actionsTasks(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-time.After(200 * time.Millisecond):
 		}
-		res, err = s.Tasks.Handle(r.Context(), req)
+		res, err = ts.Handle(r.Context(), req)
 	}
 	out := taskActionResponse{ConversationID: req.ConversationID, PartID: req.PartID, TaskIDs: []string{}, Tasks: []tasks.Result{}}
 	switch {
 	case err == nil:
-		_ = s.Tasks.Resolve(r.Context(), req)
+		_ = ts.Resolve(r.Context(), req)
 	case errors.Is(err, tasks.ErrBusy):
 		s.Error(w, r, err)
 		return
 	case tasks.Permanent(err):
 		if code := tandem.ErrorCode(err); code != tandem.EINVALID && code != tandem.ENOTFOUND {
-			e := s.Tasks.RecordFailure(r.Context(), req, err)
+			e := ts.RecordFailure(r.Context(), req, err)
 			if code == tandem.EINTERNAL { // a vendor's refusal: say it plainly
 				err = tandem.Errorf(tandem.EUNPROCESSABLE, "%s", e.Reason)
 			}

@@ -59,7 +59,8 @@ func (s *Server) intercomWebhook(w http.ResponseWriter, r *http.Request) {
 	if s.ConversationJobs != nil {
 		args = append(args, s.ConversationJobs(n.Topic, body)...)
 	}
-	args = append(args, jobs.TaskJobsFor(s.TaskTriggers, n.Topic, body)...)
+	_, triggers := s.tasks()
+	args = append(args, jobs.TaskJobsFor(triggers, n.Topic, body)...)
 	if len(args) == 0 {
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true, "ignored": n.Topic})
 		return

@@ -16,6 +16,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /intercom/canvas/submit", s.canvasSubmit)
 	mux.HandleFunc("GET /api/v1/links", s.requireAdmin(s.linksList))
 	mux.HandleFunc("GET /api/v1/budget", s.requireAdmin(s.budgetShow))
+	mux.HandleFunc("GET /api/v1/settings", s.requireAdmin(s.settingsShow))
+	mux.HandleFunc("PUT /api/v1/settings", s.requireAdmin(s.settingsUpdate))
 	mux.HandleFunc("POST /api/v1/bulk-syncs", s.requireAdmin(s.bulkSyncsCreate))
 	mux.HandleFunc("GET /api/v1/bulk-syncs/{id}", s.requireAdmin(s.bulkSyncsShow))
 	mux.HandleFunc("POST /api/v1/leads", s.requireAdmin(s.leadsCreate))

@@ -56,6 +56,10 @@ type Server struct {
 	Tasks *tasks.Service
 	// TaskTriggers chooses the conversation webhooks that become Task jobs.
 	TaskTriggers jobs.TaskTriggers
+	// TasksNow, when set, returns the Tasks and their triggers in force
+	// (they change with the settings at run time); it overrides Tasks and
+	// TaskTriggers.
+	TasksNow func() (*tasks.Service, jobs.TaskTriggers)
 }
 
 func (s *Server) now() time.Time {
@@ -142,3 +146,11 @@ func decodeJSON(r *http.Request, v any) error {
 // emptyBody reports whether decodeJSON failed only because the body was
 // empty (for endpoints whose body is optional).
 func emptyBody(err error) bool { return errors.Is(err, io.EOF) }
+
+// tasks returns the Task engine and triggers in force.
+func (s *Server) tasks() (*tasks.Service, jobs.TaskTriggers) {
+	if s.TasksNow != nil {
+		return s.TasksNow()
+	}
+	return s.Tasks, s.TaskTriggers
+}

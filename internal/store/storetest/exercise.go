@@ -51,6 +51,7 @@ func Exercise(t *testing.T, open func(testing.TB) *store.DB) {
 	exerciseConsole(t, open)
 	exerciseAuditEntry(t, open)
 	exerciseConsoleSpeed(t, open)
+	exerciseSettings(t, open)
 	exerciseTx(t, open)
 }
 
