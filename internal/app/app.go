@@ -54,6 +54,9 @@ type Options struct {
 	// OnTask is called after each Salesforce Task written (the demo prints
 	// a line per Task through it).
 	OnTask func(tasks.Event)
+	// River, when set, adjusts the job queue's configuration before the
+	// client is built (tests retry failed jobs sooner).
+	River func(*river.Config)
 }
 
 // App is one running tandem installation.
@@ -218,6 +221,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 				rcfg.PeriodicJobs = append(rcfg.PeriodicJobs, jobs.CasePeriodic(cfg.Cases.BackstopInterval))
 			}
 		}
+	}
+	if opts.River != nil {
+		opts.River(rcfg)
 	}
 	a.River, err = river.NewClient(a.Store.RiverDriver(), rcfg)
 	if err != nil {

@@ -143,6 +143,9 @@ func startFaultEnv(t *testing.T, dbURL string) *env {
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: 200 * time.Millisecond,
+		// A 429 is waited out until the window's end: a short window, and
+		// quick retries of the jobs the faults fail.
+		IntercomRateWindow: time.Second, Options: app.Options{River: quickQueue},
 		Configure: func(c *config.Config) {
 			c.Salesforce.Token = ""
 			c.Salesforce.ClientID = "sfsim-client-id"
