@@ -1,9 +1,11 @@
 package syncer_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandemhq/tandem"
@@ -16,10 +18,11 @@ import (
 
 type person = syncertest.Person
 
-// requireEqual fails with a -want +got diff.
+// requireEqual fails with a -want +got diff. Nil and empty slices are
+// equal.
 func requireEqual(t *testing.T, what string, want, got any) {
 	t.Helper()
-	if d := cmp.Diff(want, got); d != "" {
+	if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
 		t.Fatalf("%s (-want +got):\n%s", what, d)
 	}
 }
@@ -43,22 +46,38 @@ func (n names) of(id string) string {
 	return "?" + id
 }
 
-// linkEvents lists the link events recorded since the last Take as
-// "action object intercom = salesforce".
-func (n names) linkEvents(h *syncertest.Harness) []string {
+// sortedPairs is n.pairs of the harness's links, sorted.
+func sortedPairs(n names, h *syncertest.Harness) []string {
+	out := n.pairs(h.Pairs())
+	slices.Sort(out)
+	return out
+}
+
+// linkEvents lists recorded link events as "action object intercom =
+// salesforce".
+func (n names) linkEvents(r syncertest.Recorded) []string {
 	out := []string{}
-	for _, e := range h.Events.Take().Links {
+	for _, e := range r.Links {
 		out = append(out, e.Action+" "+string(e.Link.Object)+" "+n.of(e.Link.IntercomID)+" = "+n.of(e.Link.SalesforceID))
 	}
 	return out
 }
 
-// written lists the fields of the writes recorded since the last Take, as
-// "direction field=value".
-func written(h *syncertest.Harness) []string {
+// written lists recorded writes as "direction field=value".
+func written(r syncertest.Recorded) []string {
 	out := []string{}
-	for _, w := range h.Events.Take().Writes {
+	for _, w := range r.Writes {
 		out = append(out, string(w.Direction)+" "+w.Field+"="+w.NewValue)
+	}
+	return out
+}
+
+// verdicts lists recorded fields left alone on purpose as "direction field
+// verdict: owner value, kept value".
+func verdicts(r syncertest.Recorded) []string {
+	out := []string{}
+	for _, v := range r.Verdicts {
+		out = append(out, string(v.Direction)+" "+v.Field+" "+v.Verdict+": "+v.Owner+", kept "+v.Kept)
 	}
 	return out
 }

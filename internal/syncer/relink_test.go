@@ -174,7 +174,7 @@ func TestRelinking(t *testing.T) {
 			n := names{}
 			tc.run(t, h, n)
 			requireEqual(t, "links", tc.wantPairs, n.pairs(h.Pairs()))
-			events := n.linkEvents(h)
+			events := n.linkEvents(h.Events.Take())
 			requireEqual(t, "link events", tc.wantEvents, events)
 			if tc.wantNote != "" {
 				ls, err := h.Store.LinkByIntercomID(h.Ctx, tandem.DefaultInstallation, tandem.ObjectContact, h.Pairs()[0].IntercomID)

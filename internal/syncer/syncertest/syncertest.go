@@ -10,6 +10,7 @@ package syncertest
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -66,6 +67,8 @@ type Harness struct {
 	Clock *Clock
 	// Events records what the engine reported through its hooks.
 	Events *Events
+
+	stale *staleReads
 }
 
 // New builds a Harness; everything is closed when the test ends.
@@ -84,7 +87,8 @@ func New(t testing.TB, o Options) *Harness {
 	sfSrv := httptest.NewServer(h.Salesforce)
 	t.Cleanup(sfSrv.Close)
 	h.Intercom = intercomsim.New(intercomsim.Options{Token: Token, Now: h.Clock.Now})
-	icSrv := httptest.NewServer(h.Intercom)
+	h.stale = &staleReads{next: h.Intercom, held: map[string]*httptest.ResponseRecorder{}}
+	icSrv := httptest.NewServer(h.stale)
 	t.Cleanup(func() { h.Intercom.Close(); icSrv.Close() })
 	for _, a := range IntercomAttributes {
 		require.NoError(t, h.Intercom.DefineDataAttribute("contact", a, "string"))
@@ -217,6 +221,55 @@ func (e *Events) Take() Recorded {
 	out := e.rec
 	e.rec = Recorded{}
 	return out
+}
+
+// StaleIntercomRead records the Intercom contact as the API returns it
+// now. Calling the returned function makes the next API read of the
+// contact return that recorded version instead of the current one, once:
+// a read that a newer change overtook (another replica's, or a slow
+// request's).
+func (h *Harness) StaleIntercomRead(id string) (serveOnce func()) {
+	h.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/contacts/"+id, nil)
+	req.Header.Set("Authorization", "Bearer "+Token)
+	req.Header.Set("Intercom-Version", "2.16")
+	rec := httptest.NewRecorder()
+	h.Intercom.ServeHTTP(rec, req)
+	require.Equal(h.t, http.StatusOK, rec.Code, rec.Body.String())
+	return func() { h.stale.hold(req.URL.Path, rec) }
+}
+
+// staleReads serves the Intercom simulator, except for the reads a test
+// asked to answer with a recorded response.
+type staleReads struct {
+	next http.Handler
+	mu   sync.Mutex
+	held map[string]*httptest.ResponseRecorder
+}
+
+func (s *staleReads) hold(path string, rec *httptest.ResponseRecorder) {
+	s.mu.Lock()
+	s.held[path] = rec
+	s.mu.Unlock()
+}
+
+func (s *staleReads) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	rec := s.held[r.URL.Path]
+	if r.Method != http.MethodGet {
+		rec = nil
+	}
+	delete(s.held, r.URL.Path)
+	s.mu.Unlock()
+	if rec == nil {
+		s.next.ServeHTTP(w, r)
+		return
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
 }
 
 // Person is what a test seeds or reads back of one person on one side.
