@@ -210,6 +210,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	// any job's timeout. A bulk sync runs longer, but its lease keeps a
 	// rescued copy from running beside it.
 	rcfg.RescueStuckJobsAfter = 15 * time.Minute
+	rcfg.ID = riverClientID()
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
 		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks})
@@ -372,6 +373,7 @@ func (a *App) Handler() http.Handler { return a.Web.Handler() }
 // Start starts the job queue and, when listen is not empty, the HTTP
 // server on it. It returns the server's base URL.
 func (a *App) Start(ctx context.Context, listen string) (string, error) {
+	a.takeOverDeadLeader(ctx)
 	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
 		return "", fmt.Errorf("start job queue: %w", err)
 	}
@@ -388,6 +390,7 @@ func (a *App) Start(ctx context.Context, listen string) (string, error) {
 
 // StartOn is Start with a listener the caller opened.
 func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
+	a.takeOverDeadLeader(ctx)
 	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return fmt.Errorf("start job queue: %w", err)
