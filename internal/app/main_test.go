@@ -38,5 +38,10 @@ func (quickRetries) NextRetry(job *rivertype.JobRow) time.Time {
 	return time.Now().Add(20 * time.Millisecond << min(job.Attempt-1, 4))
 }
 
-// quickQueue is app.Options.River for tests whose jobs fail on purpose.
-func quickQueue(c *river.Config) { c.RetryPolicy = quickRetries{} }
+// testQueue is app.Options.River for the tests: quick retries, and River's
+// TestOnly mode, in which the leader starts the periodic jobs (the polls) at
+// once instead of after a random pause of up to a second.
+func testQueue(c *river.Config) {
+	c.RetryPolicy = quickRetries{}
+	c.TestOnly = true
+}
