@@ -56,6 +56,9 @@ type Options struct {
 	// OnTask is called after each Salesforce Task written (the demo prints
 	// a line per Task through it).
 	OnTask func(tasks.Event)
+	// River, when set, adjusts the job queue's configuration before the
+	// client is built (tests retry failed jobs sooner).
+	River func(*river.Config)
 }
 
 // App is one running tandem installation.
@@ -238,6 +241,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	// any job's timeout. A bulk sync runs longer, but its lease keeps a
 	// rescued copy from running beside it.
 	rcfg.RescueStuckJobsAfter = 15 * time.Minute
+	rcfg.ID = riverClientID()
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
 		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks,
@@ -254,6 +258,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 				rcfg.PeriodicJobs = append(rcfg.PeriodicJobs, jobs.CasePeriodic(cfg.Cases.BackstopInterval))
 			}
 		}
+	}
+	if opts.River != nil {
+		opts.River(rcfg)
 	}
 	a.River, err = river.NewClient(a.Store.RiverDriver(), rcfg)
 	if err != nil {
@@ -404,6 +411,7 @@ func (a *App) Handler() http.Handler { return a.Web.Handler() }
 // Start starts the job queue and, when listen is not empty, the HTTP
 // server on it. It returns the server's base URL.
 func (a *App) Start(ctx context.Context, listen string) (string, error) {
+	a.takeOverDeadLeader(ctx)
 	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
 		return "", fmt.Errorf("start job queue: %w", err)
 	}
@@ -423,6 +431,7 @@ func (a *App) Start(ctx context.Context, listen string) (string, error) {
 
 // StartOn is Start with a listener the caller opened.
 func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
+	a.takeOverDeadLeader(ctx)
 	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return fmt.Errorf("start job queue: %w", err)

@@ -27,7 +27,7 @@ func startCases(t *testing.T, dbURL string, configure func(*config.Config)) *env
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: 200 * time.Millisecond, Cases: true,
-		Configure: configure,
+		Options: app.Options{River: testQueue}, Configure: configure,
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, d.Close()) })
@@ -290,6 +290,7 @@ func TestCaseBackstop(t *testing.T) {
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), PollInterval: 200 * time.Millisecond, Cases: true, NoWebhooks: true,
+		Options: app.Options{River: testQueue},
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, d.Close()) })

@@ -59,6 +59,10 @@ type DemoOptions struct {
 	// SaveInterval is how often the simulators' state is saved to DataDir
 	// while the demo runs (default 10 s). See StartDemo.
 	SaveInterval time.Duration
+	// IntercomRateWindow is the Intercom simulator's rate-limit window
+	// (default 10 s, as Intercom's). Tests of rate-limit faults shorten it,
+	// so that a 429 is waited out in a moment.
+	IntercomRateWindow time.Duration
 }
 
 // Demo is a running demo environment.
@@ -134,7 +138,7 @@ func StartDemo(ctx context.Context, o DemoOptions) (*Demo, error) {
 		return nil, err
 	}
 	d.Intercom = intercomsim.New(intercomsim.Options{Token: DemoToken, ClientSecret: DemoToken,
-		WebhookRetryDelays: []time.Duration{time.Second, 5 * time.Second}})
+		WebhookRetryDelays: []time.Duration{time.Second, 5 * time.Second}, RateWindow: o.IntercomRateWindow})
 	if d.IntercomURL, err = d.serve(o.IntercomListen, d.Intercom); err != nil {
 		bridgeLn.Close()
 		return nil, err

@@ -21,6 +21,7 @@ func TestDemoTasksAndOpportunities(t *testing.T) {
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), PollInterval: 200 * time.Millisecond, Seed: true, Cases: true,
+		Options: app.Options{River: testQueue},
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, d.Close()) })

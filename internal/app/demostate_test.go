@@ -22,6 +22,7 @@ func startInDir(t *testing.T, dir, dbURL string) (*env, func()) {
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: dir, DatabaseURL: dbURL, PollInterval: 200 * time.Millisecond, Seed: true,
+		Options: app.Options{River: testQueue},
 	})
 	require.NoError(t, err)
 	closed := false

@@ -48,7 +48,7 @@ func startEnv(t *testing.T, dbURL string) *env {
 	d, err := app.StartDemo(ctx, app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: 200 * time.Millisecond,
-		Options: app.Options{},
+		Options: app.Options{River: testQueue},
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, d.Close()) })

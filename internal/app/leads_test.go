@@ -23,6 +23,7 @@ func startOwned(t *testing.T, dbURL, fallback string) *env {
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: 200 * time.Millisecond, Ownership: true,
+		Options:   app.Options{River: testQueue},
 		Configure: func(c *config.Config) { c.Ownership.Fallback = fallback },
 	})
 	require.NoError(t, err)

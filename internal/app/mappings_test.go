@@ -20,6 +20,7 @@ func TestNameMappings(t *testing.T) {
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), PollInterval: 200 * time.Millisecond,
+		Options: app.Options{River: testQueue},
 		Configure: func(c *config.Config) {
 			c.Mappings = append(c.Mappings,
 				tandem.Mapping{Object: tandem.ObjectAccount, Intercom: "name", Salesforce: "Name", Direction: tandem.ToSalesforce, OnFirstLink: tandem.Overwrite},

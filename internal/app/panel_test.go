@@ -32,7 +32,7 @@ func startPanel(t *testing.T) *panelEnv {
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), PollInterval: 200 * time.Millisecond, Seed: true, Inbox: true, Cases: true,
-		Ownership: true, NoWebhooks: true,
+		Ownership: true, NoWebhooks: true, Options: app.Options{River: testQueue},
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, d.Close()) })

@@ -40,7 +40,7 @@ func startTaskEnv(t *testing.T, dbURL string, configure func(*config.Config)) *t
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), DatabaseURL: dbURL, PollInterval: time.Hour,
-		Options: app.Options{NoPeriodic: true, OnTask: func(e tasks.Event) {
+		Options: app.Options{NoPeriodic: true, River: testQueue, OnTask: func(e tasks.Event) {
 			te.mu.Lock()
 			te.events = append(te.events, e)
 			te.mu.Unlock()

@@ -41,9 +41,13 @@ func (s *Syncer) syncFromIntercom(ctx context.Context, kind tandem.Object, id st
 	var rec salesforce.Record
 	fresh := false
 	if found {
+		was := l
 		if l, rec, found, err = s.checkIntercomKey(ctx, l, obj, icObj); err != nil {
 			return err
 		}
+		// A link moved to another record (a changed key, a lead that
+		// signed up) is new too.
+		fresh = found && (l.Object != was.Object || l.SalesforceID != was.SalesforceID)
 	}
 	if !found {
 		if l, rec, found, err = s.linkFromIntercom(ctx, obj, icObj); err != nil || !found {
