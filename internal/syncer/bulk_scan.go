@@ -17,6 +17,12 @@ import (
 // The scan: step 1 of a bulk sync lists Intercom companies and contacts
 // into the scratch table, keeping only ids, keys and mapped attributes.
 
+// scanBatch is how many scratch records the scan stores per transaction,
+// with the checkpoint: the records of one page of 150 would each dirty a
+// different page of the key index, written to the log again by every
+// commit.
+const scanBatch = 3000
+
 // scanCompanies reads every Intercom company into the scratch table. A
 // scroll cannot be resumed, so this step restarts from the beginning.
 func (b *bulkRun) scanCompanies(ctx context.Context) error {
@@ -26,13 +32,20 @@ func (b *bulkRun) scanCompanies(ctx context.Context) error {
 			return nil, "", err
 		}
 		return page, resp.NextCursor, nil
-	}, func(ctx context.Context, page []rawRecord, _ string) error {
-		return b.putRecords(ctx, tandem.ObjectAccount, page)
+	}, func(ctx context.Context, page []rawRecord, next string) error {
+		if err := b.putRecords(tandem.ObjectAccount, page); err != nil {
+			return err
+		}
+		if next != "" && len(b.recs) < scanBatch {
+			return nil
+		}
+		return b.save(ctx)
 	})
 }
 
 // scanContacts reads every Intercom contact into the scratch table, as a
-// lead or a user by role. The cursor is saved after every page.
+// lead or a user by role. The cursor is saved with the records of the
+// pages before it.
 func (b *bulkRun) scanContacts(ctx context.Context) error {
 	return b.scan(ctx, b.cp.Cursor, func(ctx context.Context, cursor string) ([]rawRecord, string, error) {
 		page, resp, err := b.s.ic.Contacts.ListFields(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: cursor})
@@ -49,13 +62,16 @@ func (b *bulkRun) scanContacts(ctx context.Context) error {
 				users = append(users, c)
 			}
 		}
-		if err := b.putRecords(ctx, tandem.ObjectLead, leads); err != nil {
+		if err := b.putRecords(tandem.ObjectLead, leads); err != nil {
 			return err
 		}
-		if err := b.putRecords(ctx, tandem.ObjectContact, users); err != nil {
+		if err := b.putRecords(tandem.ObjectContact, users); err != nil {
 			return err
 		}
 		if next == "" {
+			return b.save(ctx)
+		}
+		if len(b.recs) < scanBatch {
 			return nil
 		}
 		b.cp.Cursor = next
@@ -129,11 +145,12 @@ func (b *bulkRun) scan(ctx context.Context, cursor string,
 	return ctx.Err()
 }
 
-// putRecords stores the parts of Intercom records a bulk sync compares.
+// putRecords adds the parts of Intercom records a bulk sync compares to
+// the scratch records the next save stores.
 // Only the attributes kept are decoded: ids, keys, the mapped attributes
 // (and custom attributes, where a bare mapped name may live) and a
 // person's companies.
-func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawRecord) error {
+func (b *bulkRun) putRecords(obj tandem.Object, data []rawRecord) error {
 	if len(data) == 0 {
 		return nil
 	}
@@ -157,7 +174,6 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawR
 	}
 	slices.Sort(tops)
 	tops = slices.Compact(tops)
-	recs := make([]store.BulkRecord, 0, len(data))
 	it := make(map[string]any, len(tops))
 	for _, raw := range data {
 		clear(it)
@@ -180,10 +196,10 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawR
 			return err
 		}
 		updated, _ := it["updated_at"].(float64)
-		recs = append(recs, store.BulkRecord{RunID: b.run.ID, Object: obj, IntercomID: str(it["id"]),
+		b.recs = append(b.recs, store.BulkRecord{RunID: b.run.ID, Object: obj, IntercomID: str(it["id"]),
 			MatchKey: normKey(keyField, str(it[keyField])), UpdatedAt: int64(updated), Data: string(enc)})
 	}
-	return b.s.store.PutBulkRecords(ctx, recs)
+	return nil
 }
 
 // topName is the top-level attribute of a dotted attribute name.
