@@ -97,6 +97,19 @@ func (s *ContactsService) ListRaw(ctx context.Context, opts *ListOptions) ([]map
 	return l.Data, resp, nil
 }
 
+// ListFields is ListRaw with each contact decoded one level deep: its
+// attributes by name, each as undecoded JSON. A caller that reads a few
+// attributes of many contacts decodes only those.
+func (s *ContactsService) ListFields(ctx context.Context, opts *ListOptions) ([]map[string]json.RawMessage, *Response, error) {
+	var l fieldsList
+	resp, err := (*service)(s).get(ctx, withQuery("contacts", opts.query()), &l)
+	if err != nil {
+		return nil, resp, err
+	}
+	resp.NextCursor = l.Pages.cursor()
+	return l.Data, resp, nil
+}
+
 // ListRawIter iterates over every contact from opts on, as decoded JSON.
 func (s *ContactsService) ListRawIter(ctx context.Context, opts *ListOptions) iter.Seq2[map[string]any, error] {
 	o := ListOptions{}
@@ -227,6 +240,24 @@ func (s *CompaniesService) ScrollRaw(ctx context.Context, scrollParam string) ([
 		q.Set("scroll_param", scrollParam)
 	}
 	var l rawList
+	resp, err := (*service)(s).get(ctx, withQuery("companies/scroll", q), &l)
+	if err != nil {
+		return nil, resp, err
+	}
+	if len(l.Data) > 0 {
+		resp.NextCursor = l.ScrollParam
+	}
+	return l.Data, resp, nil
+}
+
+// ScrollFields is ScrollRaw with each company decoded one level deep (see
+// ContactsService.ListFields).
+func (s *CompaniesService) ScrollFields(ctx context.Context, scrollParam string) ([]map[string]json.RawMessage, *Response, error) {
+	q := url.Values{}
+	if scrollParam != "" {
+		q.Set("scroll_param", scrollParam)
+	}
+	var l fieldsList
 	resp, err := (*service)(s).get(ctx, withQuery("companies/scroll", q), &l)
 	if err != nil {
 		return nil, resp, err

@@ -1,6 +1,7 @@
 package intercom
 
 import (
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -188,4 +189,71 @@ func TestCompanies_UpdateRawAndScrollRaw(t *testing.T) {
 		ids = append(ids, m["id"])
 	}
 	require.Equal(t, []any{"c1", "c2", "c3"}, ids)
+}
+
+func TestContacts_ListFieldsAndCompanies_ScrollFields(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	mux.HandleFunc("GET /contacts", func(w http.ResponseWriter, r *http.Request) {
+		require.Equal(t, "CUR1", r.URL.Query().Get("starting_after"))
+		writeJSON(w, 200, `{"type":"list","data":[{"id":"1","role":"user","custom_attributes":{"plan":"pro"}}],
+			"pages":{"type":"pages","next":{"page":2,"starting_after":"CUR2"}}}`)
+	})
+	page, resp, err := c.Contacts.ListFields(t.Context(), &ListOptions{StartingAfter: "CUR1"})
+	require.NoError(t, err)
+	require.Len(t, page, 1)
+	require.JSONEq(t, `"user"`, string(page[0]["role"]))
+	require.JSONEq(t, `{"plan":"pro"}`, string(page[0]["custom_attributes"]))
+	require.Equal(t, "CUR2", resp.NextCursor)
+
+	scrolls := 0
+	mux.HandleFunc("GET /companies/scroll", func(w http.ResponseWriter, r *http.Request) {
+		scrolls++
+		if r.URL.Query().Get("scroll_param") == "" {
+			writeJSON(w, 200, `{"type":"company.list","data":[{"id":"c1","name":"Acme"}],"scroll_param":"S1"}`)
+			return
+		}
+		require.Equal(t, "S1", r.URL.Query().Get("scroll_param"))
+		writeJSON(w, 200, `{"type":"company.list","data":[],"scroll_param":"S1"}`)
+	})
+	companies, resp, err := c.Companies.ScrollFields(t.Context(), "")
+	require.NoError(t, err)
+	require.Len(t, companies, 1)
+	require.JSONEq(t, `"Acme"`, string(companies[0]["name"]))
+	require.Equal(t, "S1", resp.NextCursor)
+	companies, resp, err = c.Companies.ScrollFields(t.Context(), "S1")
+	require.NoError(t, err)
+	require.Empty(t, companies)
+	require.Empty(t, resp.NextCursor, "an empty page ends the scroll")
+	require.Equal(t, 2, scrolls)
+}
+
+// A list answer split by hand gives each attribute as encoding/json
+// decodes it.
+func TestFieldsListSplitsLikeEncodingJSON(t *testing.T) {
+	t.Parallel()
+	body := ` { "type" : "list", "data" : [ {"id":"1","name":"a \"quoted\" {name} [x]","custom_attributes":{"k":[1,{"z":"}"}]},
+		"n":-1.5e3,"t":true,"f":false,"z":null,"\u0065scaped":"\\"}, {} ,{"id":"2","empty":[],"obj":{}}],
+		"pages":{"type":"pages","next":{"starting_after":"C"}},"scroll_param":"S"}`
+	var l fieldsList
+	require.NoError(t, json.Unmarshal([]byte(body), &l))
+	var want struct {
+		Data []map[string]any `json:"data"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &want))
+	require.Len(t, l.Data, len(want.Data))
+	for i, obj := range want.Data {
+		require.Len(t, l.Data[i], len(obj))
+		for k, v := range obj {
+			var got any
+			require.NoError(t, json.Unmarshal(l.Data[i][k], &got), k)
+			require.Equal(t, v, got, k)
+		}
+	}
+	require.Equal(t, "C", l.Pages.cursor())
+	require.Equal(t, "S", l.ScrollParam)
+
+	require.Error(t, json.Unmarshal([]byte(`{"data":{"id":"1"}}`), &l), "data that is not an array")
+	require.Error(t, json.Unmarshal([]byte(`{"data":[1]}`), &l), "an element that is not an object")
+	require.Error(t, json.Unmarshal([]byte(`[]`), &l))
 }

@@ -62,7 +62,7 @@ func writeError(w http.ResponseWriter, e *apiError) {
 
 // writeJSON writes v as a JSON body with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
+	b, err := encodeJSON(v)
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"type":"error.list","request_id":null,"errors":[{"code":"server_error","message":"encode failed"}]}`)

@@ -2,9 +2,11 @@ package bench
 
 import (
 	"bufio"
+	"bytes"
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,16 +86,21 @@ type sampler struct {
 	mem  Memory
 	stop chan struct{}
 	done sync.WaitGroup
+	// profile, when set, holds a heap profile taken whenever the live heap
+	// reached a new peak (at least 5 % above the last profiled one).
+	profile     bool
+	profiled    uint64
+	heapProfile bytes.Buffer
 }
 
 // startSampler collects garbage, takes the baseline and samples every
 // interval until stop.
-func startSampler(interval time.Duration) *sampler {
+func startSampler(interval time.Duration, profile bool) *sampler {
 	if interval <= 0 {
 		interval = 5 * time.Millisecond
 	}
 	runtime.GC()
-	s := &sampler{stop: make(chan struct{})}
+	s := &sampler{stop: make(chan struct{}), profile: profile}
 	samples := newSamples()
 	s.mem.BaselineHeapInuse, s.mem.BaselineHeapLive = readHeap(samples)
 	s.done.Add(1)
@@ -118,6 +125,11 @@ func (s *sampler) sample(samples []metrics.Sample) {
 	s.mem.PeakHeapInuse = max(s.mem.PeakHeapInuse, inuse)
 	s.mem.PeakHeapLive = max(s.mem.PeakHeapLive, live)
 	s.mem.Samples++
+	if s.profile && live > s.mem.BaselineHeapLive && live > s.profiled+s.profiled/20 {
+		s.profiled = live
+		s.heapProfile.Reset()
+		_ = pprof.Lookup("heap").WriteTo(&s.heapProfile, 0)
+	}
 }
 
 // finish stops sampling (after one last sample) and returns the figures.

@@ -49,6 +49,10 @@ type Options struct {
 	// CPUProfile, when set, receives a CPU profile (pprof format) of the
 	// bulk sync alone, seeding and start-up left out.
 	CPUProfile io.Writer
+	// HeapProfile, when set, receives a heap profile (pprof format) taken
+	// at the sync's highest live heap: the allocations still reachable
+	// after the garbage collection that marked that peak.
+	HeapProfile io.Writer
 }
 
 // DefaultOptions returns 10 000 pairs, 10 % out of sync, 5 % unlinked on each

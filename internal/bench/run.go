@@ -84,7 +84,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	s.sf.ResetCalls()
 	s.ic.ResetCalls()
 	s.icCalls.start()
-	mem := startSampler(o.MemorySampleInterval)
+	mem := startSampler(o.MemorySampleInterval, o.HeapProfile != nil)
 	if o.CPUProfile != nil {
 		if err := pprof.StartCPUProfile(o.CPUProfile); err != nil {
 			return Result{}, fmt.Errorf("start the CPU profile: %w", err)
@@ -101,6 +101,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		pprof.StopCPUProfile()
 	}
 	memory := mem.finish()
+	if o.HeapProfile != nil {
+		if _, err := mem.heapProfile.WriteTo(o.HeapProfile); err != nil {
+			return Result{}, fmt.Errorf("write the heap profile: %w", err)
+		}
+	}
 	s.icCalls.stop()
 	s.sf.Faults().SetLatency(0)
 	s.ic.Faults().SetLatency(0)

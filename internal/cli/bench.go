@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -29,8 +31,24 @@ func newBenchCmd(c *base) *cobra.Command {
 	workers := fs.Int("ic-workers", 0, "concurrent Intercom writes (0: the bulk sync's default)")
 	dbURL := fs.String("database-url", "", "an empty Postgres database to use instead of a temporary SQLite one")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the bulk sync alone (not seeding) to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile taken at the sync's highest live heap to this file")
 	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
 		o := d
+		for _, p := range []struct {
+			path string
+			w    *io.Writer
+		}{{*cpuProfile, &o.CPUProfile}, {*memProfile, &o.HeapProfile}} {
+			if p.path == "" {
+				continue
+			}
+			f, err := os.Create(p.path)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			*p.w = f
+		}
 		o.Pairs, o.OutOfSync, o.Unlinked = *pairs, *outOfSync, *unlinked
 		o.SalesforceLatency, o.IntercomLatency = *sfLatency, *icLatency
 		o.IntercomRateLimit, o.IntercomRateWindow, o.IntercomWorkers = *icLimit, *icWindow, *workers

@@ -17,7 +17,8 @@ import (
 // links unlinked records by their matching keys, over the whole data set:
 //
 //  1. Intercom companies and contacts are listed page by page into a scratch
-//     table (only ids, keys and mapped attributes), so memory stays flat.
+//     table (only ids, keys and mapped attributes), stored a few thousand
+//     at a time with the checkpoint, so memory stays flat.
 //  2. Accounts, Contacts and Leads are read through SOQL pages of 2000 in Id
 //     order (the next page is read while one is aligned); the page's
 //     unlinked records are linked by key, against the scratch table, in one
@@ -158,6 +159,9 @@ type bulkRun struct {
 	// shadows are the shadow values of pairs that needed no write, aligned
 	// since the last save, which stores them with the checkpoint.
 	shadows map[int64]map[string]string
+	// recs are the scratch records listed since the last save, which
+	// stores them with the checkpoint.
+	recs []store.BulkRecord
 	// page collects the Intercom writes of the page being aligned; pages
 	// are the earlier ones whose writes may still run, oldest first;
 	// doneThrough is the last record of the newest page with none left.
@@ -212,8 +216,9 @@ func (b *bulkRun) execute(ctx context.Context) error {
 	return b.save(ctx)
 }
 
-// save stores progress and the checkpoint, with the shadows of the pairs
-// aligned since the last save in the same transaction, and reports them.
+// save stores progress and the checkpoint, with the scratch records listed
+// and the shadows of the pairs aligned since the last save in the same
+// transaction, and reports them.
 func (b *bulkRun) save(ctx context.Context) error {
 	cp, _ := json.Marshal(b.cp)
 	b.mu.Lock()
@@ -221,8 +226,15 @@ func (b *bulkRun) save(ctx context.Context) error {
 	run := b.run
 	b.mu.Unlock()
 	if b.dry {
+		// A dry run keeps its scratch records, and nothing else.
 		run.Checkpoint = ""
+		if err := b.s.store.PutBulkRecords(ctx, b.recs); err != nil {
+			return err
+		}
 	} else if err := b.s.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.PutBulkRecords(ctx, b.recs); err != nil {
+			return err
+		}
 		if _, err := tx.SetShadowsOfLinked(ctx, b.shadows); err != nil {
 			return err
 		}
@@ -230,7 +242,7 @@ func (b *bulkRun) save(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	b.shadows = nil
+	b.shadows, b.recs = nil, nil
 	if b.opts.Progress != nil {
 		b.opts.Progress(run)
 	}

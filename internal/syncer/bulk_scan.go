@@ -1,9 +1,12 @@
 package syncer
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
@@ -14,33 +17,46 @@ import (
 // The scan: step 1 of a bulk sync lists Intercom companies and contacts
 // into the scratch table, keeping only ids, keys and mapped attributes.
 
+// scanBatch is how many scratch records the scan stores per transaction,
+// with the checkpoint: the records of one page of 150 would each dirty a
+// different page of the key index, written to the log again by every
+// commit.
+const scanBatch = 3000
+
 // scanCompanies reads every Intercom company into the scratch table. A
 // scroll cannot be resumed, so this step restarts from the beginning.
 func (b *bulkRun) scanCompanies(ctx context.Context) error {
-	return b.scan(ctx, "", func(ctx context.Context, cursor string) ([]map[string]any, string, error) {
-		page, resp, err := b.s.ic.Companies.ScrollRaw(ctx, cursor)
+	return b.scan(ctx, "", func(ctx context.Context, cursor string) ([]rawRecord, string, error) {
+		page, resp, err := b.s.ic.Companies.ScrollFields(ctx, cursor)
 		if err != nil {
 			return nil, "", err
 		}
 		return page, resp.NextCursor, nil
-	}, func(ctx context.Context, page []map[string]any, _ string) error {
-		return b.putRecords(ctx, tandem.ObjectAccount, page)
+	}, func(ctx context.Context, page []rawRecord, next string) error {
+		if err := b.putRecords(ctx, tandem.ObjectAccount, page); err != nil {
+			return err
+		}
+		if next != "" && len(b.recs) < scanBatch {
+			return nil
+		}
+		return b.save(ctx)
 	})
 }
 
 // scanContacts reads every Intercom contact into the scratch table, as a
-// lead or a user by role. The cursor is saved after every page.
+// lead or a user by role. The cursor is saved with the records of the
+// pages before it.
 func (b *bulkRun) scanContacts(ctx context.Context) error {
-	return b.scan(ctx, b.cp.Cursor, func(ctx context.Context, cursor string) ([]map[string]any, string, error) {
-		page, resp, err := b.s.ic.Contacts.ListRaw(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: cursor})
+	return b.scan(ctx, b.cp.Cursor, func(ctx context.Context, cursor string) ([]rawRecord, string, error) {
+		page, resp, err := b.s.ic.Contacts.ListFields(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: cursor})
 		if err != nil {
 			return nil, "", err
 		}
 		return page, resp.NextCursor, nil
-	}, func(ctx context.Context, page []map[string]any, next string) error {
-		var leads, users []map[string]any
+	}, func(ctx context.Context, page []rawRecord, next string) error {
+		var leads, users []rawRecord
 		for _, c := range page {
-			if str(c["role"]) == "lead" {
+			if str(decodeRaw(c["role"])) == "lead" {
 				leads = append(leads, c)
 			} else {
 				users = append(users, c)
@@ -53,6 +69,9 @@ func (b *bulkRun) scanContacts(ctx context.Context) error {
 			return err
 		}
 		if next == "" {
+			return b.save(ctx)
+		}
+		if len(b.recs) < scanBatch {
 			return nil
 		}
 		b.cp.Cursor = next
@@ -60,10 +79,30 @@ func (b *bulkRun) scanContacts(ctx context.Context) error {
 	})
 }
 
+// rawRecord is an Intercom record of a listing decoded one level deep: the
+// scan decodes only the attributes it keeps.
+type rawRecord = map[string]json.RawMessage
+
+// decodeRaw decodes one attribute as a full decode of its record would
+// (nil when it is absent or not valid JSON).
+func decodeRaw(raw json.RawMessage) any {
+	if raw == nil {
+		return nil
+	}
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : n-1]) // a string without escapes reads as is
+	}
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return nil
+	}
+	return v
+}
+
 // scanPage is one page of a listing and the cursor of the next ("" after
 // the last).
 type scanPage struct {
-	data []map[string]any
+	data []rawRecord
 	next string
 	err  error
 }
@@ -72,8 +111,8 @@ type scanPage struct {
 // order. The next page is fetched while the current one is stored, so the
 // listing waits for neither Intercom nor the database alone.
 func (b *bulkRun) scan(ctx context.Context, cursor string,
-	fetch func(ctx context.Context, cursor string) ([]map[string]any, string, error),
-	store func(ctx context.Context, page []map[string]any, next string) error) error {
+	fetch func(ctx context.Context, cursor string) ([]rawRecord, string, error),
+	store func(ctx context.Context, page []rawRecord, next string) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan scanPage, 1)
@@ -106,20 +145,45 @@ func (b *bulkRun) scan(ctx context.Context, cursor string,
 	return ctx.Err()
 }
 
-// putRecords stores the parts of Intercom records a bulk sync compares.
-func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []map[string]any) error {
+// putRecords adds the parts of Intercom records a bulk sync compares to
+// the scratch records the next save stores.
+// Only the attributes kept are decoded: ids, keys, the mapped attributes
+// (and custom attributes, where a bare mapped name may live) and a
+// person's companies.
+func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawRecord) error {
 	if len(data) == 0 {
 		return nil
 	}
 	keyField := b.s.icKeyField(obj)
-	recs := make([]store.BulkRecord, 0, len(data))
-	for _, it := range data {
-		trimmed := map[string]any{"id": it["id"], "role": it["role"], "updated_at": it["updated_at"], keyField: it[keyField]}
-		for _, m := range b.s.settings(ctx).Mappings {
-			if m.Object != obj {
-				continue
+	var names []string
+	for _, m := range b.s.settings(ctx).Mappings {
+		if m.Object != obj {
+			continue
+		}
+		names = append(names, icAttrName(m))
+	}
+	tops := []string{"id", "role", "updated_at", topName(keyField)}
+	for _, name := range names {
+		tops = append(tops, topName(name))
+		if !strings.Contains(name, ".") {
+			tops = append(tops, "custom_attributes")
+		}
+	}
+	if obj != tandem.ObjectAccount {
+		tops = append(tops, "companies")
+	}
+	slices.Sort(tops)
+	tops = slices.Compact(tops)
+	it := make(map[string]any, len(tops))
+	for _, raw := range data {
+		clear(it)
+		for _, k := range tops {
+			if v, ok := raw[k]; ok {
+				it[k] = decodeRaw(v)
 			}
-			name := icAttrName(m)
+		}
+		trimmed := map[string]any{"id": it["id"], "role": it["role"], "updated_at": it["updated_at"], keyField: it[keyField]}
+		for _, name := range names {
 			if v, ok := mapping.IntercomValue(it, name); ok {
 				setPath(trimmed, name, v)
 			}
@@ -127,15 +191,21 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []map[
 		if obj != tandem.ObjectAccount {
 			trimmed["companies"] = it["companies"]
 		}
-		raw, err := json.Marshal(trimmed)
+		enc, err := json.Marshal(trimmed)
 		if err != nil {
 			return err
 		}
 		updated, _ := it["updated_at"].(float64)
-		recs = append(recs, store.BulkRecord{RunID: b.run.ID, Object: obj, IntercomID: str(it["id"]),
-			MatchKey: normKey(keyField, str(it[keyField])), UpdatedAt: int64(updated), Data: string(raw)})
+		b.recs = append(b.recs, store.BulkRecord{RunID: b.run.ID, Object: obj, IntercomID: str(it["id"]),
+			MatchKey: normKey(keyField, str(it[keyField])), UpdatedAt: int64(updated), Data: string(enc)})
 	}
-	return b.s.store.PutBulkRecords(ctx, recs)
+	return nil
+}
+
+// topName is the top-level attribute of a dotted attribute name.
+func topName(name string) string {
+	head, _, _ := strings.Cut(name, ".")
+	return head
 }
 
 func setPath(obj map[string]any, path string, v any) {
