@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"slices"
 
 	"github.com/tandemhq/tandem"
 )
@@ -212,6 +214,9 @@ func validLink(l tandem.Link) error {
 
 // upsertLink is UpsertLink's two statements; q must be a transaction.
 func (q *queries) upsertLink(ctx context.Context, l tandem.Link) (tandem.Link, error) {
+	if err := q.lockLinkKeys(ctx, l); err != nil {
+		return tandem.Link{}, err
+	}
 	// Drop links that hold one of the two ids but not the pair.
 	if _, err := q.x.ExecContext(ctx, `DELETE FROM tandem_links
 		WHERE installation_id = $1 AND object = $2
@@ -236,6 +241,32 @@ func (q *queries) upsertLink(ctx context.Context, l tandem.Link) (tandem.Link, e
 		return tandem.Link{}, fmt.Errorf("upsert link: %w", err)
 	}
 	return out, nil
+}
+
+// lockLinkKeys serialises, on Postgres, the transactions that link either
+// id of l until they end. Without it two transactions linking the same new
+// pair at once (a webhook and a poll, on two replicas or one) both find no
+// row to replace, and the later insert fails on the Salesforce id's unique
+// index, which its ON CONFLICT clause does not cover. Under the locks the
+// later one waits, then sees the committed link and updates it. SQLite
+// has one writer at a time already.
+func (q *queries) lockLinkKeys(ctx context.Context, l tandem.Link) error {
+	if q.sqlite {
+		return nil
+	}
+	key := func(side, id string) int64 {
+		h := fnv.New64a()
+		fmt.Fprintf(h, "tandem_links\x00%s\x00%s\x00%s\x00%s", l.InstallationID, l.Object, side, id)
+		return int64(h.Sum64())
+	}
+	keys := []int64{key("intercom", l.IntercomID), key("salesforce", l.SalesforceID)}
+	slices.Sort(keys) // one order everywhere, so two lockers never deadlock
+	for _, k := range slices.Compact(keys) {
+		if _, err := q.x.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, k); err != nil {
+			return fmt.Errorf("lock link: %w", err)
+		}
+	}
+	return nil
 }
 
 func (q *queries) linkWhere(ctx context.Context, what, where string, args ...any) (tandem.Link, error) {

@@ -143,6 +143,30 @@ func exerciseLinks(t *testing.T, open func(testing.TB) *store.DB) {
 		require.Equal(t, map[string]string{"Phone": "1"}, shadows, "shadows survive an update of the same pair")
 	})
 
+	t.Run("Links/SamePairAtOnce", func(t *testing.T) {
+		// A webhook and a poll (on one replica or two) linking the same new
+		// pair at the same moment: every upsert succeeds, one link remains.
+		t.Parallel()
+		db := open(t)
+		for round := range 100 {
+			ic, sf := fmt.Sprintf("ic-race-%d", round), fmt.Sprintf("003RACE%d", round)
+			var wg sync.WaitGroup
+			errs := make([]error, 8)
+			for i := range errs {
+				wg.Go(func() {
+					_, errs[i] = db.UpsertLink(ctx, link(tandem.ObjectContact, ic, sf))
+				})
+			}
+			wg.Wait()
+			for _, err := range errs {
+				require.NoError(t, err, "round %d", round)
+			}
+			got, err := db.LinkBySalesforceID(ctx, inst, tandem.ObjectContact, sf)
+			require.NoError(t, err)
+			require.Equal(t, ic, got.IntercomID)
+		}
+	})
+
 	t.Run("Links/RelinkOneSide", func(t *testing.T) {
 		t.Parallel()
 		db := open(t)
