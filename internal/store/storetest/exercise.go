@@ -148,7 +148,7 @@ func exerciseLinks(t *testing.T, open func(testing.TB) *store.DB) {
 		// pair at the same moment: every upsert succeeds, one link remains.
 		t.Parallel()
 		db := open(t)
-		for round := range 100 {
+		for round := range 50 {
 			ic, sf := fmt.Sprintf("ic-race-%d", round), fmt.Sprintf("003RACE%d", round)
 			var wg sync.WaitGroup
 			errs := make([]error, 8)
