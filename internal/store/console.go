@@ -188,9 +188,11 @@ func (q *queries) AddLag(ctx context.Context, inst string, counts []LagCount) er
 // first minute of its step.
 func (q *queries) LagPerStep(ctx context.Context, inst string, since time.Time, step time.Duration) ([]LagCount, error) {
 	n := max(int64(step/time.Minute), 1)
-	rows, err := q.x.QueryContext(ctx, `SELECT direction, (minute / $3) * $3 AS step, bucket, CAST(SUM(samples) AS BIGINT) FROM tandem_lag
-		WHERE installation_id = $1 AND minute >= $2 GROUP BY direction, step, bucket ORDER BY 1, 2, 3`,
-		inst, since.Unix()/60, n)
+	// Naming both directions makes each one's minutes a range of the
+	// primary key, rather than a scan of every minute kept.
+	rows, err := q.x.QueryContext(ctx, `SELECT direction, (minute / $5) * $5, bucket, CAST(SUM(samples) AS BIGINT) FROM tandem_lag
+		WHERE installation_id = $1 AND direction IN ($2, $3) AND minute >= $4 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+		inst, string(tandem.ToIntercom), string(tandem.ToSalesforce), since.Unix()/60, n)
 	if err != nil {
 		return nil, fmt.Errorf("lag per step: %w", err)
 	}
