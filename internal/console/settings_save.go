@@ -31,7 +31,11 @@ func (c *Console) settingsSave(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.As(err, &se):
 			for _, p := range se.Problems {
-				f.Problems[p.Key] = append(f.Problems[p.Key], p.Message)
+				key := p.Key
+				if key != "mappings" && fieldKind(key) == "" {
+					key = "" // about no one input: shown above the form
+				}
+				f.Problems[key] = append(f.Problems[key], p.Message)
 			}
 			w.WriteHeader(http.StatusBadRequest)
 		case tandem.ErrorCode(err) == tandem.ECONFLICT || tandem.ErrorCode(err) == tandem.EUNAVAILABLE:
