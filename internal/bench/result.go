@@ -34,6 +34,10 @@ type Result struct {
 	// Salesforce records compared per second of it.
 	WallSeconds      float64 `json:"wall_seconds"`
 	RecordsPerSecond float64 `json:"records_per_second"`
+	// CPUSeconds is the CPU time (user and system) the whole process used
+	// during the bulk sync, simulators included; unlike the wall time it
+	// hardly depends on what else the machine runs.
+	CPUSeconds float64 `json:"cpu_seconds"`
 
 	// SalesforceCalls counts Salesforce calls per endpoint
 	// ("GET query", "PATCH composite/sobjects", …).

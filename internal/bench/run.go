@@ -91,12 +91,12 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		}
 	}
 
-	started := time.Now()
+	started, cpuStarted := time.Now(), cpuTime()
 	run, _, err := d.App.Syncer.StartBulk(ctx)
 	if err == nil {
 		run, err = d.App.Syncer.RunBulk(ctx, run.ID, syncer.BulkOptions{IntercomWorkers: o.IntercomWorkers})
 	}
-	wall := time.Since(started)
+	wall, cpu := time.Since(started), cpuTime()-cpuStarted
 	if o.CPUProfile != nil {
 		pprof.StopCPUProfile()
 	}
@@ -119,7 +119,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		IntercomRateLimit: o.IntercomRateLimit, IntercomRateWindow: o.IntercomRateWindow.Seconds(),
 		Database: "sqlite", Seeded: seeded,
 		Status: string(run.Status), Compared: run.Done, Changed: run.Changed, Linked: run.Linked, Failed: run.Failed,
-		WallSeconds: wall.Seconds(), RecordsPerSecond: ratio(float64(run.Done), wall.Seconds()),
+		WallSeconds: wall.Seconds(), RecordsPerSecond: ratio(float64(run.Done), wall.Seconds()), CPUSeconds: cpu.Seconds(),
 		SalesforceCalls: s.sf.Calls(), IntercomCalls: s.ic.Calls(),
 		TargetConstant: o.TargetConstant, Memory: memory,
 	}

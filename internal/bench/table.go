@@ -28,6 +28,7 @@ func (r Result) WriteTable(w io.Writer) error {
 	row("expected", "%d changed (%d to Salesforce, %d to Intercom), %d Salesforce records",
 		r.Seeded.Changed(), r.Seeded.ChangedSalesforce(), r.Seeded.ChangedIntercom(), r.Seeded.SalesforceRecords)
 	row("wall time", "%.2f s (%.0f records/s)", r.WallSeconds, r.RecordsPerSecond)
+	row("CPU time", "%.2f s (the whole process, simulators included)", r.CPUSeconds)
 	fmt.Fprintln(tw, "\t")
 	row("Salesforce calls", "%d (%d query pages, %d writes; fewest possible writes %d)",
 		r.SalesforceTotal, r.SalesforceQueries, r.SalesforceWrites, r.SalesforceIdealWrites)
