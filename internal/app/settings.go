@@ -191,14 +191,21 @@ func (a *App) watchSettings(base config.Config) {
 		defer close(a.live.done)
 		t := time.NewTicker(settingsEvery)
 		defer t.Stop()
+		var last string // the problem last logged: each is logged once, not every tick
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
 			}
-			if err := a.refreshSettings(ctx, base); err != nil && ctx.Err() == nil {
-				a.Log.Warn("settings: could not read the stored settings", slog.Any("err", err))
+			err := a.refreshSettings(ctx, base)
+			switch {
+			case err != nil && ctx.Err() == nil && err.Error() != last:
+				last = err.Error()
+				a.Log.Warn("settings: could not apply the stored settings; the ones in force stay", slog.Any("err", err))
+			case err == nil && last != "":
+				last = ""
+				a.Log.Info("settings: the stored settings apply again")
 			}
 		}
 	}()
