@@ -3,6 +3,7 @@ package intercom
 import (
 	"bytes"
 	"encoding/json"
+	"unicode/utf8"
 )
 
 // fieldsList is a page of a list answer whose objects are split into their
@@ -74,7 +75,9 @@ func splitObject(b []byte) (map[string]json.RawMessage, bool) {
 		end := skipValue(b, i) // the name, a string
 		name := b[i:end]
 		var key string
-		if bytes.IndexByte(name, '\\') >= 0 {
+		// Escapes and invalid UTF-8 (which encoding/json turns into
+		// U+FFFD) need the decoder; a plain name is its bytes.
+		if bytes.IndexByte(name, '\\') >= 0 || !utf8.Valid(name) {
 			if json.Unmarshal(name, &key) != nil {
 				return nil, false
 			}

@@ -257,3 +257,29 @@ func TestFieldsListSplitsLikeEncodingJSON(t *testing.T) {
 	require.Error(t, json.Unmarshal([]byte(`{"data":[1]}`), &l), "an element that is not an object")
 	require.Error(t, json.Unmarshal([]byte(`[]`), &l))
 }
+
+// Any valid JSON object splits into the members encoding/json finds, each
+// decoding to the same value. The seeds run with go test; `go test -fuzz
+// FuzzSplitObject ./intercom` explores further.
+func FuzzSplitObject(f *testing.F) {
+	for _, seed := range []string{
+		`{}`, ` { "a" : 1 } `, `{"a":"}","b":["]",{"c":"\\\""}],"a":2}`,
+		`{"\u0061b":null,"x":-0.5e-3,"y":[[],{}],"z":"\ud83d\ude00"}`, `{"k":{"k":{"k":[true,false,null]}}}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want map[string]any
+		if json.Unmarshal([]byte(s), &want) != nil || want == nil {
+			return // only what encoding/json has already accepted reaches the splitter
+		}
+		got, ok := splitObject([]byte(s))
+		require.True(t, ok)
+		require.Len(t, got, len(want))
+		for k, v := range want {
+			var g any
+			require.NoError(t, json.Unmarshal(got[k], &g), "member %q", k)
+			require.Equal(t, v, g, "member %q", k)
+		}
+	})
+}
