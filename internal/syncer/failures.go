@@ -124,6 +124,21 @@ func (s *Syncer) recordValueError(ctx context.Context, l tandem.Link, m tandem.M
 	}
 }
 
+// skipUnfitValue decides what an error making a value fit for its target
+// means: a missing owner counterpart skips the field quietly, a lookup
+// failure is returned, and anything else is recorded as a sync error for
+// the field.
+func (s *Syncer) skipUnfitValue(ctx context.Context, l tandem.Link, m tandem.Mapping, op tandem.Operation, err error) error {
+	if errors.Is(err, errNoCounterpart) {
+		return nil
+	}
+	if m.Transform == ownerTransform {
+		return err
+	}
+	s.recordValueError(ctx, l, m, op, err)
+	return nil
+}
+
 // resolve marks the record's open sync errors of op as resolved: a later
 // write succeeded.
 func (s *Syncer) resolve(ctx context.Context, l tandem.Link, op tandem.Operation) error {

@@ -106,7 +106,7 @@ func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[st
 	}
 	autoAssign := false
 	if s.settings(ctx).Ownership.Enabled {
-		owner, err := s.salesforceOwnerFor(ctx, str(icObj["owner_id"]))
+		owner, err := s.owners.salesforceOwnerFor(ctx, str(icObj["owner_id"]))
 		if err != nil {
 			return res, remoteError("find the Salesforce owner", err)
 		}
@@ -282,7 +282,7 @@ func checkEdits(desc *salesforce.DescribeSObject, edits map[string]any) error {
 }
 
 // recordURL links to a record in Salesforce's UI.
-func (s *Syncer) recordURL(ctx context.Context, sobject, id string) string {
+func (s *engine) recordURL(ctx context.Context, sobject, id string) string {
 	base, err := s.sf.InstanceURL(ctx)
 	if err != nil {
 		return ""

@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/intercom"
@@ -42,7 +43,7 @@ func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context
 		for _, c := range page {
 			id := str(c["id"])
 			upd, _ := c["updated_at"].(float64)
-			if s.reconciledAt(id) >= int64(upd) {
+			if s.reconciled.at(id) >= int64(upd) {
 				continue
 			}
 			ids = append(ids, id)
@@ -53,7 +54,7 @@ func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context
 				return found, err // nothing marked: the next reconciliation tries again
 			}
 			for id, upd := range stamps {
-				s.markReconciled(id, upd)
+				s.reconciled.mark(id, upd)
 				maxSeen = max(maxSeen, upd)
 			}
 			found += len(ids)
@@ -68,7 +69,7 @@ func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context
 			return found, err
 		}
 	}
-	s.pruneReconciled(since - 86400)
+	s.reconciled.prune(since - 86400)
 	// Webhook ids are kept a week for de-duplication (Intercom redelivers
 	// within hours at most).
 	if _, err := s.store.PruneDeliveries(ctx, s.now().Add(-7*24*time.Hour)); err != nil {
@@ -77,24 +78,33 @@ func (s *Syncer) Reconcile(ctx context.Context, enqueue func(ctx context.Context
 	return found, nil
 }
 
-func (s *Syncer) reconciledAt(id string) int64 {
-	s.seenMu.Lock()
-	defer s.seenMu.Unlock()
-	return s.reconciled[id]
+// updateMemory is the reconciliation's de-duplication: the updated_at at
+// which each Intercom contact was handled.
+type updateMemory struct {
+	mu sync.Mutex
+	m  map[string]int64 // Intercom id → updated_at handled
 }
 
-func (s *Syncer) markReconciled(id string, at int64) {
-	s.seenMu.Lock()
-	s.reconciled[id] = at
-	s.seenMu.Unlock()
+// at returns the updated_at at which contact id was handled, 0 if never.
+func (h *updateMemory) at(id string) int64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.m[id]
 }
 
-func (s *Syncer) pruneReconciled(before int64) {
-	s.seenMu.Lock()
-	defer s.seenMu.Unlock()
-	for id, at := range s.reconciled {
+func (h *updateMemory) mark(id string, at int64) {
+	h.mu.Lock()
+	h.m[id] = at
+	h.mu.Unlock()
+}
+
+// prune forgets contacts handled at an updated_at before before.
+func (h *updateMemory) prune(before int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, at := range h.m {
 		if at < before {
-			delete(s.reconciled, id)
+			delete(h.m, id)
 		}
 	}
 }

@@ -217,17 +217,6 @@ func (s *Syncer) mappingOf(ctx context.Context, obj tandem.Object, d tandem.Dire
 	return tandem.Mapping{}, false
 }
 
-// wrote logs an action's write and tells the hooks, as commit does for
-// sync's writes.
-func (s *Syncer) wrote(e tandem.AuditEntry) {
-	s.log.Info("wrote", "direction", string(e.Direction), "object", string(e.Object), "intercom_id", e.IntercomID,
-		"salesforce_id", e.SalesforceID, "field", e.Field, "old", e.OldValue, "new", e.NewValue, "cause", string(e.Cause),
-		"reason", e.Reason)
-	if s.hooks.OnWrite != nil {
-		s.hooks.OnWrite(e)
-	}
-}
-
 func unfit(label string, err error) error {
 	var ce *mapping.ConvertError
 	if errors.As(err, &ce) {
