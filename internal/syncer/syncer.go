@@ -126,12 +126,14 @@ type Unwritten struct {
 // Syncer is the engine. It is safe for concurrent use.
 //
 // What its parts share (configuration, settings, store, clients, clock,
-// hooks, locks) is the embedded *engine (engine.go); the owner directory
+// hooks, locks) is the embedded *engine (engine.go); what a failure
+// becomes is the embedded syncErrors (failures.go); the owner directory
 // (owners, owners.go), the API budget (apiBudget) and the poll's and the
 // reconciliation's memories of what they handled (poll.go, reconcile.go)
 // are types of their own.
 type Syncer struct {
 	*engine
+	syncErrors
 
 	seen       stampMemory  // poll de-duplication: sobject id → SystemModstamp handled
 	reconciled updateMemory // reconciliation de-duplication: Intercom id → updated_at handled
@@ -160,6 +162,7 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 	e.live.Store(&Settings{Mappings: cfg.Mappings, Schema: cfg.Schema, Placeholder: cfg.Placeholder, Ownership: cfg.Ownership})
 	return &Syncer{
 		engine:     e,
+		syncErrors: syncErrors{engine: e},
 		seen:       stampMemory{m: map[string]string{}},
 		reconciled: updateMemory{m: map[string]int64{}},
 	}
