@@ -55,7 +55,7 @@ func Transient(err error) bool {
 // syncErrors is what a failure becomes: a transient one is returned for
 // the job queue to retry, anything else is recorded as a sync error with a
 // plain reason, and a later success resolves the record's open errors.
-// Syncer embeds it.
+// Syncer embeds it; Create Lead uses it too.
 type syncErrors struct {
 	*engine
 }

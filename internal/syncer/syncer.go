@@ -127,13 +127,15 @@ type Unwritten struct {
 //
 // What its parts share (configuration, settings, store, clients, clock,
 // hooks, locks) is the embedded *engine (engine.go); what a failure
-// becomes is the embedded syncErrors (failures.go); the owner directory
-// (owners, owners.go), the API budget (apiBudget) and the poll's and the
-// reconciliation's memories of what they handled (poll.go, reconcile.go)
-// are types of their own.
+// becomes is the embedded syncErrors (failures.go). Create Lead
+// (leadCreator, leads.go), the owner directory (owners, owners.go), the API
+// budget (apiBudget) and the poll's and the reconciliation's memories of
+// what they handled (poll.go, reconcile.go) are types of their own.
 type Syncer struct {
 	*engine
 	syncErrors
+
+	leads *leadCreator
 
 	seen       stampMemory  // poll de-duplication: sobject id → SystemModstamp handled
 	reconciled updateMemory // reconciliation de-duplication: Intercom id → updated_at handled
@@ -160,12 +162,14 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 		budget: apiBudget{limits: cfg.Budget, sf: sf, now: now},
 	}
 	e.live.Store(&Settings{Mappings: cfg.Mappings, Schema: cfg.Schema, Placeholder: cfg.Placeholder, Ownership: cfg.Ownership})
-	return &Syncer{
+	s := &Syncer{
 		engine:     e,
 		syncErrors: syncErrors{engine: e},
 		seen:       stampMemory{m: map[string]string{}},
 		reconciled: updateMemory{m: map[string]int64{}},
 	}
+	s.leads = &leadCreator{engine: e, errs: s.syncErrors, sync: s}
+	return s
 }
 
 // Reconfigure puts new settings in force. Work that pinned the previous
