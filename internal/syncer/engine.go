@@ -21,7 +21,7 @@ import (
 // API budget. Its methods are the shared vocabulary of those parts: the
 // settings a piece of work runs with, the vendor reads and writes
 // (remote.go), value conversion (owners.go) and telling the hooks. Syncer
-// embeds it; leadCreator holds it instead of the whole Syncer.
+// embeds it; leadCreator and reverter hold it instead of the whole Syncer.
 type engine struct {
 	cfg   Config
 	live  atomic.Pointer[Settings] // the reconfigurable part of cfg, in force now

@@ -128,14 +128,18 @@ type Unwritten struct {
 // What its parts share (configuration, settings, store, clients, clock,
 // hooks, locks) is the embedded *engine (engine.go); what a failure
 // becomes is the embedded syncErrors (failures.go). Create Lead
-// (leadCreator, leads.go), the owner directory (owners, owners.go), the API
-// budget (apiBudget) and the poll's and the reconciliation's memories of
-// what they handled (poll.go, reconcile.go) are types of their own.
+// (leadCreator, leads.go), the revert of a field write (reverter,
+// revert.go), the owner directory (owners, owners.go), the API budget
+// (apiBudget) and the poll's and the reconciliation's memories of what
+// they handled (poll.go, reconcile.go) are types of their own. Syncer
+// itself keeps the flows of sync: a change comes in, is planned, written
+// and committed, and links are found, moved or dropped.
 type Syncer struct {
 	*engine
 	syncErrors
 
-	leads *leadCreator
+	leads  *leadCreator
+	revert *reverter
 
 	seen       stampMemory  // poll de-duplication: sobject id → SystemModstamp handled
 	reconciled updateMemory // reconciliation de-duplication: Intercom id → updated_at handled
@@ -165,6 +169,7 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 	s := &Syncer{
 		engine:     e,
 		syncErrors: syncErrors{engine: e},
+		revert:     &reverter{engine: e},
 		seen:       stampMemory{m: map[string]string{}},
 		reconciled: updateMemory{m: map[string]int64{}},
 	}
