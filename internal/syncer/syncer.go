@@ -129,20 +129,21 @@ type Unwritten struct {
 // hooks, locks) is the embedded *engine (engine.go); what a failure
 // becomes is the embedded syncErrors (failures.go). Create Lead
 // (leadCreator, leads.go), the revert of a field write (reverter,
-// revert.go), the owner directory (owners, owners.go), the API budget
-// (apiBudget) and the poll's and the reconciliation's memories of what
-// they handled (poll.go, reconcile.go) are types of their own. Syncer
-// itself keeps the flows of sync: a change comes in, is planned, written
-// and committed, and links are found, moved or dropped.
+// revert.go), the reconciliation search with its memory of what it handled
+// (reconciler, reconcile.go), the owner directory (owners, owners.go), the
+// API budget (apiBudget) and the poll's memory of what it handled
+// (stampMemory, poll.go) are types of their own. Syncer itself keeps the
+// flows of sync: a change comes in, is planned, written and committed, and
+// links are found, moved or dropped.
 type Syncer struct {
 	*engine
 	syncErrors
 
-	leads  *leadCreator
-	revert *reverter
+	leads      *leadCreator
+	revert     *reverter
+	reconciler *reconciler
 
-	seen       stampMemory  // poll de-duplication: sobject id → SystemModstamp handled
-	reconciled updateMemory // reconciliation de-duplication: Intercom id → updated_at handled
+	seen stampMemory // poll de-duplication: sobject id → SystemModstamp handled
 }
 
 // New returns a Syncer. now may be nil (time.Now).
@@ -170,8 +171,8 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 		engine:     e,
 		syncErrors: syncErrors{engine: e},
 		revert:     &reverter{engine: e},
+		reconciler: &reconciler{engine: e, handled: updateMemory{m: map[string]int64{}}},
 		seen:       stampMemory{m: map[string]string{}},
-		reconciled: updateMemory{m: map[string]int64{}},
 	}
 	s.leads = &leadCreator{engine: e, errs: s.syncErrors, sync: s}
 	return s
