@@ -52,14 +52,22 @@ func Transient(err error) bool {
 	return true
 }
 
+// syncErrors is what a failure becomes: a transient one is returned for
+// the job queue to retry, anything else is recorded as a sync error with a
+// plain reason, and a later success resolves the record's open errors.
+// Syncer embeds it; Create Lead uses it too.
+type syncErrors struct {
+	*engine
+}
+
 // fail decides what a failed remote write becomes: transient errors are
 // returned for the job queue to retry; anything else is recorded as a sync
 // error and returned as a *PermanentError.
-func (s *Syncer) fail(ctx context.Context, f failure, err error) error {
+func (se *syncErrors) fail(ctx context.Context, f failure, err error) error {
 	if Transient(err) {
 		return err
 	}
-	if _, rerr := s.RecordFailure(ctx, f.link, f.op, f.system, f.fields, f.payload, err); rerr != nil {
+	if _, rerr := se.RecordFailure(ctx, f.link, f.op, f.system, f.fields, f.payload, err); rerr != nil {
 		return errors.Join(err, rerr)
 	}
 	return &PermanentError{Err: err}
@@ -68,10 +76,10 @@ func (s *Syncer) fail(ctx context.Context, f failure, err error) error {
 // RecordFailure stores a sync error for a failed operation on a link, with a
 // plain-language reason. The job layer also calls it when a transient error
 // has used up its retries.
-func (s *Syncer) RecordFailure(ctx context.Context, l tandem.Link, op tandem.Operation, system tandem.System, fields string, payload any, err error) (tandem.SyncError, error) {
+func (se *syncErrors) RecordFailure(ctx context.Context, l tandem.Link, op tandem.Operation, system tandem.System, fields string, payload any, err error) (tandem.SyncError, error) {
 	code, msg := errorCode(err)
 	e := tandem.SyncError{
-		InstallationID: s.cfg.Installation,
+		InstallationID: se.cfg.Installation,
 		Object:         l.Object,
 		Operation:      op,
 		IntercomID:     l.IntercomID,
@@ -87,14 +95,14 @@ func (s *Syncer) RecordFailure(ctx context.Context, l tandem.Link, op tandem.Ope
 			e.Payload = string(b)
 		}
 	}
-	saved, rerr := s.store.RecordSyncError(ctx, e)
+	saved, rerr := se.store.RecordSyncError(ctx, e)
 	if rerr != nil {
 		return e, rerr
 	}
-	s.log.Warn("sync error", "object", string(l.Object), "operation", string(op), "code", code, "reason", e.Reason,
+	se.log.Warn("sync error", "object", string(l.Object), "operation", string(op), "code", code, "reason", e.Reason,
 		"intercom_id", l.IntercomID, "salesforce_id", l.SalesforceID)
-	if s.hooks.OnSyncError != nil {
-		s.hooks.OnSyncError(saved)
+	if se.hooks.OnSyncError != nil {
+		se.hooks.OnSyncError(saved)
 	}
 	return saved, nil
 }
@@ -103,37 +111,52 @@ func (s *Syncer) RecordFailure(ctx context.Context, l tandem.Link, op tandem.Ope
 // field (too long, not in a restricted picklist, wrong type), under the
 // value operation of op: it is resolved per field, not by other fields'
 // writes.
-func (s *Syncer) recordValueError(ctx context.Context, l tandem.Link, m tandem.Mapping, op tandem.Operation, err error) {
+func (se *syncErrors) recordValueError(ctx context.Context, l tandem.Link, m tandem.Mapping, op tandem.Operation, err error) {
 	system, field := tandem.SystemSalesforce, m.Salesforce
 	if m.Direction == tandem.ToIntercom {
 		system, field = tandem.SystemIntercom, icAttrName(m)
 	}
 	e := tandem.SyncError{
-		InstallationID: s.cfg.Installation, Object: l.Object, Operation: op.ValueOp(),
+		InstallationID: se.cfg.Installation, Object: l.Object, Operation: op.ValueOp(),
 		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: field, System: system,
 		Code: "VALUE_NOT_CONVERTIBLE", Message: err.Error(),
 		Reason: fmt.Sprintf("The value of %s cannot be written to %s %s: %v.", m.String(), system.Name(), field, err),
 	}
-	saved, rerr := s.store.RecordSyncError(ctx, e)
+	saved, rerr := se.store.RecordSyncError(ctx, e)
 	if rerr != nil {
-		s.log.Error("record sync error", "err", rerr)
+		se.log.Error("record sync error", "err", rerr)
 		return
 	}
-	if s.hooks.OnSyncError != nil {
-		s.hooks.OnSyncError(saved)
+	if se.hooks.OnSyncError != nil {
+		se.hooks.OnSyncError(saved)
 	}
+}
+
+// skipUnfitValue decides what an error making a value fit for its target
+// means: a missing owner counterpart skips the field quietly, a lookup
+// failure is returned, and anything else is recorded as a sync error for
+// the field.
+func (se *syncErrors) skipUnfitValue(ctx context.Context, l tandem.Link, m tandem.Mapping, op tandem.Operation, err error) error {
+	if errors.Is(err, errNoCounterpart) {
+		return nil
+	}
+	if m.Transform == ownerTransform {
+		return err
+	}
+	se.recordValueError(ctx, l, m, op, err)
+	return nil
 }
 
 // resolve marks the record's open sync errors of op as resolved: a later
 // write succeeded.
-func (s *Syncer) resolve(ctx context.Context, l tandem.Link, op tandem.Operation) error {
-	return s.resolveField(ctx, l, op, "")
+func (se *syncErrors) resolve(ctx context.Context, l tandem.Link, op tandem.Operation) error {
+	return se.resolveField(ctx, l, op, "")
 }
 
 // resolveField is resolve limited to one field ("" for any).
-func (s *Syncer) resolveField(ctx context.Context, l tandem.Link, op tandem.Operation, field string) error {
-	_, err := s.store.ResolveSyncErrors(ctx, store.ResolveParams{
-		Installation: s.cfg.Installation, Object: l.Object, Operation: string(op),
+func (se *syncErrors) resolveField(ctx context.Context, l tandem.Link, op tandem.Operation, field string) error {
+	_, err := se.store.ResolveSyncErrors(ctx, store.ResolveParams{
+		Installation: se.cfg.Installation, Object: l.Object, Operation: string(op),
 		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: field,
 	})
 	return err
@@ -142,8 +165,8 @@ func (s *Syncer) resolveField(ctx context.Context, l tandem.Link, op tandem.Oper
 // ResolveRecord marks the open errors of op on a record resolved (the job
 // layer calls it when a retried sync finally succeeds). Empty ids match
 // any.
-func (s *Syncer) ResolveRecord(ctx context.Context, obj tandem.Object, intercomID, salesforceID string, op tandem.Operation) error {
-	return s.resolve(ctx, tandem.Link{Object: obj, IntercomID: intercomID, SalesforceID: salesforceID}, op)
+func (se *syncErrors) ResolveRecord(ctx context.Context, obj tandem.Object, intercomID, salesforceID string, op tandem.Operation) error {
+	return se.resolve(ctx, tandem.Link{Object: obj, IntercomID: intercomID, SalesforceID: salesforceID}, op)
 }
 
 // errorCode extracts the vendor's error code and message.

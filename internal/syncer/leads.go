@@ -40,118 +40,206 @@ type LeadResult struct {
 // email, is returned (and linked) instead of creating a second Lead. Errors
 // are *tandem.Error values fit to show the user.
 func (s *Syncer) CreateLead(ctx context.Context, intercomID string, edits map[string]any) (LeadResult, error) {
-	defer s.locks.Lock("ic:" + intercomID)()
+	return s.leads.create(ctx, intercomID, edits)
+}
+
+// leadCreator is Create Lead. It shares the engine's dependencies and its
+// sync errors, and asks the rest of the engine only for what leadSync names.
+type leadCreator struct {
+	*engine
+	errs syncErrors
+	sync leadSync
+}
+
+// leadSync is what Create Lead needs of sync itself (Syncer implements it):
+// the link lookups, and the sync of an existing Lead it links instead of
+// creating one.
+type leadSync interface {
+	linkForIntercom(ctx context.Context, obj tandem.Object, id string) (tandem.Link, bool, error)
+	findSalesforce(ctx context.Context, obj tandem.Object, key string) ([]salesforce.Record, error)
+	pushToSalesforce(ctx context.Context, l tandem.Link, icObj map[string]any, rec salesforce.Record, cause tandem.Cause) error
+}
+
+// create is CreateLead, step by step. res is returned with what is known
+// so far even when a later step fails.
+func (c *leadCreator) create(ctx context.Context, intercomID string, edits map[string]any) (LeadResult, error) {
+	defer c.locks.Lock("ic:" + intercomID)()
 	res := LeadResult{IntercomID: intercomID}
-	if ok, _ := s.Allow(budget.Action); !ok {
+	if ok, _ := c.budget.Allow(budget.Action); !ok {
 		return res, tandem.Errorf(tandem.EUNAVAILABLE, "The Salesforce API budget for the last 24 hours is used up; try again later.")
 	}
 	// Replicas do not share the lock above: an intent row makes a second
 	// Create Lead for the same contact wait its turn.
-	intent, release, err := s.leadIntent(ctx, intercomID)
+	intent, release, err := c.leadIntent(ctx, intercomID)
 	if err != nil {
 		return res, err
 	}
 	defer release()
-	icObj, err := s.icGetContact(ctx, intercomID)
+	in, err := c.readRequest(ctx, intercomID, edits)
+	if err != nil {
+		return res, err
+	}
+	if done, err := c.alreadyLinked(ctx, &res, intercomID); done || err != nil {
+		return res, err
+	}
+	if done, err := c.linkByEmail(ctx, &res, in); done || err != nil {
+		return res, err
+	}
+	return res, c.createAndLink(ctx, &res, intent, in)
+}
+
+// leadRequest is what Create Lead was asked for, checked: the Intercom
+// contact as it is now, its email, Salesforce's description of a Lead and
+// the edits.
+type leadRequest struct {
+	intercomID string
+	icObj      map[string]any
+	email      string
+	desc       *salesforce.DescribeSObject
+	edits      map[string]any
+}
+
+// readRequest reads the contact and describes the Lead. It guarantees that
+// the contact exists and has an email, and that every edit names a field a
+// new Lead can take.
+func (c *leadCreator) readRequest(ctx context.Context, intercomID string, edits map[string]any) (leadRequest, error) {
+	in := leadRequest{intercomID: intercomID, edits: edits}
+	icObj, err := c.icGetContact(ctx, intercomID)
 	if isIntercomGone(err) {
-		return res, tandem.Errorf(tandem.ENOTFOUND, "Intercom contact %s does not exist.", intercomID)
+		return in, tandem.Errorf(tandem.ENOTFOUND, "Intercom contact %s does not exist.", intercomID)
 	} else if err != nil {
-		return res, remoteError("read the Intercom contact", err)
+		return in, remoteError("read the Intercom contact", err)
 	}
-	email := strings.TrimSpace(str(icObj["email"]))
-	if email == "" {
-		return res, tandem.Errorf(tandem.EUNPROCESSABLE, "The Intercom %s %s has no email address. A Lead can only be sent to Salesforce once the contact has an email.", str(icObj["role"]), intercomID)
+	in.icObj = icObj
+	in.email = strings.TrimSpace(str(icObj["email"]))
+	if in.email == "" {
+		return in, tandem.Errorf(tandem.EUNPROCESSABLE, "The Intercom %s %s has no email address. A Lead can only be sent to Salesforce once the contact has an email.", str(icObj["role"]), intercomID)
 	}
-	desc, _, err := s.sf.SObjects.Describe(ctx, "Lead")
-	if err != nil {
-		return res, remoteError("describe Salesforce Leads", err)
+	if in.desc, _, err = c.sf.SObjects.Describe(ctx, "Lead"); err != nil {
+		return in, remoteError("describe Salesforce Leads", err)
 	}
-	if err := checkEdits(desc, edits); err != nil {
-		return res, err
-	}
+	return in, checkEdits(in.desc, edits)
+}
 
-	// Already linked? Then there is nothing to create.
+// alreadyLinked reports done when the contact is linked already, to a Lead
+// or (its Lead converted) to a Contact: that record is the answer and
+// nothing is created or written.
+func (c *leadCreator) alreadyLinked(ctx context.Context, res *LeadResult, intercomID string) (done bool, err error) {
 	for _, obj := range []tandem.Object{tandem.ObjectLead, tandem.ObjectContact} {
-		if l, found, err := s.linkForIntercom(ctx, obj, intercomID); err != nil {
-			return res, err
+		if l, found, err := c.sync.linkForIntercom(ctx, obj, intercomID); err != nil {
+			return false, err
 		} else if found {
-			res.SalesforceID, res.Object, res.URL = l.SalesforceID, l.Object.SObject(), s.recordURL(ctx, l.Object.SObject(), l.SalesforceID)
-			return res, nil
+			res.SalesforceID, res.Object, res.URL = l.SalesforceID, l.Object.SObject(), c.recordURL(ctx, l.Object.SObject(), l.SalesforceID)
+			return true, nil
 		}
 	}
-	// A Lead with this email exists (an earlier attempt that crashed before
-	// linking, or a Lead made by someone else): link it instead.
-	if cands, err := s.findSalesforce(ctx, tandem.ObjectLead, strings.ToLower(email)); err != nil {
-		return res, remoteError("look for an existing Lead", err)
-	} else {
-		for _, rec := range cands {
-			if _, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, tandem.ObjectLead, rec.ID()); err == nil {
-				continue
-			}
-			l, err := s.store.UpsertLink(ctx, tandem.Link{InstallationID: s.cfg.Installation, Object: tandem.ObjectLead,
-				IntercomID: intercomID, SalesforceID: rec.ID(), MatchedBy: "email", MatchKey: strings.ToLower(email),
-				Note: "existing Lead found by Create Lead"})
-			if err != nil {
-				return res, err
-			}
-			s.linkEvent("made", l)
-			res.SalesforceID, res.Object, res.URL = rec.ID(), "Lead", s.recordURL(ctx, "Lead", rec.ID())
-			return res, s.pushToSalesforce(ctx, l, icObj, rec, tandem.CauseAction)
-		}
-	}
+	return false, nil
+}
 
-	fields, shadows, err := s.leadFields(ctx, icObj, desc, edits)
+// linkByEmail reports done when an unconverted Lead with the contact's
+// email exists that no link claims (an earlier attempt that crashed before
+// linking, or a Lead made by someone else): it is linked and synced like any
+// linked pair instead of a second Lead being created.
+func (c *leadCreator) linkByEmail(ctx context.Context, res *LeadResult, in leadRequest) (done bool, err error) {
+	key := strings.ToLower(in.email)
+	cands, err := c.sync.findSalesforce(ctx, tandem.ObjectLead, key)
 	if err != nil {
-		return res, err
+		return false, remoteError("look for an existing Lead", err)
 	}
-	autoAssign := false
-	if s.settings(ctx).Ownership.Enabled {
-		owner, err := s.salesforceOwnerFor(ctx, str(icObj["owner_id"]))
+	for _, rec := range cands {
+		if _, err := c.store.LinkBySalesforceID(ctx, c.cfg.Installation, tandem.ObjectLead, rec.ID()); err == nil {
+			continue
+		}
+		l, err := c.store.UpsertLink(ctx, tandem.Link{InstallationID: c.cfg.Installation, Object: tandem.ObjectLead,
+			IntercomID: in.intercomID, SalesforceID: rec.ID(), MatchedBy: "email", MatchKey: key,
+			Note: "existing Lead found by Create Lead"})
 		if err != nil {
-			return res, remoteError("find the Salesforce owner", err)
+			return true, err
 		}
-		if owner != "" {
-			fields["OwnerId"] = owner
-			res.OwnerID = owner
-		} else if s.settings(ctx).Ownership.Fallback == "assignment_rule" {
-			autoAssign = true
-		}
+		c.linkEvent("made", l)
+		res.SalesforceID, res.Object, res.URL = rec.ID(), "Lead", c.recordURL(ctx, "Lead", rec.ID())
+		return true, c.sync.pushToSalesforce(ctx, l, in.icObj, rec, tandem.CauseAction)
 	}
-	id, err := s.createLead(ctx, fields, autoAssign)
+	return false, nil
+}
+
+// createAndLink builds the new Lead's fields, creates it and links it. The
+// intent is completed with the Lead's id before the link is written; the
+// link then gets the shadows of the mapped fields the Lead was created
+// with, so that the next sync of the pair writes nothing back, and the
+// contact's open Create Lead errors are resolved.
+func (c *leadCreator) createAndLink(ctx context.Context, res *LeadResult, intent store.Intent, in leadRequest) error {
+	fields, shadows, err := c.leadFields(ctx, in.icObj, in.desc, in.edits)
 	if err != nil {
-		l := tandem.Link{Object: tandem.ObjectLead, IntercomID: intercomID}
-		if Transient(err) {
-			return res, remoteError("create the Lead", err)
-		}
-		e, rerr := s.RecordFailure(ctx, l, tandem.OpCreateLead, tandem.SystemSalesforce, errorFields(err), fields, err)
-		if rerr != nil {
-			return res, rerr
-		}
-		return res, tandem.Errorf(tandem.EUNPROCESSABLE, "Salesforce did not create the Lead: %s", e.Reason)
+		return err
 	}
-	if _, err := s.store.CompleteIntent(ctx, intent.ID, id); err != nil {
-		return res, err
-	}
-	l, err := s.store.UpsertLink(ctx, tandem.Link{InstallationID: s.cfg.Installation, Object: tandem.ObjectLead,
-		IntercomID: intercomID, SalesforceID: id, MatchedBy: "created", MatchKey: strings.ToLower(email)})
+	autoAssign, err := c.chooseOwner(ctx, res, in.icObj, fields)
 	if err != nil {
-		return res, err
+		return err
 	}
-	s.linkEvent("made", l)
-	if err := s.store.SetShadows(ctx, l.ID, shadows); err != nil {
-		return res, err
+	id, err := c.createLead(ctx, fields, autoAssign)
+	if err != nil {
+		return c.createFailed(ctx, in.intercomID, fields, err)
 	}
-	if err := s.resolve(ctx, tandem.Link{Object: tandem.ObjectLead, IntercomID: intercomID}, tandem.OpCreateLead); err != nil {
-		return res, err
+	if _, err := c.store.CompleteIntent(ctx, intent.ID, id); err != nil {
+		return err
 	}
-	res.SalesforceID, res.Object, res.URL, res.Created, res.Fields = id, "Lead", s.recordURL(ctx, "Lead", id), true, fields
-	return res, nil
+	l, err := c.store.UpsertLink(ctx, tandem.Link{InstallationID: c.cfg.Installation, Object: tandem.ObjectLead,
+		IntercomID: in.intercomID, SalesforceID: id, MatchedBy: "created", MatchKey: strings.ToLower(in.email)})
+	if err != nil {
+		return err
+	}
+	c.linkEvent("made", l)
+	if err := c.store.SetShadows(ctx, l.ID, shadows); err != nil {
+		return err
+	}
+	if err := c.errs.resolve(ctx, tandem.Link{Object: tandem.ObjectLead, IntercomID: in.intercomID}, tandem.OpCreateLead); err != nil {
+		return err
+	}
+	res.SalesforceID, res.Object, res.URL, res.Created, res.Fields = id, "Lead", c.recordURL(ctx, "Lead", id), true, fields
+	return nil
+}
+
+// chooseOwner sets the new Lead's OwnerId to the Salesforce User matching
+// the contact's Intercom owner when ownership is maintained. It returns
+// autoAssign true when there is no such User and the fallback is the org's
+// assignment rule; the API user owns the Lead otherwise.
+func (c *leadCreator) chooseOwner(ctx context.Context, res *LeadResult, icObj map[string]any, fields map[string]any) (autoAssign bool, err error) {
+	ow := c.settings(ctx).Ownership
+	if !ow.Enabled {
+		return false, nil
+	}
+	owner, err := c.owners.salesforceOwnerFor(ctx, str(icObj["owner_id"]))
+	if err != nil {
+		return false, remoteError("find the Salesforce owner", err)
+	}
+	if owner != "" {
+		fields["OwnerId"] = owner
+		res.OwnerID = owner
+		return false, nil
+	}
+	return ow.Fallback == "assignment_rule", nil
+}
+
+// createFailed answers a create Salesforce refused: a transient failure is
+// returned to be tried again; anything else is recorded as a Create Lead
+// sync error of the contact and told in its plain reason.
+func (c *leadCreator) createFailed(ctx context.Context, intercomID string, fields map[string]any, err error) error {
+	if Transient(err) {
+		return remoteError("create the Lead", err)
+	}
+	l := tandem.Link{Object: tandem.ObjectLead, IntercomID: intercomID}
+	e, rerr := c.errs.RecordFailure(ctx, l, tandem.OpCreateLead, tandem.SystemSalesforce, errorFields(err), fields, err)
+	if rerr != nil {
+		return rerr
+	}
+	return tandem.Errorf(tandem.EUNPROCESSABLE, "Salesforce did not create the Lead: %s", e.Reason)
 }
 
 // createLead creates the Lead. Sforce-Auto-Assign is always explicit: TRUE
 // only when the org's assignment rule is to choose the owner.
-func (s *Syncer) createLead(ctx context.Context, fields map[string]any, autoAssign bool) (string, error) {
-	id, _, err := s.sf.SObjects.Create(ctx, "Lead", fields, salesforce.AutoAssign(autoAssign))
+func (c *leadCreator) createLead(ctx context.Context, fields map[string]any, autoAssign bool) (string, error) {
+	id, _, err := c.sf.SObjects.Create(ctx, "Lead", fields, salesforce.AutoAssign(autoAssign))
 	return id, err
 }
 
@@ -167,7 +255,7 @@ func errorFields(err error) string {
 // leadFields assembles the new Lead: mapped attributes, name and email,
 // the company's name, the edits, then placeholders for required fields that
 // are still empty. It returns the shadows of the mapped fields written.
-func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *salesforce.DescribeSObject, edits map[string]any) (map[string]any, map[string]string, error) {
+func (c *leadCreator) leadFields(ctx context.Context, icObj map[string]any, desc *salesforce.DescribeSObject, edits map[string]any) (map[string]any, map[string]string, error) {
 	fields := map[string]any{"Email": str(icObj["email"])}
 	first, last := mapping.NameToFields(str(icObj["name"]))
 	if first != "" {
@@ -176,45 +264,62 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 	if last != "" {
 		fields["LastName"] = last
 	}
-	if company, err := s.contactCompanyName(ctx, icObj); err != nil {
+	if company, err := c.contactCompanyName(ctx, icObj); err != nil {
 		return nil, nil, remoteError("read the contact's company", err)
 	} else if company != "" {
 		fields["Company"] = company
 	}
-	// Every mapped value Intercom has goes into the new Lead, whichever
-	// side owns it: a field Salesforce owns would otherwise come back empty
-	// and, polled, clear the Intercom value it was created from.
+	shadows, err := c.mappedFields(ctx, icObj, desc, fields)
+	if err != nil {
+		return nil, nil, err
+	}
+	maps.Copy(fields, edits)
+	c.fillRequired(ctx, desc, fields)
+	return fields, shadows, nil
+}
+
+// mappedFields adds every mapped value Intercom has to fields, whichever
+// side owns it: a field Salesforce owns would otherwise come back empty
+// and, polled, clear the Intercom value it was created from. It returns
+// the shadows of what it added, with both directions marked aligned.
+func (c *leadCreator) mappedFields(ctx context.Context, icObj map[string]any, desc *salesforce.DescribeSObject, fields map[string]any) (map[string]string, error) {
 	shadows := map[string]string{alignedKey(tandem.ToSalesforce): "1", alignedKey(tandem.ToIntercom): "1"}
-	for _, m := range s.mappings(ctx, tandem.ObjectLead, tandem.ToSalesforce) {
+	for _, m := range c.mappings(ctx, tandem.ObjectLead, tandem.ToSalesforce) {
 		raw, _ := mapping.IntercomValue(icObj, icAttrName(m))
-		v, err := s.toSalesforce(ctx, tandem.ObjectLead, m, raw)
+		v, err := c.toSalesforce(ctx, tandem.ObjectLead, m, raw)
 		if errors.Is(err, errNoCounterpart) {
 			continue
 		} else if err != nil {
-			return nil, nil, tandem.Errorf(tandem.EUNPROCESSABLE, "%s: %v", m.String(), err)
+			return nil, tandem.Errorf(tandem.EUNPROCESSABLE, "%s: %v", m.String(), err)
 		}
 		if v != nil {
 			maps.Copy(fields, mapping.SalesforceWrite(m.Salesforce, v))
 		}
 		shadows[sfShadowKey(m)] = mapping.Canonical(v)
 	}
-	for _, m := range s.mappings(ctx, tandem.ObjectLead, tandem.ToIntercom) {
+	for _, m := range c.mappings(ctx, tandem.ObjectLead, tandem.ToIntercom) {
 		if f, ok := desc.Field(m.Salesforce); m.Transform == ownerTransform || ok && !f.Createable {
-			continue // the owner is chosen below; a field the API user cannot set stays to Salesforce
+			continue // the owner is chosen by chooseOwner; a field the API user cannot set stays to Salesforce
 		}
 		raw, _ := mapping.IntercomValue(icObj, icAttrName(m))
-		v, err := s.toSalesforce(ctx, tandem.ObjectLead, m, raw)
+		v, err := c.toSalesforce(ctx, tandem.ObjectLead, m, raw)
 		if err != nil || v == nil {
 			continue // nothing Salesforce can take: the value stays in Intercom, guarded from blanks
 		}
-		back, err := s.toIntercom(ctx, tandem.ObjectLead, m, v)
+		back, err := c.toIntercom(ctx, tandem.ObjectLead, m, v)
 		if err != nil {
 			continue
 		}
 		maps.Copy(fields, mapping.SalesforceWrite(m.Salesforce, v))
 		shadows[icShadowKey(m)] = mapping.Canonical(back)
 	}
-	maps.Copy(fields, edits)
+	return shadows, nil
+}
+
+// fillRequired gives every field required on create that is still empty a
+// value: a picklist its default (or first) value, a text field the
+// placeholder, cut to the field's length. Booleans are never required.
+func (c *leadCreator) fillRequired(ctx context.Context, desc *salesforce.DescribeSObject, fields map[string]any) {
 	for _, f := range desc.Fields {
 		if !f.RequiredOnCreate() || f.Type == "boolean" {
 			continue
@@ -233,18 +338,17 @@ func (s *Syncer) leadFields(ctx context.Context, icObj map[string]any, desc *sal
 				fields[f.Name] = f.PicklistValues[0].Value
 			}
 		case "string", "textarea", "phone", "url", "combobox":
-			ph := s.settings(ctx).Placeholder
+			ph := c.settings(ctx).Placeholder
 			if f.Length > 0 && len(ph) > f.Length {
 				ph = ph[:f.Length]
 			}
 			fields[f.Name] = ph
 		}
 	}
-	return fields, shadows, nil
 }
 
 // contactCompanyName returns the name of the contact's first company.
-func (s *Syncer) contactCompanyName(ctx context.Context, icObj map[string]any) (string, error) {
+func (c *leadCreator) contactCompanyName(ctx context.Context, icObj map[string]any) (string, error) {
 	companies, _ := icObj["companies"].(map[string]any)
 	data := objects(companies["data"])
 	if len(data) == 0 {
@@ -253,11 +357,11 @@ func (s *Syncer) contactCompanyName(ctx context.Context, icObj map[string]any) (
 	if name := str(data[0]["name"]); name != "" {
 		return name, nil
 	}
-	c, err := s.icGetCompany(ctx, str(data[0]["id"]))
+	company, err := c.icGetCompany(ctx, str(data[0]["id"]))
 	if isIntercomGone(err) {
 		return "", nil
 	}
-	return str(c["name"]), err
+	return str(company["name"]), err
 }
 
 // checkEdits rejects edits naming fields the Lead does not have or the API
@@ -282,7 +386,7 @@ func checkEdits(desc *salesforce.DescribeSObject, edits map[string]any) error {
 }
 
 // recordURL links to a record in Salesforce's UI.
-func (s *Syncer) recordURL(ctx context.Context, sobject, id string) string {
+func (s *engine) recordURL(ctx context.Context, sobject, id string) string {
 	base, err := s.sf.InstanceURL(ctx)
 	if err != nil {
 		return ""
@@ -308,21 +412,21 @@ func remoteError(what string, err error) error {
 // running; an older one to a process that died, and it is taken over like
 // a failed or done one. release marks an attempt that created no Lead as
 // failed (it leaves a completed intent alone).
-func (s *Syncer) leadIntent(ctx context.Context, intercomID string) (store.Intent, func(), error) {
-	intent, created, err := s.store.ClaimIntent(ctx, store.ClaimIntentParams{
-		Installation: s.cfg.Installation, Kind: "lead", Key: intercomID})
+func (c *leadCreator) leadIntent(ctx context.Context, intercomID string) (store.Intent, func(), error) {
+	intent, created, err := c.store.ClaimIntent(ctx, store.ClaimIntentParams{
+		Installation: c.cfg.Installation, Kind: "lead", Key: intercomID})
 	if err != nil {
 		return intent, nil, err
 	}
 	if !created {
 		var ok bool
-		if intent, ok, err = s.store.RetryIntent(ctx, intent.ID, 2*time.Minute); err != nil {
+		if intent, ok, err = c.store.RetryIntent(ctx, intent.ID, 2*time.Minute); err != nil {
 			return intent, nil, err
 		} else if !ok {
 			return intent, nil, tandem.Errorf(tandem.ECONFLICT, "A Lead is being created for Intercom contact %s right now; try again in a moment.", intercomID)
 		}
 	}
 	return intent, func() {
-		_, _ = s.store.FailIntent(context.WithoutCancel(ctx), intent.ID, "the attempt ended without creating a Lead")
+		_, _ = c.store.FailIntent(context.WithoutCancel(ctx), intent.ID, "the attempt ended without creating a Lead")
 	}, nil
 }

@@ -3,6 +3,7 @@ package syncer
 import (
 	"context"
 	"errors"
+	"github.com/tandemhq/tandem/intercom"
 	"strings"
 	"sync"
 	"time"
@@ -24,9 +25,8 @@ var errNoCounterpart = errors.New("no counterpart")
 
 const ownerTransform = "owner"
 
-// ownerMapping is the synthetic mapping ownership adds to a people pair.
-func (s *Syncer) ownerMapping(ctx context.Context, obj tandem.Object, d tandem.Direction) (tandem.Mapping, bool) {
-	ow := s.settings(ctx).Ownership
+// ownerMapping is the synthetic mapping ownership ow adds to a people pair.
+func ownerMapping(ow Ownership, obj tandem.Object, d tandem.Direction) (tandem.Mapping, bool) {
 	if !ow.Enabled || obj == tandem.ObjectAccount || d != ow.Direction {
 		return tandem.Mapping{}, false
 	}
@@ -34,7 +34,13 @@ func (s *Syncer) ownerMapping(ctx context.Context, obj tandem.Object, d tandem.D
 		OnFirstLink: ow.OnFirstLink}, true
 }
 
-type ownerDirectory struct {
+// owners is the directory that matches Intercom admins with Salesforce
+// Users by email. It is read from both APIs at most every five minutes.
+type owners struct {
+	ic  *intercom.Client
+	sf  *salesforce.Client
+	now func() time.Time
+
 	mu           sync.Mutex
 	loaded       time.Time
 	adminEmail   map[string]string // Intercom admin id → email
@@ -43,77 +49,73 @@ type ownerDirectory struct {
 	userByEmail  map[string]string
 }
 
-// directory returns the admin ↔ user match, refreshed every five minutes.
-func (s *Syncer) directory(ctx context.Context) (*ownerDirectory, error) {
-	d := &s.owners
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if !d.loaded.IsZero() && s.now().Sub(d.loaded) < 5*time.Minute {
-		return d, nil
+// load reads the admins and the active Users again when the directory is
+// older than five minutes. The caller holds o.mu.
+func (o *owners) load(ctx context.Context) error {
+	if !o.loaded.IsZero() && o.now().Sub(o.loaded) < 5*time.Minute {
+		return nil
 	}
-	admins, _, err := s.ic.Admins.List(ctx)
+	admins, _, err := o.ic.Admins.List(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	d.adminEmail, d.adminByEmail = map[string]string{}, map[string]string{}
+	o.adminEmail, o.adminByEmail = map[string]string{}, map[string]string{}
 	for _, a := range admins {
 		id, email := a.ID, strings.ToLower(a.Email)
 		if id != "" && email != "" {
-			d.adminEmail[id], d.adminByEmail[email] = email, id
+			o.adminEmail[id], o.adminByEmail[email] = email, id
 		}
 	}
-	d.userEmail, d.userByEmail = map[string]string{}, map[string]string{}
-	err = s.sfQuery(ctx, "SELECT Id, Email FROM User WHERE IsActive = true", func(r salesforce.Record) error {
+	o.userEmail, o.userByEmail = map[string]string{}, map[string]string{}
+	err = queryAll(ctx, o.sf, "SELECT Id, Email FROM User WHERE IsActive = true", func(r salesforce.Record) error {
 		email := strings.ToLower(r.String("Email"))
 		if email != "" {
-			d.userEmail[r.ID()] = email
-			if _, dup := d.userByEmail[email]; !dup {
-				d.userByEmail[email] = r.ID()
+			o.userEmail[r.ID()] = email
+			if _, dup := o.userByEmail[email]; !dup {
+				o.userByEmail[email] = r.ID()
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	d.loaded = s.now()
-	return d, nil
+	o.loaded = o.now()
+	return nil
 }
 
 // salesforceOwnerFor returns the Salesforce User matching Intercom admin
 // adminID, or "" when there is none.
-func (s *Syncer) salesforceOwnerFor(ctx context.Context, adminID string) (string, error) {
+func (o *owners) salesforceOwnerFor(ctx context.Context, adminID string) (string, error) {
 	if adminID == "" || adminID == "0" {
 		return "", nil
 	}
-	d, err := s.directory(ctx)
-	if err != nil {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.load(ctx); err != nil {
 		return "", err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.userByEmail[d.adminEmail[adminID]], nil
+	return o.userByEmail[o.adminEmail[adminID]], nil
 }
 
 // intercomOwnerFor returns the Intercom admin matching Salesforce User
 // userID, or "" when there is none (a queue, or someone not in Intercom).
-func (s *Syncer) intercomOwnerFor(ctx context.Context, userID string) (string, error) {
+func (o *owners) intercomOwnerFor(ctx context.Context, userID string) (string, error) {
 	if userID == "" {
 		return "", nil
 	}
-	d, err := s.directory(ctx)
-	if err != nil {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if err := o.load(ctx); err != nil {
 		return "", err
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.adminByEmail[d.userEmail[userID]], nil
+	return o.adminByEmail[o.userEmail[userID]], nil
 }
 
 // toSalesforce converts an Intercom value for the Salesforce field of m.
-func (s *Syncer) toSalesforce(ctx context.Context, obj tandem.Object, m tandem.Mapping, raw any) (any, error) {
+func (s *engine) toSalesforce(ctx context.Context, obj tandem.Object, m tandem.Mapping, raw any) (any, error) {
 	if m.Transform == ownerTransform {
-		id, err := s.salesforceOwnerFor(ctx, str(raw))
+		id, err := s.owners.salesforceOwnerFor(ctx, str(raw))
 		if err == nil && id == "" {
 			err = errNoCounterpart
 		}
@@ -123,28 +125,13 @@ func (s *Syncer) toSalesforce(ctx context.Context, obj tandem.Object, m tandem.M
 }
 
 // toIntercom converts a Salesforce value for the Intercom attribute of m.
-func (s *Syncer) toIntercom(ctx context.Context, obj tandem.Object, m tandem.Mapping, raw any) (any, error) {
+func (s *engine) toIntercom(ctx context.Context, obj tandem.Object, m tandem.Mapping, raw any) (any, error) {
 	if m.Transform == ownerTransform {
-		id, err := s.intercomOwnerFor(ctx, str(raw))
+		id, err := s.owners.intercomOwnerFor(ctx, str(raw))
 		if err == nil && id == "" {
 			err = errNoCounterpart
 		}
 		return id, err
 	}
 	return mapping.ToIntercom(raw, s.icAttr(ctx, obj, icAttrName(m)))
-}
-
-// skipUnfitValue decides what an error making a value fit for its target
-// means: a missing owner counterpart skips the field quietly, a lookup
-// failure is returned, and anything else is recorded as a sync error for
-// the field.
-func (s *Syncer) skipUnfitValue(ctx context.Context, l tandem.Link, m tandem.Mapping, op tandem.Operation, err error) error {
-	if errors.Is(err, errNoCounterpart) {
-		return nil
-	}
-	if m.Transform == ownerTransform {
-		return err
-	}
-	s.recordValueError(ctx, l, m, op, err)
-	return nil
 }

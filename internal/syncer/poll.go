@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem"
@@ -43,7 +44,7 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 	err = s.sfQuery(ctx, soql, func(rec salesforce.Record) error {
 		res.Seen++
 		stamp, _ := rec.Time("SystemModstamp")
-		if s.handled(rec.ID(), rec.String("SystemModstamp")) {
+		if s.seen.handled(rec.ID(), rec.String("SystemModstamp")) {
 			return nil
 		}
 		res.Handled++
@@ -60,7 +61,7 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 		} else if err := s.ResolveRecord(ctx, obj, "", rec.ID(), tandem.OpSyncFromSalesforce); err != nil {
 			return err
 		}
-		s.markHandled(rec.ID(), rec.String("SystemModstamp"))
+		s.seen.mark(rec.ID(), rec.String("SystemModstamp"))
 		if stamp.After(res.Watermark) {
 			res.Watermark = stamp
 		}
@@ -75,7 +76,7 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 			err = werr
 		}
 	}
-	s.pruneHandled(res.Watermark.Add(-2 * s.cfg.PollOverlap))
+	s.seen.prune(res.Watermark.Add(-2 * s.cfg.PollOverlap))
 	return res, err
 }
 
@@ -123,26 +124,35 @@ func (s *Syncer) setWatermark(ctx context.Context, obj tandem.Object, t time.Tim
 	return s.store.SetState(ctx, s.cfg.Installation, watermarkKey(obj), t.UTC().Format(time.RFC3339Nano))
 }
 
-func (s *Syncer) handled(id, stamp string) bool {
-	s.seenMu.Lock()
-	defer s.seenMu.Unlock()
-	return s.seen[id] == stamp
+// stampMemory is the poll's de-duplication: the SystemModstamp at which
+// each record was handled, so that the overlap window does not sync a row
+// twice.
+type stampMemory struct {
+	mu sync.Mutex
+	m  map[string]string // sobject id → SystemModstamp handled
 }
 
-func (s *Syncer) markHandled(id, stamp string) {
-	s.seenMu.Lock()
-	s.seen[id] = stamp
-	s.seenMu.Unlock()
+// handled reports whether record id was handled at stamp.
+func (h *stampMemory) handled(id, stamp string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.m[id] == stamp
 }
 
-// pruneHandled forgets de-duplication entries older than before: the
-// overlap window no longer reaches them.
-func (s *Syncer) pruneHandled(before time.Time) {
-	s.seenMu.Lock()
-	defer s.seenMu.Unlock()
-	for id, stamp := range s.seen {
+func (h *stampMemory) mark(id, stamp string) {
+	h.mu.Lock()
+	h.m[id] = stamp
+	h.mu.Unlock()
+}
+
+// prune forgets entries older than before: the overlap window no longer
+// reaches them.
+func (h *stampMemory) prune(before time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, stamp := range h.m {
 		if t, err := salesforce.ParseDateTime(stamp); err == nil && t.Before(before) {
-			delete(s.seen, id)
+			delete(h.m, id)
 		}
 	}
 }

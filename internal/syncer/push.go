@@ -362,7 +362,7 @@ func icAttrName(m tandem.Mapping) string {
 }
 
 // sfField returns the describe metadata of a mapped Salesforce field.
-func (s *Syncer) sfField(ctx context.Context, obj tandem.Object, name string) mapping.SFField {
+func (s *engine) sfField(ctx context.Context, obj tandem.Object, name string) mapping.SFField {
 	if f, ok := s.settings(ctx).Schema.Salesforce[obj.SObject()][name]; ok {
 		return f
 	}
@@ -370,7 +370,7 @@ func (s *Syncer) sfField(ctx context.Context, obj tandem.Object, name string) ma
 }
 
 // icAttr returns the data attribute metadata of a mapped Intercom attribute.
-func (s *Syncer) icAttr(ctx context.Context, obj tandem.Object, name string) mapping.ICAttribute {
+func (s *engine) icAttr(ctx context.Context, obj tandem.Object, name string) mapping.ICAttribute {
 	if a, ok := s.settings(ctx).Schema.Intercom[mapping.Model(obj)][name]; ok {
 		return a
 	}

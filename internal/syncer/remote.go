@@ -18,19 +18,19 @@ import (
 // The helpers below only pick the service by the pair's object.
 
 // icGetContact reads an Intercom contact.
-func (s *Syncer) icGetContact(ctx context.Context, id string) (map[string]any, error) {
+func (s *engine) icGetContact(ctx context.Context, id string) (map[string]any, error) {
 	c, _, err := s.ic.Contacts.GetRaw(ctx, id)
 	return c, err
 }
 
 // icGetCompany reads an Intercom company by its Intercom id.
-func (s *Syncer) icGetCompany(ctx context.Context, id string) (map[string]any, error) {
+func (s *engine) icGetCompany(ctx context.Context, id string) (map[string]any, error) {
 	c, _, err := s.ic.Companies.GetRaw(ctx, id)
 	return c, err
 }
 
 // icGet reads the Intercom side of a link.
-func (s *Syncer) icGet(ctx context.Context, obj tandem.Object, id string) (map[string]any, error) {
+func (s *engine) icGet(ctx context.Context, obj tandem.Object, id string) (map[string]any, error) {
 	if obj == tandem.ObjectAccount {
 		return s.icGetCompany(ctx, id)
 	}
@@ -38,7 +38,7 @@ func (s *Syncer) icGet(ctx context.Context, obj tandem.Object, id string) (map[s
 }
 
 // icUpdate writes a partial update to the Intercom side of a link.
-func (s *Syncer) icUpdate(ctx context.Context, obj tandem.Object, id string, body map[string]any) error {
+func (s *engine) icUpdate(ctx context.Context, obj tandem.Object, id string, body map[string]any) error {
 	var err error
 	if obj == tandem.ObjectAccount {
 		_, _, err = s.ic.Companies.UpdateRaw(ctx, id, body)
@@ -50,7 +50,7 @@ func (s *Syncer) icUpdate(ctx context.Context, obj tandem.Object, id string, bod
 
 // icFindPeople searches Intercom contacts of role whose key field equals key,
 // most recently updated first.
-func (s *Syncer) icFindPeople(ctx context.Context, role, field, key string) ([]map[string]any, error) {
+func (s *engine) icFindPeople(ctx context.Context, role, field, key string) ([]map[string]any, error) {
 	found, _, err := s.ic.Contacts.SearchRaw(ctx, &intercom.SearchRequest{
 		Query:      intercom.And(intercom.Where(field, intercom.OpEquals, key), intercom.Where("role", intercom.OpEquals, role)),
 		Pagination: &intercom.Pagination{PerPage: 10},
@@ -60,7 +60,7 @@ func (s *Syncer) icFindPeople(ctx context.Context, role, field, key string) ([]m
 }
 
 // icFindCompany looks a company up by its company_id; nil when none.
-func (s *Syncer) icFindCompany(ctx context.Context, companyID string) (map[string]any, error) {
+func (s *engine) icFindCompany(ctx context.Context, companyID string) (map[string]any, error) {
 	c, _, err := s.ic.Companies.GetByCompanyIDRaw(ctx, companyID)
 	if errors.Is(err, intercom.ErrNotFound) {
 		return nil, nil
@@ -69,8 +69,14 @@ func (s *Syncer) icFindCompany(ctx context.Context, companyID string) (map[strin
 }
 
 // sfQuery runs a SOQL query and calls fn for every record, following pages.
-func (s *Syncer) sfQuery(ctx context.Context, soql string, fn func(salesforce.Record) error) error {
-	for rec, err := range s.sf.Query(ctx, soql, nil) {
+func (s *engine) sfQuery(ctx context.Context, soql string, fn func(salesforce.Record) error) error {
+	return queryAll(ctx, s.sf, soql, fn)
+}
+
+// queryAll runs a SOQL query with client sf and calls fn for every record,
+// following pages.
+func queryAll(ctx context.Context, sf *salesforce.Client, soql string, fn func(salesforce.Record) error) error {
+	for rec, err := range sf.Query(ctx, soql, nil) {
 		if err != nil {
 			return err
 		}
@@ -82,13 +88,13 @@ func (s *Syncer) sfQuery(ctx context.Context, soql string, fn func(salesforce.Re
 }
 
 // sfGet reads the Salesforce side of a link with the fields the engine uses.
-func (s *Syncer) sfGet(ctx context.Context, obj tandem.Object, id string) (salesforce.Record, error) {
+func (s *engine) sfGet(ctx context.Context, obj tandem.Object, id string) (salesforce.Record, error) {
 	rec, _, err := s.sf.SObjects.Get(ctx, obj.SObject(), id, s.sfFields(ctx, obj))
 	return rec, err
 }
 
 // sfFields lists the Salesforce fields the engine reads for obj.
-func (s *Syncer) sfFields(ctx context.Context, obj tandem.Object) []string {
+func (s *engine) sfFields(ctx context.Context, obj tandem.Object) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(f string) {
@@ -124,7 +130,7 @@ func (s *Syncer) sfFields(ctx context.Context, obj tandem.Object) []string {
 }
 
 // sfKeyField is the Salesforce field the matching key lives in.
-func (s *Syncer) sfKeyField(obj tandem.Object) string {
+func (s *engine) sfKeyField(obj tandem.Object) string {
 	if obj == tandem.ObjectAccount {
 		return s.cfg.CompanyMatchField
 	}
@@ -135,7 +141,7 @@ func (s *Syncer) sfKeyField(obj tandem.Object) string {
 }
 
 // icKeyField is the Intercom attribute the matching key lives in.
-func (s *Syncer) icKeyField(obj tandem.Object) string {
+func (s *engine) icKeyField(obj tandem.Object) string {
 	if obj == tandem.ObjectAccount {
 		return "company_id"
 	}

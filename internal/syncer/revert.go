@@ -42,112 +42,199 @@ type Reverted struct {
 // saying what they hold; when the mapping no longer exists; and (ENOTFOUND)
 // when the records are no longer linked or one of them is gone.
 func (s *Syncer) RevertWrite(ctx context.Context, e tandem.AuditEntry, reason string) (Reverted, error) {
-	if e.InstallationID != s.cfg.Installation {
-		return Reverted{}, tandem.Errorf(tandem.ENOTFOUND, "There is no audit entry %d.", e.ID)
+	return s.revert.revert(ctx, e, reason)
+}
+
+// reverter reverts field writes (RevertWrite). It needs nothing of the
+// engine beyond its shared dependencies.
+type reverter struct {
+	*engine
+}
+
+// revert is RevertWrite, step by step: check the entry, lock the pair,
+// read both records, check that neither moved since the entry, then write
+// the owner's side and the target's.
+func (r *reverter) revert(ctx context.Context, e tandem.AuditEntry, reason string) (Reverted, error) {
+	m, err := r.checkEntry(ctx, e)
+	if err != nil {
+		return Reverted{}, err
+	}
+	defer r.locks.Lock("sf:" + e.SalesforceID)()
+	defer r.locks.Lock("ic:" + e.IntercomID)()
+
+	l, icObj, rec, err := r.readPair(ctx, e)
+	if err != nil {
+		return Reverted{}, err
+	}
+	sides := r.revertSides(l, m, icObj, rec)
+	rv := revertWrite{entry: e, reason: reason, link: l, owner: sides[0], target: sides[1]}
+	if err := r.checkUnmoved(ctx, &rv); err != nil {
+		return Reverted{}, err
+	}
+	if err := r.values(ctx, &rv); err != nil {
+		return Reverted{}, err
+	}
+	var out Reverted
+	if out.Owner, err = r.writeOwner(ctx, rv); err != nil {
+		return out, err
+	}
+	out.Target, err = r.writeTarget(ctx, rv)
+	return out, err
+}
+
+// revertWrite is one revert under way: the entry reverted, its pair, the
+// two sides of its mapping and, once worked out, the values each side has
+// and gets.
+type revertWrite struct {
+	entry         tandem.AuditEntry
+	reason        string
+	link          tandem.Link
+	owner, target revertSide
+	ownerNow      any    // the owner's value now, equal (once fitted) to the entry's new value
+	ownerValue    any    // the entry's old value in the owner's form
+	targetValue   any    // what sync makes of ownerValue for the target
+	shadowValue   string // targetValue, canonical: the field's shadow after the revert
+}
+
+// checkEntry guarantees that e records a field write of a linked pair of
+// this installation, under a mapping that still exists, and returns that
+// mapping: it tells which side owns the field.
+func (r *reverter) checkEntry(ctx context.Context, e tandem.AuditEntry) (tandem.Mapping, error) {
+	if e.InstallationID != r.cfg.Installation {
+		return tandem.Mapping{}, tandem.Errorf(tandem.ENOTFOUND, "There is no audit entry %d.", e.ID)
 	}
 	if !e.Direction.Valid() || !e.Object.Valid() || e.Field == "" || e.IntercomID == "" || e.SalesforceID == "" {
-		return Reverted{}, tandem.Errorf(tandem.EUNPROCESSABLE, "Audit entry %d records no field write of a linked pair; there is nothing to revert.", e.ID)
+		return tandem.Mapping{}, tandem.Errorf(tandem.EUNPROCESSABLE, "Audit entry %d records no field write of a linked pair; there is nothing to revert.", e.ID)
 	}
-	m, ok := s.mappingOf(ctx, e.Object, e.Direction, e.Field)
+	m, ok := r.mappingOf(ctx, e.Object, e.Direction, e.Field)
 	if !ok {
-		return Reverted{}, tandem.Errorf(tandem.ECONFLICT,
+		return tandem.Mapping{}, tandem.Errorf(tandem.ECONFLICT,
 			"%s %s is no longer mapped %s, so tandem cannot tell which side owns it; nothing was reverted.",
 			e.Object, e.Field, dirPhrase(e.Direction))
 	}
-	defer s.locks.Lock("sf:" + e.SalesforceID)()
-	defer s.locks.Lock("ic:" + e.IntercomID)()
+	return m, nil
+}
 
-	l, err := s.store.LinkByIntercomID(ctx, s.cfg.Installation, e.Object, e.IntercomID)
+// readPair guarantees that the entry's two records are still linked to
+// each other and both still exist, and returns the link and the records as
+// they are now.
+func (r *reverter) readPair(ctx context.Context, e tandem.AuditEntry) (tandem.Link, map[string]any, salesforce.Record, error) {
+	l, err := r.store.LinkByIntercomID(ctx, r.cfg.Installation, e.Object, e.IntercomID)
 	if store.IsNotFound(err) {
-		return Reverted{}, tandem.Errorf(tandem.ENOTFOUND, "Intercom record %s is no longer linked as a %s; nothing was reverted.", e.IntercomID, e.Object)
+		return l, nil, nil, tandem.Errorf(tandem.ENOTFOUND, "Intercom record %s is no longer linked as a %s; nothing was reverted.", e.IntercomID, e.Object)
 	} else if err != nil {
-		return Reverted{}, err
+		return l, nil, nil, err
 	}
 	if l.SalesforceID != e.SalesforceID {
-		return Reverted{}, tandem.Errorf(tandem.ECONFLICT, "Intercom record %s is now linked to Salesforce %s, not %s; nothing was reverted.",
+		return l, nil, nil, tandem.Errorf(tandem.ECONFLICT, "Intercom record %s is now linked to Salesforce %s, not %s; nothing was reverted.",
 			e.IntercomID, l.SalesforceID, e.SalesforceID)
 	}
-	icObj, err := s.icGet(ctx, l.Object, l.IntercomID)
+	icObj, err := r.icGet(ctx, l.Object, l.IntercomID)
 	if isIntercomGone(err) {
-		return Reverted{}, tandem.Errorf(tandem.ENOTFOUND, "The Intercom record %s no longer exists; nothing was reverted.", l.IntercomID)
+		return l, nil, nil, tandem.Errorf(tandem.ENOTFOUND, "The Intercom record %s no longer exists; nothing was reverted.", l.IntercomID)
 	} else if err != nil {
-		return Reverted{}, fmt.Errorf("read Intercom record %s: %w", l.IntercomID, err)
+		return l, nil, nil, fmt.Errorf("read Intercom record %s: %w", l.IntercomID, err)
 	}
-	rec, err := s.sfGet(ctx, l.Object, l.SalesforceID)
+	rec, err := r.sfGet(ctx, l.Object, l.SalesforceID)
 	if isSalesforceGone(err) {
-		return Reverted{}, tandem.Errorf(tandem.ENOTFOUND, "The Salesforce %s %s no longer exists; nothing was reverted.", l.Object.SObject(), l.SalesforceID)
+		return l, nil, nil, tandem.Errorf(tandem.ENOTFOUND, "The Salesforce %s %s no longer exists; nothing was reverted.", l.Object.SObject(), l.SalesforceID)
 	} else if err != nil {
-		return Reverted{}, fmt.Errorf("read Salesforce record %s: %w", l.SalesforceID, err)
+		return l, nil, nil, fmt.Errorf("read Salesforce record %s: %w", l.SalesforceID, err)
 	}
+	return l, icObj, rec, nil
+}
 
-	sides := s.revertSides(l, m, icObj, rec)
-	owner, target := sides[0], sides[1]
-	if cur := mapping.Canonical(target.read()); cur != e.NewValue {
-		return Reverted{}, tandem.Errorf(tandem.ECONFLICT, "%s now holds %s, not %s as entry %d left it; nothing was reverted.",
-			target.label, quoteValue(cur), quoteValue(e.NewValue), e.ID)
+// checkUnmoved guarantees that the field is as the entry left it: the
+// target still holds the entry's new value, and the owner a value that
+// sync makes into it (no change of the owner waits to be synced). It
+// records the owner's value in rv.
+func (r *reverter) checkUnmoved(ctx context.Context, rv *revertWrite) error {
+	e := rv.entry
+	if cur := mapping.Canonical(rv.target.read()); cur != e.NewValue {
+		return tandem.Errorf(tandem.ECONFLICT, "%s now holds %s, not %s as entry %d left it; nothing was reverted.",
+			rv.target.label, quoteValue(cur), quoteValue(e.NewValue), e.ID)
 	}
-	ownerNow := owner.read()
-	if fitted, err := target.fit(ctx, ownerNow); err != nil || mapping.Canonical(fitted) != e.NewValue {
-		return Reverted{}, tandem.Errorf(tandem.ECONFLICT,
+	rv.ownerNow = rv.owner.read()
+	if fitted, err := rv.target.fit(ctx, rv.ownerNow); err != nil || mapping.Canonical(fitted) != e.NewValue {
+		return tandem.Errorf(tandem.ECONFLICT,
 			"%s, which owns the field, now holds %s, a change not synced yet; nothing was reverted.",
-			owner.label, quoteValue(mapping.Canonical(ownerNow)))
+			rv.owner.label, quoteValue(mapping.Canonical(rv.ownerNow)))
 	}
+	return nil
+}
 
-	// The old value is in the target's form; the owner gets it in its own,
-	// and the target what sync makes of that.
+// values works out what each side gets. The old value is in the target's
+// form; the owner gets it in its own, and the target what sync makes of
+// that. It fails, before anything is written, when either does not fit.
+func (r *reverter) values(ctx context.Context, rv *revertWrite) error {
 	var old any
-	if e.OldValue != "" {
-		old = e.OldValue
+	if rv.entry.OldValue != "" {
+		old = rv.entry.OldValue
 	}
-	ownerValue, err := owner.fit(ctx, old)
-	if err != nil {
-		return Reverted{}, unfit(owner.label, err)
+	var err error
+	if rv.ownerValue, err = rv.owner.fit(ctx, old); err != nil {
+		return unfit(rv.owner.label, err)
 	}
-	targetValue, err := target.fit(ctx, ownerValue)
-	if err != nil {
-		return Reverted{}, unfit(target.label, err)
+	if rv.targetValue, err = rv.target.fit(ctx, rv.ownerValue); err != nil {
+		return unfit(rv.target.label, err)
 	}
-	shadowValue := mapping.Canonical(targetValue)
+	rv.shadowValue = mapping.Canonical(rv.targetValue)
+	return nil
+}
 
-	entry := func(d tandem.Direction, field, before, after string) tandem.AuditEntry {
-		return tandem.AuditEntry{InstallationID: s.cfg.Installation, Direction: d, Object: l.Object,
-			IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: field, OldValue: before, NewValue: after,
-			Cause: tandem.CauseAction, Reason: reason, At: s.now()}
+// writeOwner writes the old value to the owner's side and records the
+// write in the audit log.
+func (r *reverter) writeOwner(ctx context.Context, rv revertWrite) (tandem.AuditEntry, error) {
+	if err := rv.owner.write(ctx, rv.ownerValue); err != nil {
+		return tandem.AuditEntry{}, fmt.Errorf("write %s: %w", rv.owner.label, err)
 	}
-	var out Reverted
-	if err := owner.write(ctx, ownerValue); err != nil {
-		return Reverted{}, fmt.Errorf("write %s: %w", owner.label, err)
+	saved, err := r.store.AddAuditEntry(ctx, r.auditEntry(rv, rv.owner.dir, rv.owner.field,
+		mapping.Canonical(rv.ownerNow), mapping.Canonical(rv.ownerValue)))
+	if err != nil {
+		return saved, err
 	}
-	if out.Owner, err = s.store.AddAuditEntry(ctx, entry(owner.dir, owner.field, mapping.Canonical(ownerNow), mapping.Canonical(ownerValue))); err != nil {
-		return out, err
-	}
-	s.wrote(out.Owner)
+	r.wrote(saved)
+	return saved, nil
+}
 
-	if err := target.write(ctx, targetValue); err != nil {
-		// The owner holds the old value now and the shadow still the new
-		// one, so the next sync of the record writes the target.
-		return out, tandem.Errorf(tandem.EUNAVAILABLE,
+// writeTarget writes the target's side, then stores its value as the
+// field's shadow and the audit entry of the write in one transaction, so
+// that the notification of the owner's change finds nothing to write.
+// Should the write fail, the owner holds the old value and the shadow still
+// the new one, so the next sync of the record writes the target.
+func (r *reverter) writeTarget(ctx context.Context, rv revertWrite) (tandem.AuditEntry, error) {
+	if err := rv.target.write(ctx, rv.targetValue); err != nil {
+		return tandem.AuditEntry{}, tandem.Errorf(tandem.EUNAVAILABLE,
 			"%s was set back to %s, but writing %s failed (%v); the next sync of the record will carry the value over.",
-			owner.label, quoteValue(mapping.Canonical(ownerValue)), target.label, err)
+			rv.owner.label, quoteValue(mapping.Canonical(rv.ownerValue)), rv.target.label, err)
 	}
-	prev, err := s.store.Shadows(ctx, l.ID)
+	prev, err := r.store.Shadows(ctx, rv.link.ID)
 	if err != nil {
-		return out, err
+		return tandem.AuditEntry{}, err
 	}
 	next := map[string]string{}
-	recordVerdict(next, prev, target.shadowKey, overwrite, shadowValue)
-	err = s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.SetShadows(ctx, l.ID, next); err != nil {
+	recordVerdict(next, prev, rv.target.shadowKey, overwrite, rv.shadowValue)
+	var saved tandem.AuditEntry
+	err = r.store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.SetShadows(ctx, rv.link.ID, next); err != nil {
 			return err
 		}
-		out.Target, err = tx.AddAuditEntry(ctx, entry(e.Direction, e.Field, e.NewValue, shadowValue))
+		saved, err = tx.AddAuditEntry(ctx, r.auditEntry(rv, rv.entry.Direction, rv.entry.Field, rv.entry.NewValue, rv.shadowValue))
 		return err
 	})
 	if err != nil {
-		return out, err
+		return saved, err
 	}
-	s.wrote(out.Target)
-	return out, nil
+	r.wrote(saved)
+	return saved, nil
+}
+
+// auditEntry is the audit entry of one of a revert's writes.
+func (r *reverter) auditEntry(rv revertWrite, d tandem.Direction, field, before, after string) tandem.AuditEntry {
+	l := rv.link
+	return tandem.AuditEntry{InstallationID: r.cfg.Installation, Direction: d, Object: l.Object,
+		IntercomID: l.IntercomID, SalesforceID: l.SalesforceID, Field: field, OldValue: before, NewValue: after,
+		Cause: tandem.CauseAction, Reason: rv.reason, At: r.now()}
 }
 
 // revertSide is one side of a mapped field during a revert.
@@ -163,7 +250,7 @@ type revertSide struct {
 }
 
 // revertSides returns the owner's side of m and then the target's.
-func (s *Syncer) revertSides(l tandem.Link, m tandem.Mapping, icObj map[string]any, rec salesforce.Record) [2]revertSide {
+func (r *reverter) revertSides(l tandem.Link, m tandem.Mapping, icObj map[string]any, rec salesforce.Record) [2]revertSide {
 	name := icAttrName(m)
 	ic := revertSide{
 		dir: tandem.ToIntercom, field: name, shadowKey: icShadowKey(m),
@@ -172,14 +259,14 @@ func (s *Syncer) revertSides(l tandem.Link, m tandem.Mapping, icObj map[string]a
 			v, _ := mapping.IntercomValue(icObj, name)
 			return v
 		},
-		fit: func(ctx context.Context, v any) (any, error) { return s.toIntercom(ctx, l.Object, m, v) },
+		fit: func(ctx context.Context, v any) (any, error) { return r.toIntercom(ctx, l.Object, m, v) },
 		write: func(ctx context.Context, v any) error {
-			if a := s.icAttr(ctx, l.Object, name); v == nil && a.DataType == "string" && a.Custom {
+			if a := r.icAttr(ctx, l.Object, name); v == nil && a.DataType == "string" && a.Custom {
 				v = "" // as icBody: Intercom rejects null for some custom attributes
 			}
 			body := map[string]any{}
 			setPath(body, name, v)
-			return s.icUpdate(ctx, l.Object, l.IntercomID, body)
+			return r.icUpdate(ctx, l.Object, l.IntercomID, body)
 		},
 	}
 	sf := revertSide{
@@ -189,9 +276,9 @@ func (s *Syncer) revertSides(l tandem.Link, m tandem.Mapping, icObj map[string]a
 			v, _ := mapping.SalesforceValue(rec, m.Salesforce)
 			return v
 		},
-		fit: func(ctx context.Context, v any) (any, error) { return s.toSalesforce(ctx, l.Object, m, v) },
+		fit: func(ctx context.Context, v any) (any, error) { return r.toSalesforce(ctx, l.Object, m, v) },
 		write: func(ctx context.Context, v any) error {
-			_, err := s.sf.SObjects.Update(ctx, l.Object.SObject(), l.SalesforceID, sfWrite(l.Object, m.Salesforce, v))
+			_, err := r.sf.SObjects.Update(ctx, l.Object.SObject(), l.SalesforceID, sfWrite(l.Object, m.Salesforce, v))
 			return err
 		},
 	}
@@ -204,8 +291,8 @@ func (s *Syncer) revertSides(l tandem.Link, m tandem.Mapping, icObj map[string]a
 // mappingOf returns the mapping of obj in direction d whose target field is
 // field (the Salesforce field towards Salesforce, the Intercom attribute
 // towards Intercom, as audit entries name them).
-func (s *Syncer) mappingOf(ctx context.Context, obj tandem.Object, d tandem.Direction, field string) (tandem.Mapping, bool) {
-	for _, m := range s.mappings(ctx, obj, d) {
+func (r *reverter) mappingOf(ctx context.Context, obj tandem.Object, d tandem.Direction, field string) (tandem.Mapping, bool) {
+	for _, m := range r.mappings(ctx, obj, d) {
 		target := m.Salesforce
 		if d == tandem.ToIntercom {
 			target = icAttrName(m)
@@ -215,17 +302,6 @@ func (s *Syncer) mappingOf(ctx context.Context, obj tandem.Object, d tandem.Dire
 		}
 	}
 	return tandem.Mapping{}, false
-}
-
-// wrote logs an action's write and tells the hooks, as commit does for
-// sync's writes.
-func (s *Syncer) wrote(e tandem.AuditEntry) {
-	s.log.Info("wrote", "direction", string(e.Direction), "object", string(e.Object), "intercom_id", e.IntercomID,
-		"salesforce_id", e.SalesforceID, "field", e.Field, "old", e.OldValue, "new", e.NewValue, "cause", string(e.Cause),
-		"reason", e.Reason)
-	if s.hooks.OnWrite != nil {
-		s.hooks.OnWrite(e)
-	}
 }
 
 func unfit(label string, err error) error {

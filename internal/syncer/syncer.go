@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
 	"github.com/tandemhq/tandem/internal/budget"
-	"github.com/tandemhq/tandem/internal/keylock"
 	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/salesforce"
@@ -127,24 +124,26 @@ type Unwritten struct {
 }
 
 // Syncer is the engine. It is safe for concurrent use.
+//
+// What its parts share (configuration, settings, store, clients, clock,
+// hooks, locks) is the embedded *engine (engine.go); what a failure
+// becomes is the embedded syncErrors (failures.go). Create Lead
+// (leadCreator, leads.go), the revert of a field write (reverter,
+// revert.go), the reconciliation search with its memory of what it handled
+// (reconciler, reconcile.go), the owner directory (owners, owners.go), the
+// API budget (apiBudget) and the poll's memory of what it handled
+// (stampMemory, poll.go) are types of their own. Syncer itself keeps the
+// flows of sync: a change comes in, is planned, written and committed, and
+// links are found, moved or dropped.
 type Syncer struct {
-	cfg   Config
-	live  atomic.Pointer[Settings] // the reconfigurable part of cfg, in force now
-	store *store.DB
-	ic    *intercom.Client
-	sf    *salesforce.Client
-	log   *slog.Logger
-	now   func() time.Time
-	hooks Hooks
+	*engine
+	syncErrors
 
-	locks  keylock.Map
-	owners ownerDirectory
+	leads      *leadCreator
+	revert     *reverter
+	reconciler *reconciler
 
-	seenMu     sync.Mutex
-	seen       map[string]string // poll de-duplication: sobject id → SystemModstamp handled
-	reconciled map[string]int64  // reconciliation de-duplication: Intercom id → updated_at handled
-
-	budgetRefreshed time.Time
+	seen stampMemory // poll de-duplication: sobject id → SystemModstamp handled
 }
 
 // New returns a Syncer. now may be nil (time.Now).
@@ -156,19 +155,26 @@ func New(cfg Config, db *store.DB, ic *intercom.Client, sf *salesforce.Client, l
 		log = slog.New(slog.DiscardHandler)
 	}
 	cfg = cfg.WithDefaults()
-	s := &Syncer{
-		cfg:   cfg,
-		store: db,
-		ic:    ic,
-		sf:    sf,
-		log:   log.With(slog.String("component", "syncer")),
-		now:   now,
-		hooks: hooks,
-		seen:  map[string]string{},
-
-		reconciled: map[string]int64{},
+	e := &engine{
+		cfg:    cfg,
+		store:  db,
+		ic:     ic,
+		sf:     sf,
+		log:    log.With(slog.String("component", "syncer")),
+		now:    now,
+		hooks:  hooks,
+		owners: owners{ic: ic, sf: sf, now: now},
+		budget: apiBudget{limits: cfg.Budget, sf: sf, now: now},
 	}
-	s.live.Store(&Settings{Mappings: cfg.Mappings, Schema: cfg.Schema, Placeholder: cfg.Placeholder, Ownership: cfg.Ownership})
+	e.live.Store(&Settings{Mappings: cfg.Mappings, Schema: cfg.Schema, Placeholder: cfg.Placeholder, Ownership: cfg.Ownership})
+	s := &Syncer{
+		engine:     e,
+		syncErrors: syncErrors{engine: e},
+		revert:     &reverter{engine: e},
+		reconciler: &reconciler{engine: e, handled: updateMemory{m: map[string]int64{}}},
+		seen:       stampMemory{m: map[string]string{}},
+	}
+	s.leads = &leadCreator{engine: e, errs: s.syncErrors, sync: s}
 	return s
 }
 
@@ -195,62 +201,6 @@ func (s *Syncer) Pin(ctx context.Context) context.Context {
 	return context.WithValue(ctx, settingsKey{}, s.live.Load())
 }
 
-// settings returns the settings ctx pinned, or else those in force now.
-func (s *Syncer) settings(ctx context.Context) *Settings {
-	if st, ok := ctx.Value(settingsKey{}).(*Settings); ok {
-		return st
-	}
-	return s.live.Load()
-}
-
-// Allow reports whether work of class c may call Salesforce now and, if
-// not, how long to wait (the API budget).
-func (s *Syncer) Allow(c budget.Class) (bool, time.Duration) {
-	if s.cfg.Budget == nil {
-		return true, 0
-	}
-	ok, wait := s.cfg.Budget.Allow(c)
-	if !ok && s.budgetRefreshDue() {
-		// Org-wide usage only moves when Salesforce answers; while paused,
-		// ask /limits now and then so that work resumes by itself.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if limits, _, err := s.sf.Limits(ctx); err == nil {
-			if l, found := limits["DailyApiRequests"]; found {
-				s.cfg.Budget.Observe(l.Max-l.Remaining, l.Max)
-			}
-		}
-		ok, wait = s.cfg.Budget.Allow(c)
-	}
-	return ok, wait
-}
-
-// budgetRefreshDue reports, at most once a minute, that the budget's
-// org-wide usage should be read again.
-func (s *Syncer) budgetRefreshDue() bool {
-	s.seenMu.Lock()
-	defer s.seenMu.Unlock()
-	if now := s.now(); now.Sub(s.budgetRefreshed) >= time.Minute {
-		s.budgetRefreshed = now
-		return true
-	}
-	return false
-}
-
-// mappings returns the mappings of obj in direction d.
-func (s *Syncer) mappings(ctx context.Context, obj tandem.Object, d tandem.Direction) []tandem.Mapping {
-	var out []tandem.Mapping
-	for _, m := range s.settings(ctx).Mappings {
-		if m.Object == obj && m.Direction == d {
-			out = append(out, m)
-		}
-	}
-	if m, ok := s.ownerMapping(ctx, obj, d); ok {
-		out = append(out, m)
-	}
-	return out
-}
-
 // PermanentError marks a failure that retrying will not fix; it has been
 // recorded as a sync error already. The job layer cancels such jobs.
 type PermanentError struct{ Err error }
@@ -264,10 +214,6 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &p)
 }
 
-func (s *Syncer) linkEvent(action string, l tandem.Link) {
-	s.log.Info("link "+action, slog.String("object", string(l.Object)), slog.String("intercom_id", l.IntercomID),
-		slog.String("salesforce_id", l.SalesforceID), slog.String("matched_by", l.MatchedBy))
-	if s.hooks.OnLink != nil {
-		s.hooks.OnLink(action, l)
-	}
-}
+// Allow reports whether work of class c may call Salesforce now and, if
+// not, how long to wait (the API budget).
+func (s *Syncer) Allow(c budget.Class) (bool, time.Duration) { return s.budget.Allow(c) }
