@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,6 +144,8 @@ func testAuditRevert(t *testing.T, dbURL string) {
 	// Towards Intercom: Salesforce owns Title.
 	status, _, _ = revert(title.ID)
 	require.Equal(t, http.StatusSeeOther, status)
+	_, body, _ = c.do("GET", "/admin/audit?record="+icID, nil)
+	require.Contains(t, body, "Audit entry "+itoa(title.ID)+" reverted", "the page says: %s", flashOf(body))
 	require.Equal(t, "Engineer", sfGet(sfID)["Title"])
 	require.Equal(t, "Engineer", jobTitle(icID))
 
@@ -202,4 +205,14 @@ func testAuditRevert(t *testing.T, dbURL string) {
 
 	status, _, _ = revert(999999)
 	require.Equal(t, http.StatusNotFound, status)
+}
+
+// flashOf returns the message a console page shows after an action.
+func flashOf(body string) string {
+	_, rest, ok := strings.Cut(body, `class="flash"`)
+	if !ok {
+		return "(no message)"
+	}
+	msg, _, _ := strings.Cut(rest, "</p>")
+	return html.UnescapeString(msg)
 }
