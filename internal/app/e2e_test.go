@@ -56,7 +56,7 @@ func startEnv(t *testing.T, dbURL string) *env {
 	return e
 }
 
-// eventually polls cond until it holds or 15 s pass.
+// eventually polls cond until it holds or 60 s pass.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	// A generous bound: it only matters when the condition never comes, and
