@@ -20,10 +20,10 @@ import (
 	"github.com/tandemhq/tandem/internal/store/storetest"
 )
 
-// eventually polls cond until it holds or 15 s pass.
+// eventually polls cond until it holds or 60 s pass.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
