@@ -152,7 +152,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	schema, err := loadSchema(ctx, a.Salesforce, a.Intercom)
+	schema, err := syncer.ReadSchema(ctx, a.Salesforce, a.Intercom)
 	if err != nil {
 		return nil, err
 	}

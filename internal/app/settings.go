@@ -57,7 +57,7 @@ func (a *App) settingsConfig(base config.Config) *usecase.SettingsConfig {
 // cannot be reached is an EUNAVAILABLE error; a problem of the settings is
 // a plain error with the text start-up prints.
 func (a *App) checkSettings(ctx context.Context, c config.Config) error {
-	schema, err := loadSchema(ctx, a.Salesforce, a.Intercom)
+	schema, err := syncer.ReadSchema(ctx, a.Salesforce, a.Intercom)
 	if err != nil {
 		return tandem.Errorf(tandem.EUNAVAILABLE, "The settings could not be checked against Salesforce and Intercom: %v", err)
 	}
@@ -145,7 +145,7 @@ func (a *App) applySettings(c config.Config, version int64) {
 	if !slices.Equal(old.Mappings, c.Mappings) {
 		// A new mapping may name a field created since start-up.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		if schema, err := loadSchema(ctx, a.Salesforce, a.Intercom); err == nil {
+		if schema, err := syncer.ReadSchema(ctx, a.Salesforce, a.Intercom); err == nil {
 			st.Schema = schema
 		} else {
 			a.Log.Warn("settings: could not reload the schema; the mappings use the one of start-up", slog.Any("err", err))

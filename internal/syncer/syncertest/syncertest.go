@@ -103,7 +103,7 @@ func New(t testing.TB, o Options) *Harness {
 		salesforce.WithInstanceURL(sfSrv.URL), salesforce.WithHTTPClient(sfSrv.Client()))
 	require.NoError(t, err)
 
-	schema, err := readSchema(h.Ctx, h.SF, h.IC)
+	schema, err := syncer.ReadSchema(h.Ctx, h.SF, h.IC)
 	require.NoError(t, err)
 	require.NoError(t, mapping.Validate(o.Mappings, schema))
 	h.Config = syncer.Config{Installation: tandem.DefaultInstallation, Mappings: o.Mappings, Schema: schema}
@@ -112,50 +112,6 @@ func New(t testing.TB, o Options) *Harness {
 	}
 	h.Syncer = syncer.New(h.Config, h.Store, h.IC, h.SF, nil, nil, h.Events.hooks())
 	return h
-}
-
-// readSchema reads what the mappings are validated against and converted
-// by, as the application does at startup: Salesforce describe of the three
-// paired objects and Intercom's contact and company data attributes.
-func readSchema(ctx context.Context, sf *salesforce.Client, ic *intercom.Client) (mapping.Schema, error) {
-	s := mapping.Schema{Salesforce: map[string]map[string]mapping.SFField{}, Intercom: map[string]map[string]mapping.ICAttribute{}}
-	for _, obj := range []tandem.Object{tandem.ObjectLead, tandem.ObjectContact, tandem.ObjectAccount} {
-		d, _, err := sf.SObjects.Describe(ctx, obj.SObject())
-		if err != nil {
-			return s, err
-		}
-		fields := map[string]mapping.SFField{}
-		for _, f := range d.Fields {
-			field := mapping.SFField{Name: f.Name, Type: f.Type, Length: f.Length, Updateable: f.Updateable,
-				Createable: f.Createable, Nillable: f.Nillable, RestrictedPicklist: f.RestrictedPicklist}
-			for _, p := range f.PicklistValues {
-				if p.Active {
-					field.Picklist = append(field.Picklist, p.Value)
-				}
-			}
-			fields[f.Name] = field
-		}
-		s.Salesforce[obj.SObject()] = fields
-	}
-	for _, model := range []string{"contact", "company"} {
-		attrs, _, err := ic.DataAttributes.List(ctx, model)
-		if err != nil {
-			return s, err
-		}
-		set := map[string]mapping.ICAttribute{}
-		for _, name := range mapping.StandardAttributes(model) {
-			set[name], _ = mapping.Standard(model, name)
-		}
-		for _, a := range attrs {
-			name := a.FullName
-			if name == "" {
-				name = a.Name
-			}
-			set[name] = mapping.ICAttribute{Name: name, DataType: a.DataType, APIWritable: a.APIWritable, Custom: a.Custom}
-		}
-		s.Intercom[model] = set
-	}
-	return s, nil
 }
 
 // Clock is a settable clock: the wall clock shifted by an offset.

@@ -1,4 +1,4 @@
-package app
+package syncer
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"github.com/tandemhq/tandem/salesforce"
 )
 
-// loadSchema reads Salesforce describe for the three paired objects and
+// ReadSchema reads Salesforce describe for the three paired objects and
 // Intercom's contact and company data attributes, in the form the mapping
-// package checks mappings against.
-func loadSchema(ctx context.Context, sf *salesforce.Client, ic *intercom.Client) (mapping.Schema, error) {
+// package checks mappings against and the engine converts values with.
+func ReadSchema(ctx context.Context, sf *salesforce.Client, ic *intercom.Client) (mapping.Schema, error) {
 	s := mapping.Schema{
 		Salesforce: map[string]map[string]mapping.SFField{},
 		Intercom:   map[string]map[string]mapping.ICAttribute{},
