@@ -38,7 +38,7 @@ type BulkSync struct {
 const bulkSyncColumns = `id, installation_id, status, phase, checkpoint, error, total, done, changed, failed, linked,
 	started_at, updated_at, finished_at`
 
-func scanBulkSync(row interface{ Scan(...any) error }) (BulkSync, error) {
+func scanBulkSync(row scanner) (BulkSync, error) {
 	var (
 		b                    BulkSync
 		startedAt, updatedAt int64

@@ -312,21 +312,9 @@ func (q *queries) SearchLinks(ctx context.Context, p SearchLinksParams) ([]tande
 	for i, id := range ids {
 		ph[i], idArgs[i] = fmt.Sprintf("$%d", i+1), id
 	}
-	rows, err := q.raw.QueryContext(ctx, `SELECT `+linkColumns+` FROM tandem_links WHERE id IN (`+strings.Join(ph, ", ")+`)`, idArgs...)
+	out, err := collect(ctx, q.raw, "search links", scanLink, `SELECT `+linkColumns+` FROM tandem_links WHERE id IN (`+strings.Join(ph, ", ")+`)`, idArgs...)
 	if err != nil {
-		return nil, fmt.Errorf("search links: %w", err)
-	}
-	defer rows.Close()
-	out := []tandem.Link{}
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, fmt.Errorf("search links: %w", err)
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search links: %w", err)
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
 	return out, nil
@@ -410,23 +398,7 @@ func (q *queries) FilterAudit(ctx context.Context, f AuditFilter) ([]tandem.Audi
 		query = `SELECT ` + auditColumns + ` FROM tandem_audit WHERE id IN (` + side("intercom_id") + ` UNION ` + side("salesforce_id") +
 			`) ORDER BY id DESC LIMIT ` + lim
 	}
-	rows, err := q.x.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("filter audit: %w", err)
-	}
-	defer rows.Close()
-	out := []tandem.AuditEntry{}
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("filter audit: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("filter audit: %w", err)
-	}
-	return out, nil
+	return collect(ctx, q.x, "filter audit", scanAudit, query, args...)
 }
 
 // GetAudit returns one audit entry (ENOTFOUND when there is none).
@@ -442,7 +414,7 @@ func (q *queries) GetAudit(ctx context.Context, id int64) (tandem.AuditEntry, er
 	return e, nil
 }
 
-func scanAudit(row interface{ Scan(...any) error }) (tandem.AuditEntry, error) {
+func scanAudit(row scanner) (tandem.AuditEntry, error) {
 	var (
 		e                     tandem.AuditEntry
 		direction, obj, cause string
@@ -458,48 +430,16 @@ func scanAudit(row interface{ Scan(...any) error }) (tandem.AuditEntry, error) {
 
 // ListBulkSyncs returns an installation's bulk sync runs, newest first.
 func (q *queries) ListBulkSyncs(ctx context.Context, inst string, n int) ([]BulkSync, error) {
-	rows, err := q.x.QueryContext(ctx, `SELECT `+bulkSyncColumns+` FROM tandem_bulk_syncs
+	return collect(ctx, q.x, "list bulk syncs", scanBulkSync, `SELECT `+bulkSyncColumns+` FROM tandem_bulk_syncs
 		WHERE installation_id = $1 ORDER BY id DESC LIMIT $2`, inst, limit(n))
-	if err != nil {
-		return nil, fmt.Errorf("list bulk syncs: %w", err)
-	}
-	defer rows.Close()
-	out := []BulkSync{}
-	for rows.Next() {
-		b, err := scanBulkSync(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list bulk syncs: %w", err)
-		}
-		out = append(out, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list bulk syncs: %w", err)
-	}
-	return out, nil
 }
 
 // OpenSyncErrorsOfRecords returns the unresolved sync errors that name the
 // Intercom record or the Salesforce record (an empty id names none), most
 // recently seen first, at most limit of them.
 func (q *queries) OpenSyncErrorsOfRecords(ctx context.Context, inst, intercomID, salesforceID string, n int) ([]tandem.SyncError, error) {
-	rows, err := q.x.QueryContext(ctx, `SELECT `+syncErrorColumns+` FROM tandem_sync_errors e WHERE id IN (
+	return collect(ctx, q.x, "open sync errors of records", scanSyncError, `SELECT `+syncErrorColumns+` FROM tandem_sync_errors e WHERE id IN (
 			SELECT id FROM tandem_sync_errors WHERE installation_id = $1 AND intercom_id = $2 AND $2 <> '' AND resolved_at IS NULL
 			UNION SELECT id FROM tandem_sync_errors WHERE installation_id = $1 AND salesforce_id = $3 AND $3 <> '' AND resolved_at IS NULL)
 		ORDER BY last_seen DESC, id DESC LIMIT $4`, inst, intercomID, salesforceID, limit(n))
-	if err != nil {
-		return nil, fmt.Errorf("open sync errors of records: %w", err)
-	}
-	defer rows.Close()
-	out := []tandem.SyncError{}
-	for rows.Next() {
-		e, err := scanSyncError(rows)
-		if err != nil {
-			return nil, fmt.Errorf("open sync errors of records: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("open sync errors of records: %w", err)
-	}
-	return out, nil
 }

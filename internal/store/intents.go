@@ -64,7 +64,7 @@ type ListIntentsParams struct {
 
 const intentColumns = `id, installation_id, kind, key, state, remote_id, attempts, note, created_at, updated_at`
 
-func scanIntent(row interface{ Scan(...any) error }) (Intent, error) {
+func scanIntent(row scanner) (Intent, error) {
 	var (
 		in                   Intent
 		state                string
@@ -188,27 +188,11 @@ func (q *queries) intentByID(ctx context.Context, id int64) (Intent, error) {
 
 // ListIntents returns a page of intents ordered by id.
 func (q *queries) ListIntents(ctx context.Context, p ListIntentsParams) ([]Intent, error) {
-	rows, err := q.x.QueryContext(ctx, `SELECT `+intentColumns+` FROM tandem_intents
+	return collect(ctx, q.x, "list intents", scanIntent, `SELECT `+intentColumns+` FROM tandem_intents
 		WHERE installation_id = $1 AND (CAST($2 AS TEXT) = '' OR kind = $2)
 		  AND (CAST($3 AS TEXT) = '' OR state = $3) AND id > $4
 		ORDER BY id LIMIT $5`,
 		p.Installation, p.Kind, string(p.State), p.AfterID, limit(p.Limit))
-	if err != nil {
-		return nil, fmt.Errorf("list intents: %w", err)
-	}
-	defer rows.Close()
-	out := []Intent{}
-	for rows.Next() {
-		in, err := scanIntent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list intents: %w", err)
-		}
-		out = append(out, in)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list intents: %w", err)
-	}
-	return out, nil
 }
 
 // DeleteIntent forgets an intent; deleting a missing one is not an error.

@@ -21,7 +21,7 @@ type ListLinksParams struct {
 
 const linkColumns = `id, installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at`
 
-func scanLink(row interface{ Scan(...any) error }) (tandem.Link, error) {
+func scanLink(row scanner) (tandem.Link, error) {
 	var (
 		l                    tandem.Link
 		obj                  string

@@ -49,7 +49,7 @@ type SyncErrorGroup struct {
 const syncErrorColumns = `id, installation_id, object, operation, intercom_id, salesforce_id, field, system, code,
 	message, reason, payload, count, first_seen, last_seen, resolved_at`
 
-func scanSyncError(row interface{ Scan(...any) error }) (tandem.SyncError, error) {
+func scanSyncError(row scanner) (tandem.SyncError, error) {
 	var (
 		e                   tandem.SyncError
 		obj                 string
@@ -167,7 +167,7 @@ func (q *queries) ListSyncErrors(ctx context.Context, p ListSyncErrorsParams) ([
 	if p.IncludeResolved {
 		includeResolved = 1
 	}
-	rows, err := q.x.QueryContext(ctx, `SELECT `+syncErrorColumns+` FROM tandem_sync_errors e
+	return collect(ctx, q.x, "list sync errors", scanSyncError, `SELECT `+syncErrorColumns+` FROM tandem_sync_errors e
 		WHERE installation_id = $1
 		  AND ($2 = 1 OR resolved_at IS NULL)
 		  AND (CAST($3 AS TEXT) = '' OR object = $3)
@@ -179,22 +179,6 @@ func (q *queries) ListSyncErrors(ctx context.Context, p ListSyncErrorsParams) ([
 		ORDER BY last_seen DESC, id DESC
 		LIMIT $5`,
 		p.Installation, includeResolved, string(p.Object), p.AfterID, limit(p.Limit), p.Category)
-	if err != nil {
-		return nil, fmt.Errorf("list sync errors: %w", err)
-	}
-	defer rows.Close()
-	out := []tandem.SyncError{}
-	for rows.Next() {
-		e, err := scanSyncError(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list sync errors: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list sync errors: %w", err)
-	}
-	return out, nil
 }
 
 // SyncErrorGroups summarises the unresolved entries of an installation by
