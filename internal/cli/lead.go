@@ -40,25 +40,18 @@ func newLeadCmd(c *base) *cobra.Command {
 				return usageError("--fields is not a JSON object: %v", err)
 			}
 		}
-		cfg, err := c.loadConfig(*path)
-		if err != nil {
-			return err
-		}
-		a, err := app.New(ctx, cfg, c.quietLogger(), app.Options{NoWorkers: true})
-		if err != nil {
-			return err
-		}
-		defer a.Close()
-		res, err := a.UseCases.CreateLead(ctx, usecase.CreateLeadParams{IntercomContactID: *id, Fields: fields})
-		if err != nil {
-			return err
-		}
-		if res.Created {
-			fmt.Fprintf(c.out, "created Lead %s  %s\n", res.SalesforceID, res.URL)
-		} else {
-			fmt.Fprintf(c.out, "already in Salesforce: Lead %s  %s (linked, nothing created)\n", res.SalesforceID, res.URL)
-		}
-		return nil
+		return c.withApp(ctx, *path, func(a *app.App) error {
+			res, err := a.UseCases.CreateLead(ctx, usecase.CreateLeadParams{IntercomContactID: *id, Fields: fields})
+			if err != nil {
+				return err
+			}
+			if res.Created {
+				fmt.Fprintf(c.out, "created Lead %s  %s\n", res.SalesforceID, res.URL)
+			} else {
+				fmt.Fprintf(c.out, "already in Salesforce: Lead %s  %s (linked, nothing created)\n", res.SalesforceID, res.URL)
+			}
+			return nil
+		})
 	})
 	cmd.AddCommand(create)
 	return cmd

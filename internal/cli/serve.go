@@ -23,6 +23,22 @@ func (c *base) loadDatabaseConfig(path string) (config.Config, error) {
 	return config.LoadDatabase(c.getenv, path)
 }
 
+// withApp runs fn over a bridge built from the configuration at path that
+// runs no jobs (one-shot commands: it may queue them for a running bridge),
+// and closes it afterwards.
+func (c *base) withApp(ctx context.Context, path string, fn func(a *app.App) error) error {
+	cfg, err := c.loadConfig(path)
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, c.quietLogger(), app.Options{NoWorkers: true})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a)
+}
+
 // quietLogger logs warnings and errors only (one-shot commands).
 func (c *base) quietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(c.errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))

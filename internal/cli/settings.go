@@ -22,22 +22,6 @@ func newSettingsCmd(c *base) *cobra.Command {
 			return usageError("tandem settings show|set KEY VALUE|reset KEY [--config FILE]")
 		},
 	}
-	// withApp runs fn over a bridge that runs no jobs: changes are checked
-	// against both systems as the console's are.
-	withApp := func(path *string, fn func(ctx context.Context, a *app.App) error) func(context.Context, *cobra.Command, []string) error {
-		return func(ctx context.Context, _ *cobra.Command, _ []string) error {
-			cfg, err := c.loadConfig(*path)
-			if err != nil {
-				return err
-			}
-			a, err := app.New(ctx, cfg, c.quietLogger(), app.Options{NoWorkers: true})
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			return fn(ctx, a)
-		}
-	}
 	printSettings := func(v usecase.SettingsView) {
 		tw := tabwriter.NewWriter(c.out, 2, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "SETTING\tVALUE\tSOURCE\n")
@@ -54,20 +38,22 @@ func newSettingsCmd(c *base) *cobra.Command {
 
 	show := &cobra.Command{Use: "show [--config FILE]", Short: "every setting, its value in force and where it comes from", Args: noArgs}
 	showPath := configFlag(c, show.Flags())
-	show.RunE = c.run(withApp(showPath, func(ctx context.Context, a *app.App) error {
-		v, err := a.UseCases.Settings(ctx)
-		if err != nil {
-			return err
-		}
-		printSettings(v)
-		return nil
-	}))
+	show.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
+		return c.withApp(ctx, *showPath, func(a *app.App) error {
+			v, err := a.UseCases.Settings(ctx)
+			if err != nil {
+				return err
+			}
+			printSettings(v)
+			return nil
+		})
+	})
 
 	change := func(use, short string, nargs int, build func(args []string) usecase.SettingsChange) *cobra.Command {
 		sub := &cobra.Command{Use: use, Short: short, Args: cobra.ExactArgs(nargs)}
 		path := configFlag(c, sub.Flags())
 		sub.RunE = c.run(func(ctx context.Context, cmd *cobra.Command, args []string) error {
-			return withApp(path, func(ctx context.Context, a *app.App) error {
+			return c.withApp(ctx, *path, func(a *app.App) error {
 				cur, err := a.UseCases.Settings(ctx)
 				if err != nil {
 					return err
@@ -84,7 +70,7 @@ func newSettingsCmd(c *base) *cobra.Command {
 				}
 				fmt.Fprintf(c.out, "saved settings version %d: every running replica applies it within a few seconds\n", v.Version)
 				return nil
-			})(ctx, cmd, args)
+			})
 		})
 		return sub
 	}

@@ -37,19 +37,12 @@ func newSyncCmd(c *base) *cobra.Command {
 	records := cmd.Flags().Bool("records", false, "with --dry-run: list every record, not only samples")
 	asJSON := cmd.Flags().Bool("json", false, "with --dry-run: print the plan as JSON")
 	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
-		cfg, err := c.loadConfig(*path)
-		if err != nil {
-			return err
-		}
-		a, err := app.New(ctx, cfg, c.quietLogger(), app.Options{NoWorkers: true})
-		if err != nil {
-			return err
-		}
-		defer a.Close()
-		if *dry {
-			return c.planSync(ctx, a.UseCases, *records, *asJSON)
-		}
-		return c.runSync(ctx, a.UseCases)
+		return c.withApp(ctx, *path, func(a *app.App) error {
+			if *dry {
+				return c.planSync(ctx, a.UseCases, *records, *asJSON)
+			}
+			return c.runSync(ctx, a.UseCases)
+		})
 	})
 	return cmd
 }
