@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -35,6 +36,15 @@ type liveSettings struct {
 	version int64
 	stop    context.CancelFunc
 	done    chan struct{}
+	// checked is the schema the last check of a change read, so that
+	// applying the change it allowed does not read both systems again.
+	checked atomic.Pointer[checkedSchema]
+}
+
+// checkedSchema is a schema and when it was read.
+type checkedSchema struct {
+	schema mapping.Schema
+	at     time.Time
 }
 
 // Effective returns the configuration in force now (the file, the
@@ -61,6 +71,7 @@ func (a *App) checkSettings(ctx context.Context, c config.Config) error {
 	if err != nil {
 		return tandem.Errorf(tandem.EUNAVAILABLE, "The settings could not be checked against Salesforce and Intercom: %v", err)
 	}
+	a.live.checked.Store(&checkedSchema{schema: schema, at: time.Now()})
 	if err := mapping.Validate(c.Mappings, schema); err != nil {
 		return fmt.Errorf("invalid mappings:\n%w", err)
 	}
@@ -143,14 +154,20 @@ func (a *App) applySettings(c config.Config, version int64) {
 	old := a.live.cfg
 	st := a.Syncer.Settings()
 	if !slices.Equal(old.Mappings, c.Mappings) {
-		// A new mapping may name a field created since start-up.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		if schema, err := syncer.ReadSchema(ctx, a.Salesforce, a.Intercom); err == nil {
-			st.Schema = schema
+		// A new mapping may name a field created since start-up. The
+		// process that saved the change has just read the schema to check
+		// it; the others read it now.
+		if c := a.live.checked.Swap(nil); c != nil && time.Since(c.at) < time.Minute {
+			st.Schema = c.schema
 		} else {
-			a.Log.Warn("settings: could not reload the schema; the mappings use the one of start-up", slog.Any("err", err))
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			if schema, err := syncer.ReadSchema(ctx, a.Salesforce, a.Intercom); err == nil {
+				st.Schema = schema
+			} else {
+				a.Log.Warn("settings: could not reload the schema; the mappings use the one of start-up", slog.Any("err", err))
+			}
+			cancel()
 		}
-		cancel()
 	}
 	st.Mappings, st.Placeholder = c.Mappings, c.Sync.Placeholder
 	st.Ownership = syncer.Ownership{Enabled: c.Ownership.Enabled, Direction: c.Ownership.Direction,
