@@ -88,7 +88,19 @@ type Result struct {
 	// fixed rate windows.
 	IntercomBusiestWindow int `json:"intercom_busiest_window"`
 
+	// Phases are the bulk sync's phases in the order it went through
+	// them, with the wall time spent in each.
+	Phases []Phase `json:"phases"`
+
 	Memory Memory `json:"memory"`
+}
+
+// Phase is one phase of the bulk sync ("reading Intercom contacts",
+// "aligning Contacts", …), its wall time and the process's CPU time in it.
+type Phase struct {
+	Name       string  `json:"name"`
+	Seconds    float64 `json:"seconds"`
+	CPUSeconds float64 `json:"cpu_seconds"`
 }
 
 // MemoryFlat tells whether two runs' sync heaps (peak minus the simulators'

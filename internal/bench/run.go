@@ -15,6 +15,7 @@ import (
 	"github.com/tandemhq/tandem/internal/app"
 	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/internal/jobs"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer"
 )
 
@@ -92,11 +93,14 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 
 	started, cpuStarted := time.Now(), cpuTime()
+	phases := phaseClock{start: started, cpu: cpuStarted}
 	run, _, err := d.App.Syncer.StartBulk(ctx)
 	if err == nil {
-		run, err = d.App.Syncer.RunBulk(ctx, run.ID, syncer.BulkOptions{IntercomWorkers: o.IntercomWorkers})
+		run, err = d.App.Syncer.RunBulk(ctx, run.ID, syncer.BulkOptions{IntercomWorkers: o.IntercomWorkers,
+			Progress: func(b store.BulkSync) { phases.enter(b.Phase) }})
 	}
 	wall, cpu := time.Since(started), cpuTime()-cpuStarted
+	phases.enter("")
 	if o.CPUProfile != nil {
 		pprof.StopCPUProfile()
 	}
@@ -121,7 +125,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		Status: string(run.Status), Compared: run.Done, Changed: run.Changed, Linked: run.Linked, Failed: run.Failed,
 		WallSeconds: wall.Seconds(), RecordsPerSecond: ratio(float64(run.Done), wall.Seconds()), CPUSeconds: cpu.Seconds(),
 		SalesforceCalls: s.sf.Calls(), IntercomCalls: s.ic.Calls(),
-		TargetConstant: o.TargetConstant, Memory: memory,
+		TargetConstant: o.TargetConstant, Memory: memory, Phases: phases.done,
 	}
 	if o.DatabaseURL != "" {
 		r.Database = "postgres"
@@ -175,4 +179,23 @@ func waitStartupPolls(ctx context.Context, d *app.Demo) error {
 		case <-t.C:
 		}
 	}
+}
+
+// phaseClock times the bulk sync's phases from its progress reports.
+type phaseClock struct {
+	start time.Time
+	cpu   time.Duration
+	name  string
+	done  []Phase
+}
+
+func (c *phaseClock) enter(name string) {
+	if name == c.name && name != "" {
+		return
+	}
+	now, cpu := time.Now(), cpuTime()
+	if c.name != "" {
+		c.done = append(c.done, Phase{Name: c.name, Seconds: now.Sub(c.start).Seconds(), CPUSeconds: (cpu - c.cpu).Seconds()})
+	}
+	c.name, c.start, c.cpu = name, now, cpu
 }

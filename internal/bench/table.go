@@ -29,6 +29,9 @@ func (r Result) WriteTable(w io.Writer) error {
 		r.Seeded.Changed(), r.Seeded.ChangedSalesforce(), r.Seeded.ChangedIntercom(), r.Seeded.SalesforceRecords)
 	row("wall time", "%.2f s (%.0f records/s)", r.WallSeconds, r.RecordsPerSecond)
 	row("CPU time", "%.2f s (the whole process, simulators included)", r.CPUSeconds)
+	for _, p := range r.Phases {
+		row("  "+p.Name, "%.2f s (CPU %.2f s)", p.Seconds, p.CPUSeconds)
+	}
 	fmt.Fprintln(tw, "\t")
 	row("Salesforce calls", "%d (%d query pages, %d writes; fewest possible writes %d)",
 		r.SalesforceTotal, r.SalesforceQueries, r.SalesforceWrites, r.SalesforceIdealWrites)

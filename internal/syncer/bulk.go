@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -191,6 +192,7 @@ func (b *bulkRun) execute(ctx context.Context) error {
 			return err
 		}
 		var err error
+		pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels("step", bulkStepNames[b.cp.Step])))
 		switch b.cp.Step {
 		case bulkStepCompanies:
 			err = b.scanCompanies(ctx)
