@@ -190,32 +190,36 @@ func (q *queries) BulkRecordsByKeys(ctx context.Context, runID int64, obj tandem
 }
 
 // LinkedIntercomIDs returns which of the given Intercom ids have a link of
-// any of objs.
+// any of objs. Each object is looked up on its own: with a list of objects
+// and a list of ids, Postgres (before 17) cannot walk the unique index on
+// both lists and scans every link instead, once per chunk.
 func (q *queries) LinkedIntercomIDs(ctx context.Context, inst string, objs []tandem.Object, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	err := inChunks(ids, inChunk, func(chunk []string) error {
-		args := []any{inst}
-		for _, o := range objs {
-			args = append(args, string(o))
-		}
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		rows, err := q.x.QueryContext(ctx, `SELECT intercom_id FROM tandem_links
-			WHERE installation_id = $1 AND object IN (`+q.placeholders(2, len(objs))+`)
-			AND intercom_id IN (`+q.placeholders(2+len(objs), len(chunk))+`)`, args...)
-		if err != nil {
-			return fmt.Errorf("load links: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+	for _, obj := range objs {
+		err := inChunks(ids, inChunk, func(chunk []string) error {
+			args := make([]any, 0, 2+len(chunk))
+			args = append(args, inst, string(obj))
+			for _, id := range chunk {
+				args = append(args, id)
+			}
+			rows, err := q.x.QueryContext(ctx, `SELECT intercom_id FROM tandem_links
+				WHERE installation_id = $1 AND object = $2 AND intercom_id IN (`+q.placeholders(3, len(chunk))+`)`, args...)
+			if err != nil {
 				return fmt.Errorf("load links: %w", err)
 			}
-			out[id] = true
+			defer rows.Close()
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					return fmt.Errorf("load links: %w", err)
+				}
+				out[id] = true
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return nil, err
 		}
-		return rows.Err()
-	})
-	return out, err
+	}
+	return out, nil
 }

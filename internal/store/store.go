@@ -74,7 +74,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		sqlDB, err = openSQLite(cfg.DataDir)
 		dialect = DialectSQLite
 	case strings.HasPrefix(cfg.DatabaseURL, "postgres://"), strings.HasPrefix(cfg.DatabaseURL, "postgresql://"):
-		sqlDB, err = sql.Open("pgx", cfg.DatabaseURL)
+		sqlDB, err = openPostgres(cfg.DatabaseURL)
 		dialect = DialectPostgres
 	default:
 		return nil, tandem.Errorf(tandem.EINVALID, "database URL must start with postgres:// or postgresql://")
@@ -127,6 +127,25 @@ func openSQLite(dir string) (*sql.DB, error) {
 	sqlDB.SetMaxOpenConns(RiverTuning(DialectSQLite).MaxOpenConns)
 	sqlDB.SetConnMaxIdleTime(0)
 	sqlDB.SetConnMaxLifetime(0)
+	return sqlDB, nil
+}
+
+// postgresIdleConns is how many idle Postgres connections the pool keeps.
+// database/sql keeps two by default, so a bulk sync's Intercom writers
+// (16 at a time, each reading and recording) closed and reopened
+// connections all the time: every one a new server process, and every
+// statement prepared again on it.
+const postgresIdleConns = 32
+
+func openPostgres(url string) (*sql.DB, error) {
+	sqlDB, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	sqlDB.SetMaxIdleConns(postgresIdleConns)
+	// Connections idle for a while are closed, so a quiet replica holds
+	// few of the server's connection slots.
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	return sqlDB, nil
 }
 
