@@ -23,18 +23,7 @@ import (
 // align streams the Salesforce records of obj in Id order and aligns each
 // with its Intercom record.
 func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
-	var where []string
-	if b.cp.LastID != "" {
-		where = append(where, "Id > "+salesforce.QuoteString(b.cp.LastID))
-	}
-	if obj == tandem.ObjectLead {
-		where = append(where, "IsConverted = false")
-	}
-	soql := "SELECT " + strings.Join(b.s.sfFields(ctx, obj), ", ") + " FROM " + obj.SObject()
-	if len(where) > 0 {
-		soql += " WHERE " + strings.Join(where, " AND ")
-	}
-	soql += " ORDER BY Id ASC"
+	soql := b.alignQuery(ctx, obj)
 	// The scan and the previous steps have added many rows since the
 	// planner last looked (see store.RefreshBulkStatistics); the step
 	// looks again whenever it has doubled the links it made.
@@ -45,38 +34,18 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 	next := ""
 	b.prevID, b.doneThrough, b.pages = b.cp.LastID, b.cp.LastID, nil
 	b.page = &pageWrites{}
-	// The next page is read while this one is aligned, when the API
-	// budget allows a call right away.
-	var prefetched chan queryPage
+	// The next page is read while this one is aligned (see readAhead).
+	var ahead chan queryPage
 	defer func() {
-		if prefetched != nil {
-			<-prefetched // do not leave the read running past the step
+		if ahead != nil {
+			<-ahead // do not leave the read running past the step
 		}
 	}()
 	for {
 		var page *salesforce.QueryResult
 		var err error
-		if prefetched != nil {
-			p := <-prefetched
-			prefetched, page, err = nil, p.page, p.err
-		} else {
-			if err := b.waitBudget(ctx); err != nil {
-				return err
-			}
-			page, err = b.queryPage(ctx, soql, next)
-		}
-		b.setPhase(ctx, bulkStepNames[b.cp.Step])
-		if err != nil {
+		if page, ahead, err = b.readPage(ctx, soql, next, ahead); err != nil {
 			return err
-		}
-		if !page.Done && page.NextRecordsURL != "" {
-			if ok, _ := b.s.Allow(budget.Bulk); ok {
-				prefetched = make(chan queryPage, 1)
-				go func(next string) {
-					p, err := b.queryPage(ctx, soql, next)
-					prefetched <- queryPage{page: p, err: err}
-				}(page.NextRecordsURL)
-			}
 		}
 		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
 		pd, err := b.loadPage(ctx, obj, page.Records)
@@ -93,49 +62,128 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 			}
 			analyzedAt = linked
 		}
-		for _, rec := range page.Records {
-			if err := b.alignRecord(ctx, obj, rec, pd); err != nil {
-				return err
-			}
-			if len(b.batch) >= 200 {
-				if err := b.flushSF(ctx, obj); err != nil {
-					return err
-				}
-			}
-			b.prevID = rec.ID()
-		}
-		// The checkpoint only moves past a page once all its Intercom
-		// writes are done (they run on while the next page is aligned), and
-		// never past the first record whose Salesforce write still waits for
-		// a full collection.
-		if n := len(page.Records); n > 0 {
-			b.pageDone(page.Records[n-1].ID())
-		}
-		if err := b.writers.failed(); err != nil {
+		if err := b.alignRecords(ctx, obj, page.Records, pd); err != nil {
 			return err
 		}
-		b.cp.LastID = b.doneThrough
-		if len(b.batch) > 0 && (b.cp.LastID == "" || b.batchFrom < b.cp.LastID) {
-			b.cp.LastID = b.batchFrom
-		}
-		if err := b.save(ctx); err != nil {
+		if err := b.checkpointPage(ctx, page.Records); err != nil {
 			return err
 		}
 		if page.Done || page.NextRecordsURL == "" {
-			if err := b.flushSF(ctx, obj); err != nil {
-				return err
-			}
-			if err := b.writers.wait(); err != nil {
-				return err
-			}
-			if n := len(page.Records); n > 0 {
-				b.cp.LastID = page.Records[n-1].ID()
-			}
-			b.pages, b.doneThrough = nil, ""
-			return b.save(ctx)
+			return b.finishStep(ctx, obj, page.Records)
 		}
 		next = page.NextRecordsURL
 	}
+}
+
+// alignQuery is the SOQL query of obj's step: its records after the
+// checkpoint in Id order, without converted leads.
+func (b *bulkRun) alignQuery(ctx context.Context, obj tandem.Object) string {
+	var where []string
+	if b.cp.LastID != "" {
+		where = append(where, "Id > "+salesforce.QuoteString(b.cp.LastID))
+	}
+	if obj == tandem.ObjectLead {
+		where = append(where, "IsConverted = false")
+	}
+	soql := "SELECT " + strings.Join(b.s.sfFields(ctx, obj), ", ") + " FROM " + obj.SObject()
+	if len(where) > 0 {
+		soql += " WHERE " + strings.Join(where, " AND ")
+	}
+	return soql + " ORDER BY Id ASC"
+}
+
+// readPage returns the page of soql after next (the first one if next is
+// empty), taken from ahead if it was read ahead, and starts reading the
+// page after it. It returns that read, if any, for the caller to take
+// or drain; on error none is running.
+func (b *bulkRun) readPage(ctx context.Context, soql, next string, ahead chan queryPage) (*salesforce.QueryResult, chan queryPage, error) {
+	var page *salesforce.QueryResult
+	var err error
+	if ahead != nil {
+		p := <-ahead
+		page, err = p.page, p.err
+	} else {
+		if err := b.waitBudget(ctx); err != nil {
+			return nil, nil, err
+		}
+		page, err = b.queryPage(ctx, soql, next)
+	}
+	b.setPhase(ctx, bulkStepNames[b.cp.Step])
+	if err != nil {
+		return nil, nil, err
+	}
+	return page, b.readAhead(ctx, soql, page), nil
+}
+
+// readAhead starts reading the page after page while page is aligned,
+// when the API budget allows a call right away; it returns nil when it
+// does not (page is the last one, or the budget wants a wait first).
+func (b *bulkRun) readAhead(ctx context.Context, soql string, page *salesforce.QueryResult) chan queryPage {
+	if page.Done || page.NextRecordsURL == "" {
+		return nil
+	}
+	if ok, _ := b.s.Allow(budget.Bulk); !ok {
+		return nil
+	}
+	ahead := make(chan queryPage, 1)
+	go func(next string) {
+		p, err := b.queryPage(ctx, soql, next)
+		ahead <- queryPage{page: p, err: err}
+	}(page.NextRecordsURL)
+	return ahead
+}
+
+// alignRecords aligns the records of a page in order, writing the
+// Salesforce batch whenever it fills a collection.
+func (b *bulkRun) alignRecords(ctx context.Context, obj tandem.Object, recs []salesforce.Record, pd pageData) error {
+	for _, rec := range recs {
+		if err := b.alignRecord(ctx, obj, rec, pd); err != nil {
+			return err
+		}
+		if len(b.batch) >= 200 {
+			if err := b.flushSF(ctx, obj); err != nil {
+				return err
+			}
+		}
+		b.prevID = rec.ID()
+	}
+	return nil
+}
+
+// checkpointPage moves the checkpoint as far as the aligned page (recs)
+// allows and saves it.
+func (b *bulkRun) checkpointPage(ctx context.Context, recs []salesforce.Record) error {
+	// The checkpoint only moves past a page once all its Intercom
+	// writes are done (they run on while the next page is aligned), and
+	// never past the first record whose Salesforce write still waits for
+	// a full collection.
+	if n := len(recs); n > 0 {
+		b.pageDone(recs[n-1].ID())
+	}
+	if err := b.writers.failed(); err != nil {
+		return err
+	}
+	b.cp.LastID = b.doneThrough
+	if len(b.batch) > 0 && (b.cp.LastID == "" || b.batchFrom < b.cp.LastID) {
+		b.cp.LastID = b.batchFrom
+	}
+	return b.save(ctx)
+}
+
+// finishStep ends the step after its last page (recs): once every write
+// left pending is done, the checkpoint passes the last record.
+func (b *bulkRun) finishStep(ctx context.Context, obj tandem.Object, recs []salesforce.Record) error {
+	if err := b.flushSF(ctx, obj); err != nil {
+		return err
+	}
+	if err := b.writers.wait(); err != nil {
+		return err
+	}
+	if n := len(recs); n > 0 {
+		b.cp.LastID = recs[n-1].ID()
+	}
+	b.pages, b.doneThrough = nil, ""
+	return b.save(ctx)
 }
 
 // queryPage is a page of a SOQL query read ahead.
