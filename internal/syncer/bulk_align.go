@@ -296,34 +296,49 @@ func linkObjects(obj tandem.Object) []tandem.Object {
 	return []tandem.Object{tandem.ObjectLead, tandem.ObjectContact}
 }
 
-// alignRecord links one Salesforce record if needed and plans its writes.
+// alignRecord plans the writes of one Salesforce record, if it is linked.
 func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record, pd pageData) error {
 	defer b.count(func(r *store.BulkSync) { r.Done++ })
-	s := b.s
 	l, linked := pd.links[rec.ID()]
 	if !linked {
 		return nil
 	}
+	icObj, gone, err := b.intercomRecord(ctx, obj, l, pd)
+	if err != nil {
+		return err
+	}
+	if gone {
+		if b.dry {
+			return nil
+		}
+		return b.s.dropLink(ctx, l, "Intercom record deleted")
+	}
+	b.alignPair(ctx, obj, l, rec, icObj, pd.shadows[l.ID])
+	return nil
+}
+
+// intercomRecord is the Intercom record of pair l: the listed one, or the
+// one read directly when the listing left it out; gone says Intercom no
+// longer has it.
+func (b *bulkRun) intercomRecord(ctx context.Context, obj tandem.Object, l tandem.Link, pd pageData) (map[string]any, bool, error) {
 	var icObj map[string]any
 	if icRec, ok := pd.icRecs[l.IntercomID]; ok && l.Object == obj {
-		if err := json.Unmarshal([]byte(icRec.Data), &icObj); err != nil {
-			return err
-		}
-	} else {
-		// Not in the listing: Intercom leaves companies without contacts out
-		// of lists, and a lead may have become a user. Read it directly.
-		var err error
-		if icObj, err = s.icGet(ctx, l.Object, l.IntercomID); isIntercomGone(err) {
-			if b.dry {
-				return nil
-			}
-			return s.dropLink(ctx, l, "Intercom record deleted")
-		} else if err != nil {
-			return err
-		}
+		err := json.Unmarshal([]byte(icRec.Data), &icObj)
+		return icObj, false, err
 	}
+	// Not in the listing: Intercom leaves companies without contacts out
+	// of lists, and a lead may have become a user. Read it directly.
+	icObj, err := b.s.icGet(ctx, l.Object, l.IntercomID)
+	if isIntercomGone(err) {
+		return nil, true, nil
+	}
+	return icObj, false, err
+}
+
+// alignPair compares the two records of pair l field by field and plans
+// the writes of each direction; old are the pair's stored shadows.
+func (b *bulkRun) alignPair(ctx context.Context, obj tandem.Object, l tandem.Link, rec salesforce.Record, icObj map[string]any, old map[string]string) {
 	b.tally.add(obj, func(o *ObjectPlan) { o.Compared++ })
-	old := pd.shadows[l.ID]
 	if old == nil {
 		old = map[string]string{}
 	}
@@ -343,7 +358,7 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 		if len(sfChanges) > 0 {
 			b.batch = append(b.batch, pendingSF{link: l})
 		}
-		return nil
+		return
 	}
 	if len(sfChanges) == 0 {
 		maps.Copy(old, sfShadows)
@@ -352,31 +367,52 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 		maps.Copy(old, icShadows)
 	}
 	if len(sfChanges) == 0 && len(icChanges) == 0 {
-		if maps.Equal(before, old) {
-			return nil // in sync and already recorded: no write at all
-		}
-		b.setShadows(l.ID, old)
-		return nil
+		b.recordInSync(l.ID, old, before)
+		return
 	}
 	b.count(func(r *store.BulkSync) { r.Changed++ })
-	if len(sfChanges) > 0 {
-		stamp := intercomStamp(icObj)
-		sfShadows[seenIntercomKey] = stamp
-		if len(b.batch) == 0 {
-			b.batchFrom = b.prevID
+	b.queueSF(l, icObj, sfChanges, sfShadows, before)
+	b.queueIC(ctx, l, rec, icChanges, icShadows, before)
+}
+
+// recordInSync keeps the shadows of a pair that needs no write in either
+// direction, unless they are stored already (before).
+func (b *bulkRun) recordInSync(linkID int64, shadows, before map[string]string) {
+	if maps.Equal(before, shadows) {
+		return // in sync and already recorded: no write at all
+	}
+	b.setShadows(linkID, shadows)
+}
+
+// queueSF adds the Salesforce write of pair l to the collection batch,
+// or, with nothing to write, keeps the direction's new shadows.
+func (b *bulkRun) queueSF(l tandem.Link, icObj map[string]any, changes []change, shadows, before map[string]string) {
+	if len(changes) == 0 {
+		if len(shadows) > 0 {
+			b.setShadows(l.ID, unchanged(shadows, before))
 		}
-		b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: sfBody(l.Object, sfChanges), changes: sfChanges, shadows: sfShadows})
-	} else if len(sfShadows) > 0 {
-		b.setShadows(l.ID, unchanged(sfShadows, before))
+		return
 	}
-	if len(icChanges) > 0 {
-		stamp := salesforceStamp(rec)
-		icShadows[seenSalesforceKey] = stamp
-		b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: s.icBody(ctx, l.Object, icChanges), changes: icChanges, shadows: icShadows})
-	} else if len(icShadows) > 0 {
-		b.setShadows(l.ID, unchanged(icShadows, before))
+	stamp := intercomStamp(icObj)
+	shadows[seenIntercomKey] = stamp
+	if len(b.batch) == 0 {
+		b.batchFrom = b.prevID
 	}
-	return nil
+	b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: sfBody(l.Object, changes), changes: changes, shadows: shadows})
+}
+
+// queueIC hands the Intercom write of pair l to the writers, or, with
+// nothing to write, keeps the direction's new shadows.
+func (b *bulkRun) queueIC(ctx context.Context, l tandem.Link, rec salesforce.Record, changes []change, shadows, before map[string]string) {
+	if len(changes) == 0 {
+		if len(shadows) > 0 {
+			b.setShadows(l.ID, unchanged(shadows, before))
+		}
+		return
+	}
+	stamp := salesforceStamp(rec)
+	shadows[seenSalesforceKey] = stamp
+	b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: b.s.icBody(ctx, l.Object, changes), changes: changes, shadows: shadows})
 }
 
 // setShadows adds shadows of a pair that needs no write to the page's
