@@ -23,18 +23,7 @@ import (
 // align streams the Salesforce records of obj in Id order and aligns each
 // with its Intercom record.
 func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
-	var where []string
-	if b.cp.LastID != "" {
-		where = append(where, "Id > "+salesforce.QuoteString(b.cp.LastID))
-	}
-	if obj == tandem.ObjectLead {
-		where = append(where, "IsConverted = false")
-	}
-	soql := "SELECT " + strings.Join(b.s.sfFields(ctx, obj), ", ") + " FROM " + obj.SObject()
-	if len(where) > 0 {
-		soql += " WHERE " + strings.Join(where, " AND ")
-	}
-	soql += " ORDER BY Id ASC"
+	soql := b.alignQuery(ctx, obj)
 	// The scan and the previous steps have added many rows since the
 	// planner last looked (see store.RefreshBulkStatistics); the step
 	// looks again whenever it has doubled the links it made.
@@ -45,38 +34,18 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 	next := ""
 	b.prevID, b.doneThrough, b.pages = b.cp.LastID, b.cp.LastID, nil
 	b.page = &pageWrites{}
-	// The next page is read while this one is aligned, when the API
-	// budget allows a call right away.
-	var prefetched chan queryPage
+	// The next page is read while this one is aligned (see readAhead).
+	var ahead chan queryPage
 	defer func() {
-		if prefetched != nil {
-			<-prefetched // do not leave the read running past the step
+		if ahead != nil {
+			<-ahead // do not leave the read running past the step
 		}
 	}()
 	for {
 		var page *salesforce.QueryResult
 		var err error
-		if prefetched != nil {
-			p := <-prefetched
-			prefetched, page, err = nil, p.page, p.err
-		} else {
-			if err := b.waitBudget(ctx); err != nil {
-				return err
-			}
-			page, err = b.queryPage(ctx, soql, next)
-		}
-		b.setPhase(ctx, bulkStepNames[b.cp.Step])
-		if err != nil {
+		if page, ahead, err = b.readPage(ctx, soql, next, ahead); err != nil {
 			return err
-		}
-		if !page.Done && page.NextRecordsURL != "" {
-			if ok, _ := b.s.Allow(budget.Bulk); ok {
-				prefetched = make(chan queryPage, 1)
-				go func(next string) {
-					p, err := b.queryPage(ctx, soql, next)
-					prefetched <- queryPage{page: p, err: err}
-				}(page.NextRecordsURL)
-			}
 		}
 		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
 		pd, err := b.loadPage(ctx, obj, page.Records)
@@ -93,49 +62,128 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 			}
 			analyzedAt = linked
 		}
-		for _, rec := range page.Records {
-			if err := b.alignRecord(ctx, obj, rec, pd); err != nil {
-				return err
-			}
-			if len(b.batch) >= 200 {
-				if err := b.flushSF(ctx, obj); err != nil {
-					return err
-				}
-			}
-			b.prevID = rec.ID()
-		}
-		// The checkpoint only moves past a page once all its Intercom
-		// writes are done (they run on while the next page is aligned), and
-		// never past the first record whose Salesforce write still waits for
-		// a full collection.
-		if n := len(page.Records); n > 0 {
-			b.pageDone(page.Records[n-1].ID())
-		}
-		if err := b.writers.failed(); err != nil {
+		if err := b.alignRecords(ctx, obj, page.Records, pd); err != nil {
 			return err
 		}
-		b.cp.LastID = b.doneThrough
-		if len(b.batch) > 0 && (b.cp.LastID == "" || b.batchFrom < b.cp.LastID) {
-			b.cp.LastID = b.batchFrom
-		}
-		if err := b.save(ctx); err != nil {
+		if err := b.checkpointPage(ctx, page.Records); err != nil {
 			return err
 		}
 		if page.Done || page.NextRecordsURL == "" {
-			if err := b.flushSF(ctx, obj); err != nil {
-				return err
-			}
-			if err := b.writers.wait(); err != nil {
-				return err
-			}
-			if n := len(page.Records); n > 0 {
-				b.cp.LastID = page.Records[n-1].ID()
-			}
-			b.pages, b.doneThrough = nil, ""
-			return b.save(ctx)
+			return b.finishStep(ctx, obj, page.Records)
 		}
 		next = page.NextRecordsURL
 	}
+}
+
+// alignQuery is the SOQL query of obj's step: its records after the
+// checkpoint in Id order, without converted leads.
+func (b *bulkRun) alignQuery(ctx context.Context, obj tandem.Object) string {
+	var where []string
+	if b.cp.LastID != "" {
+		where = append(where, "Id > "+salesforce.QuoteString(b.cp.LastID))
+	}
+	if obj == tandem.ObjectLead {
+		where = append(where, "IsConverted = false")
+	}
+	soql := "SELECT " + strings.Join(b.s.sfFields(ctx, obj), ", ") + " FROM " + obj.SObject()
+	if len(where) > 0 {
+		soql += " WHERE " + strings.Join(where, " AND ")
+	}
+	return soql + " ORDER BY Id ASC"
+}
+
+// readPage returns the page of soql after next (the first one if next is
+// empty), taken from ahead if it was read ahead, and starts reading the
+// page after it. It returns that read, if any, for the caller to take
+// or drain; on error none is running.
+func (b *bulkRun) readPage(ctx context.Context, soql, next string, ahead chan queryPage) (*salesforce.QueryResult, chan queryPage, error) {
+	var page *salesforce.QueryResult
+	var err error
+	if ahead != nil {
+		p := <-ahead
+		page, err = p.page, p.err
+	} else {
+		if err := b.waitBudget(ctx); err != nil {
+			return nil, nil, err
+		}
+		page, err = b.queryPage(ctx, soql, next)
+	}
+	b.setPhase(ctx, bulkStepNames[b.cp.Step])
+	if err != nil {
+		return nil, nil, err
+	}
+	return page, b.readAhead(ctx, soql, page), nil
+}
+
+// readAhead starts reading the page after page while page is aligned,
+// when the API budget allows a call right away; it returns nil when it
+// does not (page is the last one, or the budget wants a wait first).
+func (b *bulkRun) readAhead(ctx context.Context, soql string, page *salesforce.QueryResult) chan queryPage {
+	if page.Done || page.NextRecordsURL == "" {
+		return nil
+	}
+	if ok, _ := b.s.Allow(budget.Bulk); !ok {
+		return nil
+	}
+	ahead := make(chan queryPage, 1)
+	go func(next string) {
+		p, err := b.queryPage(ctx, soql, next)
+		ahead <- queryPage{page: p, err: err}
+	}(page.NextRecordsURL)
+	return ahead
+}
+
+// alignRecords aligns the records of a page in order, writing the
+// Salesforce batch whenever it fills a collection.
+func (b *bulkRun) alignRecords(ctx context.Context, obj tandem.Object, recs []salesforce.Record, pd pageData) error {
+	for _, rec := range recs {
+		if err := b.alignRecord(ctx, obj, rec, pd); err != nil {
+			return err
+		}
+		if len(b.batch) >= 200 {
+			if err := b.flushSF(ctx, obj); err != nil {
+				return err
+			}
+		}
+		b.prevID = rec.ID()
+	}
+	return nil
+}
+
+// checkpointPage moves the checkpoint as far as the aligned page (recs)
+// allows and saves it.
+func (b *bulkRun) checkpointPage(ctx context.Context, recs []salesforce.Record) error {
+	// The checkpoint only moves past a page once all its Intercom
+	// writes are done (they run on while the next page is aligned), and
+	// never past the first record whose Salesforce write still waits for
+	// a full collection.
+	if n := len(recs); n > 0 {
+		b.pageDone(recs[n-1].ID())
+	}
+	if err := b.writers.failed(); err != nil {
+		return err
+	}
+	b.cp.LastID = b.doneThrough
+	if len(b.batch) > 0 && (b.cp.LastID == "" || b.batchFrom < b.cp.LastID) {
+		b.cp.LastID = b.batchFrom
+	}
+	return b.save(ctx)
+}
+
+// finishStep ends the step after its last page (recs): once every write
+// left pending is done, the checkpoint passes the last record.
+func (b *bulkRun) finishStep(ctx context.Context, obj tandem.Object, recs []salesforce.Record) error {
+	if err := b.flushSF(ctx, obj); err != nil {
+		return err
+	}
+	if err := b.writers.wait(); err != nil {
+		return err
+	}
+	if n := len(recs); n > 0 {
+		b.cp.LastID = recs[n-1].ID()
+	}
+	b.pages, b.doneThrough = nil, ""
+	return b.save(ctx)
 }
 
 // queryPage is a page of a SOQL query read ahead.
@@ -248,34 +296,49 @@ func linkObjects(obj tandem.Object) []tandem.Object {
 	return []tandem.Object{tandem.ObjectLead, tandem.ObjectContact}
 }
 
-// alignRecord links one Salesforce record if needed and plans its writes.
+// alignRecord plans the writes of one Salesforce record, if it is linked.
 func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record, pd pageData) error {
 	defer b.count(func(r *store.BulkSync) { r.Done++ })
-	s := b.s
 	l, linked := pd.links[rec.ID()]
 	if !linked {
 		return nil
 	}
+	icObj, gone, err := b.intercomRecord(ctx, obj, l, pd)
+	if err != nil {
+		return err
+	}
+	if gone {
+		if b.dry {
+			return nil
+		}
+		return b.s.dropLink(ctx, l, "Intercom record deleted")
+	}
+	b.alignPair(ctx, obj, l, rec, icObj, pd.shadows[l.ID])
+	return nil
+}
+
+// intercomRecord is the Intercom record of pair l: the listed one, or the
+// one read directly when the listing left it out; gone says Intercom no
+// longer has it.
+func (b *bulkRun) intercomRecord(ctx context.Context, obj tandem.Object, l tandem.Link, pd pageData) (map[string]any, bool, error) {
 	var icObj map[string]any
 	if icRec, ok := pd.icRecs[l.IntercomID]; ok && l.Object == obj {
-		if err := json.Unmarshal([]byte(icRec.Data), &icObj); err != nil {
-			return err
-		}
-	} else {
-		// Not in the listing: Intercom leaves companies without contacts out
-		// of lists, and a lead may have become a user. Read it directly.
-		var err error
-		if icObj, err = s.icGet(ctx, l.Object, l.IntercomID); isIntercomGone(err) {
-			if b.dry {
-				return nil
-			}
-			return s.dropLink(ctx, l, "Intercom record deleted")
-		} else if err != nil {
-			return err
-		}
+		err := json.Unmarshal([]byte(icRec.Data), &icObj)
+		return icObj, false, err
 	}
+	// Not in the listing: Intercom leaves companies without contacts out
+	// of lists, and a lead may have become a user. Read it directly.
+	icObj, err := b.s.icGet(ctx, l.Object, l.IntercomID)
+	if isIntercomGone(err) {
+		return nil, true, nil
+	}
+	return icObj, false, err
+}
+
+// alignPair compares the two records of pair l field by field and plans
+// the writes of each direction; old are the pair's stored shadows.
+func (b *bulkRun) alignPair(ctx context.Context, obj tandem.Object, l tandem.Link, rec salesforce.Record, icObj map[string]any, old map[string]string) {
 	b.tally.add(obj, func(o *ObjectPlan) { o.Compared++ })
-	old := pd.shadows[l.ID]
 	if old == nil {
 		old = map[string]string{}
 	}
@@ -295,7 +358,7 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 		if len(sfChanges) > 0 {
 			b.batch = append(b.batch, pendingSF{link: l})
 		}
-		return nil
+		return
 	}
 	if len(sfChanges) == 0 {
 		maps.Copy(old, sfShadows)
@@ -304,31 +367,52 @@ func (b *bulkRun) alignRecord(ctx context.Context, obj tandem.Object, rec salesf
 		maps.Copy(old, icShadows)
 	}
 	if len(sfChanges) == 0 && len(icChanges) == 0 {
-		if maps.Equal(before, old) {
-			return nil // in sync and already recorded: no write at all
-		}
-		b.setShadows(l.ID, old)
-		return nil
+		b.recordInSync(l.ID, old, before)
+		return
 	}
 	b.count(func(r *store.BulkSync) { r.Changed++ })
-	if len(sfChanges) > 0 {
-		stamp := intercomStamp(icObj)
-		sfShadows[seenIntercomKey] = stamp
-		if len(b.batch) == 0 {
-			b.batchFrom = b.prevID
+	b.queueSF(l, icObj, sfChanges, sfShadows, before)
+	b.queueIC(ctx, l, rec, icChanges, icShadows, before)
+}
+
+// recordInSync keeps the shadows of a pair that needs no write in either
+// direction, unless they are stored already (before).
+func (b *bulkRun) recordInSync(linkID int64, shadows, before map[string]string) {
+	if maps.Equal(before, shadows) {
+		return // in sync and already recorded: no write at all
+	}
+	b.setShadows(linkID, shadows)
+}
+
+// queueSF adds the Salesforce write of pair l to the collection batch,
+// or, with nothing to write, keeps the direction's new shadows.
+func (b *bulkRun) queueSF(l tandem.Link, icObj map[string]any, changes []change, shadows, before map[string]string) {
+	if len(changes) == 0 {
+		if len(shadows) > 0 {
+			b.setShadows(l.ID, unchanged(shadows, before))
 		}
-		b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: sfBody(l.Object, sfChanges), changes: sfChanges, shadows: sfShadows})
-	} else if len(sfShadows) > 0 {
-		b.setShadows(l.ID, unchanged(sfShadows, before))
+		return
 	}
-	if len(icChanges) > 0 {
-		stamp := salesforceStamp(rec)
-		icShadows[seenSalesforceKey] = stamp
-		b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: s.icBody(ctx, l.Object, icChanges), changes: icChanges, shadows: icShadows})
-	} else if len(icShadows) > 0 {
-		b.setShadows(l.ID, unchanged(icShadows, before))
+	stamp := intercomStamp(icObj)
+	shadows[seenIntercomKey] = stamp
+	if len(b.batch) == 0 {
+		b.batchFrom = b.prevID
 	}
-	return nil
+	b.batch = append(b.batch, pendingSF{stamp: stamp, link: l, fields: sfBody(l.Object, changes), changes: changes, shadows: shadows})
+}
+
+// queueIC hands the Intercom write of pair l to the writers, or, with
+// nothing to write, keeps the direction's new shadows.
+func (b *bulkRun) queueIC(ctx context.Context, l tandem.Link, rec salesforce.Record, changes []change, shadows, before map[string]string) {
+	if len(changes) == 0 {
+		if len(shadows) > 0 {
+			b.setShadows(l.ID, unchanged(shadows, before))
+		}
+		return
+	}
+	stamp := salesforceStamp(rec)
+	shadows[seenSalesforceKey] = stamp
+	b.writers.submit(ctx, pendingIC{page: b.page, stamp: stamp, link: l, body: b.s.icBody(ctx, l.Object, changes), changes: changes, shadows: shadows})
 }
 
 // setShadows adds shadows of a pair that needs no write to the page's

@@ -49,56 +49,9 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 		return err
 	}
 	for attempt := 0; len(pending) > 0; attempt++ {
-		recs := make([]salesforce.Record, len(pending))
-		for i, p := range pending {
-			f := maps.Clone(p.fields)
-			f["Id"] = p.link.SalesforceID
-			recs[i] = salesforce.NewRecord(obj.SObject(), f)
-		}
-		results, err := b.s.sf.Collections.Update(ctx, recs, false)
-		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
-		if err != nil {
-			return err // the whole call failed: the job retries from the checkpoint
-		}
-		var (
-			again []pendingSF
-			done  []written
-		)
-		for i, p := range pending {
-			if i >= len(results) {
-				again = append(again, p)
-				continue
-			}
-			r := results[i]
-			switch rerr := r.Err(); {
-			case r.Success:
-				done = append(done, written{link: p.link, changes: p.changes, shadows: p.shadows})
-			case Transient(rerr):
-				if attempt >= 4 {
-					// Still failing: stop here (once the successes are
-					// recorded); the resumed run redoes this page.
-					if err := b.s.commitMany(ctx, tandem.ToSalesforce, tandem.OpUpdateSalesforce, done, tandem.CauseBulk); err != nil {
-						return err
-					}
-					return rerr
-				}
-				again = append(again, p)
-			case isSalesforceGone(rerr):
-				if err := b.s.dropLink(ctx, p.link, "Salesforce record deleted"); err != nil {
-					return err
-				}
-			default:
-				b.count(func(r *store.BulkSync) { r.Failed++ })
-				if _, err := b.s.RecordFailure(ctx, p.link, tandem.OpUpdateSalesforce, tandem.SystemSalesforce, changedFields(p.changes), p.fields, rerr); err != nil {
-					return err
-				}
-			}
-		}
-		// The successful writes of the call are recorded together.
-		if err := b.s.commitMany(ctx, tandem.ToSalesforce, tandem.OpUpdateSalesforce, done, tandem.CauseBulk); err != nil {
+		if pending, err = b.writeCollection(ctx, obj, pending, attempt); err != nil {
 			return err
 		}
-		pending = again
 		if len(pending) > 0 {
 			if err := sleepCtx(ctx, time.Duration(1<<attempt)*250*time.Millisecond); err != nil {
 				return err
@@ -106,6 +59,67 @@ func (b *bulkRun) flushSF(ctx context.Context, obj tandem.Object) error {
 		}
 	}
 	return nil
+}
+
+// writeCollection writes pending in one collection call (try number
+// attempt, from 0) and records each pair's outcome; it returns the pairs
+// to try again.
+func (b *bulkRun) writeCollection(ctx context.Context, obj tandem.Object, pending []pendingSF, attempt int) ([]pendingSF, error) {
+	results, err := b.s.sf.Collections.Update(ctx, sfRecords(obj, pending), false)
+	b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
+	if err != nil {
+		return nil, err // the whole call failed: the job retries from the checkpoint
+	}
+	var (
+		again []pendingSF
+		done  []written
+	)
+	for i, p := range pending {
+		if i >= len(results) {
+			again = append(again, p)
+			continue
+		}
+		r := results[i]
+		switch rerr := r.Err(); {
+		case r.Success:
+			done = append(done, written{link: p.link, changes: p.changes, shadows: p.shadows})
+		case Transient(rerr):
+			if attempt >= 4 {
+				// Still failing: stop here (once the successes are
+				// recorded); the resumed run redoes this page.
+				if err := b.s.commitMany(ctx, tandem.ToSalesforce, tandem.OpUpdateSalesforce, done, tandem.CauseBulk); err != nil {
+					return nil, err
+				}
+				return nil, rerr
+			}
+			again = append(again, p)
+		case isSalesforceGone(rerr):
+			if err := b.s.dropLink(ctx, p.link, "Salesforce record deleted"); err != nil {
+				return nil, err
+			}
+		default:
+			b.count(func(r *store.BulkSync) { r.Failed++ })
+			if _, err := b.s.RecordFailure(ctx, p.link, tandem.OpUpdateSalesforce, tandem.SystemSalesforce, changedFields(p.changes), p.fields, rerr); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// The successful writes of the call are recorded together.
+	if err := b.s.commitMany(ctx, tandem.ToSalesforce, tandem.OpUpdateSalesforce, done, tandem.CauseBulk); err != nil {
+		return nil, err
+	}
+	return again, nil
+}
+
+// sfRecords are the records of a collection update of pending.
+func sfRecords(obj tandem.Object, pending []pendingSF) []salesforce.Record {
+	recs := make([]salesforce.Record, len(pending))
+	for i, p := range pending {
+		f := maps.Clone(p.fields)
+		f["Id"] = p.link.SalesforceID
+		recs[i] = salesforce.NewRecord(obj.SObject(), f)
+	}
+	return recs
 }
 
 // dropSuperseded removes the pairs whose link has been synced by event sync
