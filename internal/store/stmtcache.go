@@ -68,14 +68,19 @@ func (c *stmtCache) prepare(ctx context.Context, query string) *sql.Stmt {
 		return nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	delete(c.wanted, query)
 	if other, ok := c.stmts[query]; ok || c.closed || len(c.stmts) >= maxCachedStmts {
+		c.mu.Unlock()
 		// Prepared concurrently by someone else, or no room any more.
+		// Closed outside the cache's lock: closing waits for every
+		// connection the statement is prepared on, and one of them may be
+		// running a query that waits (for a row or an advisory lock) on a
+		// transaction that needs the cache.
 		st.Close()
 		return other
 	}
 	c.stmts[query] = st
+	c.mu.Unlock()
 	return st
 }
 
@@ -116,11 +121,12 @@ func (c *stmtCache) prepareWanted(ctx context.Context) {
 // close closes every cached statement; later lookups find none.
 func (c *stmtCache) close() {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.closed = true
-	for q, st := range c.stmts {
+	stmts := c.stmts
+	c.stmts = map[string]*sql.Stmt{}
+	c.mu.Unlock()
+	for _, st := range stmts {
 		st.Close()
-		delete(c.stmts, q)
 	}
 }
 
