@@ -3,57 +3,95 @@ package intercom
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"unicode/utf8"
 )
 
-// fieldsList is a page of a list answer whose objects are split into their
-// attributes, each left as undecoded JSON (see ContactsService.ListFields).
+// FieldsPage is one page of a list answer, read in full and checked to be
+// valid JSON, whose objects are split into their attributes, each left as
+// undecoded JSON, only when Fields is called. A caller reading many pages
+// can so ask for the next one (its cursor is known as soon as this one
+// arrives) while splitting this one.
+//
 // The split is done by hand: encoding/json would decode every attribute of
 // every object, or copy each into a json.RawMessage, at several times the
 // cost of finding where each one starts and ends.
-type fieldsList struct {
-	Data        []map[string]json.RawMessage
-	Pages       *Pages
-	ScrollParam string
+type FieldsPage struct {
+	data        json.RawMessage
+	pages       *Pages
+	scrollParam string
 }
 
-// UnmarshalJSON splits a list answer. encoding/json has checked that data
-// is one valid JSON value before calling it; the attributes of the objects
-// are subslices of data.
-func (l *fieldsList) UnmarshalJSON(data []byte) error {
-	top, ok := splitObject(data)
+// parseBody reads the members of a list answer that say where the next
+// page is; the objects are left for Fields.
+func (p *FieldsPage) parseBody(body []byte) error {
+	var top map[string]json.RawMessage
+	ok := json.Valid(body)
+	if ok {
+		top, ok = splitObject(body)
+	}
 	if !ok {
-		// Not an object: let encoding/json report it as it would.
+		// Not valid JSON or not an object: let encoding/json say why.
 		var v struct{}
-		return json.Unmarshal(data, &v)
+		if err := json.Unmarshal(body, &v); err != nil {
+			return err
+		}
+		return errors.New("not a JSON object")
 	}
 	if raw, ok := top["data"]; ok && !isNull(raw) {
-		items, ok := splitArray(raw)
-		if !ok {
-			var v []map[string]any
-			return json.Unmarshal(raw, &v)
-		}
-		l.Data = make([]map[string]json.RawMessage, 0, len(items))
-		for _, it := range items {
-			fields, ok := splitObject(it)
-			if !ok {
-				var v map[string]any
-				return json.Unmarshal(it, &v)
-			}
-			l.Data = append(l.Data, fields)
-		}
+		p.data = raw
 	}
 	if raw, ok := top["pages"]; ok && !isNull(raw) {
-		if err := json.Unmarshal(raw, &l.Pages); err != nil {
+		if err := json.Unmarshal(raw, &p.pages); err != nil {
 			return err
 		}
 	}
 	if raw, ok := top["scroll_param"]; ok && !isNull(raw) {
-		if err := json.Unmarshal(raw, &l.ScrollParam); err != nil {
+		if err := json.Unmarshal(raw, &p.scrollParam); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// empty reports whether the page holds no object.
+func (p *FieldsPage) empty() bool {
+	i := skipSpace(p.data, 0)
+	if i >= len(p.data) {
+		return true
+	}
+	// Valid JSON: an array that opens has a closing bracket.
+	return p.data[i] == '[' && p.data[skipSpace(p.data, i+1)] == ']'
+}
+
+// Fields returns the page's objects, each split into its attributes by
+// name; the attributes are subslices of the answer.
+func (p *FieldsPage) Fields() ([]map[string]json.RawMessage, error) {
+	if p.data == nil {
+		return nil, nil
+	}
+	items, ok := splitArray(p.data)
+	if !ok {
+		var v []map[string]any
+		return nil, json.Unmarshal(p.data, &v)
+	}
+	out := make([]map[string]json.RawMessage, 0, len(items))
+	for _, it := range items {
+		fields, ok := splitObject(it)
+		if !ok {
+			var v map[string]any
+			return nil, json.Unmarshal(it, &v)
+		}
+		out = append(out, fields)
+	}
+	return out, nil
+}
+
+// ObjectMembers returns the members of the JSON object raw by name, each as
+// undecoded JSON, as Fields splits a page's objects; ok is false when raw
+// is not an object. raw must be valid JSON, as every member of a page is.
+func ObjectMembers(raw json.RawMessage) (map[string]json.RawMessage, bool) {
+	return splitObject(raw)
 }
 
 func isNull(raw []byte) bool { return bytes.Equal(raw, []byte("null")) }

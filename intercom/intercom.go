@@ -330,10 +330,36 @@ func decodeResponse(req *http.Request, resp *Response, v any) error {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil
 	}
+	if p, ok := v.(bodyParser); ok {
+		body, err := readBody(resp.Body, resp.ContentLength)
+		if err == nil {
+			err = p.parseBody(body)
+		}
+		if err != nil {
+			return fmt.Errorf("intercom: decode %s %s: %w", req.Method, req.URL.Path, err)
+		}
+		return nil
+	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("intercom: decode %s %s: %w", req.Method, req.URL.Path, err)
 	}
 	return nil
+}
+
+// bodyParser is a result that reads a whole answer body itself instead of
+// being decoded by encoding/json.
+type bodyParser interface {
+	parseBody(body []byte) error
+}
+
+// readBody reads a whole body, sized by its Content-Length when given.
+func readBody(r io.Reader, size int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if size > 0 && size < 64<<20 {
+		buf.Grow(int(size) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // do performs one attempt; on a non-2xx status the body is consumed and

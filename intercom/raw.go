@@ -101,13 +101,26 @@ func (s *ContactsService) ListRaw(ctx context.Context, opts *ListOptions) ([]map
 // attributes by name, each as undecoded JSON. A caller that reads a few
 // attributes of many contacts decodes only those.
 func (s *ContactsService) ListFields(ctx context.Context, opts *ListOptions) ([]map[string]json.RawMessage, *Response, error) {
-	var l fieldsList
-	resp, err := (*service)(s).get(ctx, withQuery("contacts", opts.query()), &l)
+	page, resp, err := s.ListPage(ctx, opts)
 	if err != nil {
 		return nil, resp, err
 	}
-	resp.NextCursor = l.Pages.cursor()
-	return l.Data, resp, nil
+	fields, err := page.Fields()
+	return fields, resp, err
+}
+
+// ListPage is ListFields for a caller that reads page after page: the page
+// comes back read and checked, with the next cursor in
+// Response.NextCursor, and its contacts are split only by
+// FieldsPage.Fields, so the next page can be asked for first.
+func (s *ContactsService) ListPage(ctx context.Context, opts *ListOptions) (*FieldsPage, *Response, error) {
+	var page FieldsPage
+	resp, err := (*service)(s).get(ctx, withQuery("contacts", opts.query()), &page)
+	if err != nil {
+		return nil, resp, err
+	}
+	resp.NextCursor = page.pages.cursor()
+	return &page, resp, nil
 }
 
 // ListRawIter iterates over every contact from opts on, as decoded JSON.
@@ -253,19 +266,30 @@ func (s *CompaniesService) ScrollRaw(ctx context.Context, scrollParam string) ([
 // ScrollFields is ScrollRaw with each company decoded one level deep (see
 // ContactsService.ListFields).
 func (s *CompaniesService) ScrollFields(ctx context.Context, scrollParam string) ([]map[string]json.RawMessage, *Response, error) {
+	page, resp, err := s.ScrollPage(ctx, scrollParam)
+	if err != nil {
+		return nil, resp, err
+	}
+	fields, err := page.Fields()
+	return fields, resp, err
+}
+
+// ScrollPage is ScrollFields for a caller that reads page after page (see
+// ContactsService.ListPage).
+func (s *CompaniesService) ScrollPage(ctx context.Context, scrollParam string) (*FieldsPage, *Response, error) {
 	q := url.Values{}
 	if scrollParam != "" {
 		q.Set("scroll_param", scrollParam)
 	}
-	var l fieldsList
-	resp, err := (*service)(s).get(ctx, withQuery("companies/scroll", q), &l)
+	var page FieldsPage
+	resp, err := (*service)(s).get(ctx, withQuery("companies/scroll", q), &page)
 	if err != nil {
 		return nil, resp, err
 	}
-	if len(l.Data) > 0 {
-		resp.NextCursor = l.ScrollParam
+	if !page.empty() {
+		resp.NextCursor = page.scrollParam
 	}
-	return l.Data, resp, nil
+	return &page, resp, nil
 }
 
 // ScrollRawIter iterates over every company with a scroll, as decoded JSON.

@@ -235,27 +235,43 @@ func TestFieldsListSplitsLikeEncodingJSON(t *testing.T) {
 	body := ` { "type" : "list", "data" : [ {"id":"1","name":"a \"quoted\" {name} [x]","custom_attributes":{"k":[1,{"z":"}"}]},
 		"n":-1.5e3,"t":true,"f":false,"z":null,"\u0065scaped":"\\"}, {} ,{"id":"2","empty":[],"obj":{}}],
 		"pages":{"type":"pages","next":{"starting_after":"C"}},"scroll_param":"S"}`
-	var l fieldsList
-	require.NoError(t, json.Unmarshal([]byte(body), &l))
+	var p FieldsPage
+	require.NoError(t, p.parseBody([]byte(body)))
+	fields, err := p.Fields()
+	require.NoError(t, err)
 	var want struct {
 		Data []map[string]any `json:"data"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &want))
-	require.Len(t, l.Data, len(want.Data))
+	require.Len(t, fields, len(want.Data))
 	for i, obj := range want.Data {
-		require.Len(t, l.Data[i], len(obj))
+		require.Len(t, fields[i], len(obj))
 		for k, v := range obj {
 			var got any
-			require.NoError(t, json.Unmarshal(l.Data[i][k], &got), k)
+			require.NoError(t, json.Unmarshal(fields[i][k], &got), k)
 			require.Equal(t, v, got, k)
 		}
 	}
-	require.Equal(t, "C", l.Pages.cursor())
-	require.Equal(t, "S", l.ScrollParam)
+	require.Equal(t, "C", p.pages.cursor())
+	require.Equal(t, "S", p.scrollParam)
+	require.False(t, p.empty())
 
-	require.Error(t, json.Unmarshal([]byte(`{"data":{"id":"1"}}`), &l), "data that is not an array")
-	require.Error(t, json.Unmarshal([]byte(`{"data":[1]}`), &l), "an element that is not an object")
-	require.Error(t, json.Unmarshal([]byte(`[]`), &l))
+	split := func(body string) error {
+		var p FieldsPage
+		if err := p.parseBody([]byte(body)); err != nil {
+			return err
+		}
+		_, err := p.Fields()
+		return err
+	}
+	require.Error(t, split(`{"data":{"id":"1"}}`), "data that is not an array")
+	require.Error(t, split(`{"data":[1]}`), "an element that is not an object")
+	require.Error(t, split(`[]`))
+	require.Error(t, split(`{"data":[{"id":"1"}]`), "a truncated answer")
+	require.Error(t, split(`{"data":[{"id":"1",}]}`), "invalid JSON")
+	empty := FieldsPage{}
+	require.NoError(t, empty.parseBody([]byte(` {"data": [ ] }`)))
+	require.True(t, empty.empty())
 }
 
 // Any valid JSON object splits into the members encoding/json finds, each

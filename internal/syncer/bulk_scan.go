@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"slices"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
-	"github.com/tandemhq/tandem/internal/mapping"
 	"github.com/tandemhq/tandem/internal/store"
 )
 
@@ -26,8 +25,8 @@ const scanBatch = 3000
 // scanCompanies reads every Intercom company into the scratch table. A
 // scroll cannot be resumed, so this step restarts from the beginning.
 func (b *bulkRun) scanCompanies(ctx context.Context) error {
-	return b.scan(ctx, "", func(ctx context.Context, cursor string) ([]rawRecord, string, error) {
-		page, resp, err := b.s.ic.Companies.ScrollFields(ctx, cursor)
+	return b.scan(ctx, "", func(ctx context.Context, cursor string) (*intercom.FieldsPage, string, error) {
+		page, resp, err := b.s.ic.Companies.ScrollPage(ctx, cursor)
 		if err != nil {
 			return nil, "", err
 		}
@@ -47,8 +46,8 @@ func (b *bulkRun) scanCompanies(ctx context.Context) error {
 // lead or a user by role. The cursor is saved with the records of the
 // pages before it.
 func (b *bulkRun) scanContacts(ctx context.Context) error {
-	return b.scan(ctx, b.cp.Cursor, func(ctx context.Context, cursor string) ([]rawRecord, string, error) {
-		page, resp, err := b.s.ic.Contacts.ListFields(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: cursor})
+	return b.scan(ctx, b.cp.Cursor, func(ctx context.Context, cursor string) (*intercom.FieldsPage, string, error) {
+		page, resp, err := b.s.ic.Contacts.ListPage(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: cursor})
 		if err != nil {
 			return nil, "", err
 		}
@@ -102,16 +101,17 @@ func decodeRaw(raw json.RawMessage) any {
 // scanPage is one page of a listing and the cursor of the next ("" after
 // the last).
 type scanPage struct {
-	data []rawRecord
+	page *intercom.FieldsPage
 	next string
 	err  error
 }
 
 // scan lists pages from cursor on with fetch and hands each to store, in
-// order. The next page is fetched while the current one is stored, so the
-// listing waits for neither Intercom nor the database alone.
+// order. The next page is asked for as soon as this one has arrived, and
+// this one is split into records and stored meanwhile, so the listing
+// waits for neither Intercom nor the database alone.
 func (b *bulkRun) scan(ctx context.Context, cursor string,
-	fetch func(ctx context.Context, cursor string) ([]rawRecord, string, error),
+	fetch func(ctx context.Context, cursor string) (*intercom.FieldsPage, string, error),
 	store func(ctx context.Context, page []rawRecord, next string) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -119,9 +119,9 @@ func (b *bulkRun) scan(ctx context.Context, cursor string,
 	go func() {
 		defer close(pages)
 		for {
-			data, next, err := fetch(ctx, cursor)
+			page, next, err := fetch(ctx, cursor)
 			select {
-			case pages <- scanPage{data: data, next: next, err: err}:
+			case pages <- scanPage{page: page, next: next, err: err}:
 			case <-ctx.Done():
 				return
 			}
@@ -135,7 +135,11 @@ func (b *bulkRun) scan(ctx context.Context, cursor string,
 		if p.err != nil {
 			return p.err
 		}
-		if err := store(ctx, p.data, p.next); err != nil {
+		data, err := p.page.Fields()
+		if err != nil {
+			return fmt.Errorf("intercom: split a list page: %w", err)
+		}
+		if err := store(ctx, data, p.next); err != nil {
 			return err
 		}
 		if p.next == "" {
@@ -146,10 +150,9 @@ func (b *bulkRun) scan(ctx context.Context, cursor string,
 }
 
 // putRecords adds the parts of Intercom records a bulk sync compares to
-// the scratch records the next save stores.
-// Only the attributes kept are decoded: ids, keys, the mapped attributes
-// (and custom attributes, where a bare mapped name may live) and a
-// person's companies.
+// the scratch records the next save stores: ids, keys, the mapped
+// attributes and a person's companies. They are copied as the JSON they
+// were listed as; only the id, the key and the update time are decoded.
 func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawRecord) error {
 	if len(data) == 0 {
 		return nil
@@ -157,55 +160,57 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawR
 	keyField := b.s.icKeyField(obj)
 	var names []string
 	for _, m := range b.s.settings(ctx).Mappings {
-		if m.Object != obj {
-			continue
-		}
-		names = append(names, icAttrName(m))
-	}
-	tops := []string{"id", "role", "updated_at", topName(keyField)}
-	for _, name := range names {
-		tops = append(tops, topName(name))
-		if !strings.Contains(name, ".") {
-			tops = append(tops, "custom_attributes")
+		if m.Object == obj {
+			names = append(names, icAttrName(m))
 		}
 	}
-	if obj != tandem.ObjectAccount {
-		tops = append(tops, "companies")
-	}
-	slices.Sort(tops)
-	tops = slices.Compact(tops)
-	it := make(map[string]any, len(tops))
 	for _, raw := range data {
-		clear(it)
-		for _, k := range tops {
-			if v, ok := raw[k]; ok {
-				it[k] = decodeRaw(v)
-			}
-		}
-		trimmed := map[string]any{"id": it["id"], "role": it["role"], "updated_at": it["updated_at"], keyField: it[keyField]}
+		trimmed := map[string]any{"id": raw["id"], "role": raw["role"], "updated_at": raw["updated_at"], keyField: raw[keyField]}
 		for _, name := range names {
-			if v, ok := mapping.IntercomValue(it, name); ok {
+			if v, ok := rawValue(raw, name); ok {
 				setPath(trimmed, name, v)
 			}
 		}
 		if obj != tandem.ObjectAccount {
-			trimmed["companies"] = it["companies"]
+			trimmed["companies"] = raw["companies"]
 		}
 		enc, err := json.Marshal(trimmed)
 		if err != nil {
 			return err
 		}
-		updated, _ := it["updated_at"].(float64)
-		b.recs = append(b.recs, store.BulkRecord{RunID: b.run.ID, Object: obj, IntercomID: str(it["id"]),
-			MatchKey: normKey(keyField, str(it[keyField])), UpdatedAt: int64(updated), Data: string(enc)})
+		updated, _ := decodeRaw(raw["updated_at"]).(float64)
+		b.recs = append(b.recs, store.BulkRecord{RunID: b.run.ID, Object: obj, IntercomID: str(decodeRaw(raw["id"])),
+			MatchKey: normKey(keyField, str(decodeRaw(raw[keyField]))), UpdatedAt: int64(updated), Data: string(enc)})
 	}
 	return nil
 }
 
-// topName is the top-level attribute of a dotted attribute name.
-func topName(name string) string {
-	head, _, _ := strings.Cut(name, ".")
-	return head
+// rawValue reads attribute attr of a listed record as mapping.IntercomValue
+// reads it from the decoded record, but as the JSON it was listed as: a
+// bare name absent at the top level is looked up among the custom
+// attributes.
+func rawValue(rec rawRecord, attr string) (json.RawMessage, bool) {
+	if v, ok := rawPath(rec, attr); ok {
+		return v, true
+	}
+	if !strings.Contains(attr, ".") {
+		return rawPath(rec, "custom_attributes."+attr)
+	}
+	return nil, false
+}
+
+// rawPath walks a dotted path through nested objects of a listed record.
+func rawPath(rec rawRecord, path string) (json.RawMessage, bool) {
+	head, rest, nested := strings.Cut(path, ".")
+	v, ok := rec[head]
+	if !ok || !nested {
+		return v, ok
+	}
+	inner, ok := intercom.ObjectMembers(v)
+	if !ok {
+		return nil, false
+	}
+	return rawPath(inner, rest)
 }
 
 func setPath(obj map[string]any, path string, v any) {

@@ -1,0 +1,43 @@
+package syncer
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/mapping"
+)
+
+// The scan copies mapped attributes as listed; what it copies must decode
+// to what mapping.IntercomValue reads from the decoded record.
+func TestRawValueReadsLikeIntercomValue(t *testing.T) {
+	t.Parallel()
+	records := []string{
+		`{"id":"1","phone":"+1 555","custom_attributes":{"plan":"pro","job_title":null,"n":3},"location":{"city":"Paris"}}`,
+		`{"id":"2","plan":"top-level wins","custom_attributes":{"plan":"custom"},"location":null}`,
+		`{"id":"3","custom_attributes":null,"location":"not an object"}`,
+		`{"id":"4","custom_attributes":{"pl\u0061n":"escaped name","plan":"repeated","plan":"last wins"}}`,
+		`{"id":"5"}`,
+	}
+	names := []string{"phone", "plan", "job_title", "n", "custom_attributes.plan", "custom_attributes.job_title",
+		"location.city", "location.country", "custom_attributes", "missing", "custom_attributes.missing.deeper"}
+	for _, rec := range records {
+		var decoded map[string]any
+		require.NoError(t, json.Unmarshal([]byte(rec), &decoded))
+		fields, ok := intercom.ObjectMembers(json.RawMessage(rec))
+		require.True(t, ok)
+		for _, name := range names {
+			want, wantOK := mapping.IntercomValue(decoded, name)
+			raw, gotOK := rawValue(fields, name)
+			require.Equal(t, wantOK, gotOK, "%s in %s", name, rec)
+			if !gotOK {
+				continue
+			}
+			var got any
+			require.NoError(t, json.Unmarshal(raw, &got), "%s in %s", name, rec)
+			require.Equal(t, want, got, "%s in %s", name, rec)
+		}
+	}
+}
