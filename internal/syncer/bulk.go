@@ -171,6 +171,23 @@ type bulkRun struct {
 	doneThrough string
 }
 
+// runStep runs the checkpoint's step to its end.
+func (b *bulkRun) runStep(ctx context.Context) error {
+	switch b.cp.Step {
+	case bulkStepCompanies:
+		return b.scanCompanies(ctx)
+	case bulkStepContacts:
+		return b.scanContacts(ctx)
+	case bulkStepAccounts:
+		return b.align(ctx, tandem.ObjectAccount)
+	case bulkStepPeopleContacts:
+		return b.align(ctx, tandem.ObjectContact)
+	case bulkStepLeads:
+		return b.align(ctx, tandem.ObjectLead)
+	}
+	return nil
+}
+
 func (b *bulkRun) execute(ctx context.Context) error {
 	if b.run.Total == 0 {
 		total := int64(0)
@@ -192,19 +209,11 @@ func (b *bulkRun) execute(ctx context.Context) error {
 			return err
 		}
 		var err error
-		pprof.SetGoroutineLabels(pprof.WithLabels(ctx, pprof.Labels("step", bulkStepNames[b.cp.Step])))
-		switch b.cp.Step {
-		case bulkStepCompanies:
-			err = b.scanCompanies(ctx)
-		case bulkStepContacts:
-			err = b.scanContacts(ctx)
-		case bulkStepAccounts:
-			err = b.align(ctx, tandem.ObjectAccount)
-		case bulkStepPeopleContacts:
-			err = b.align(ctx, tandem.ObjectContact)
-		case bulkStepLeads:
-			err = b.align(ctx, tandem.ObjectLead)
-		}
+		// CPU profiles tell the steps apart by this label (go tool pprof
+		// -tags); goroutines the step starts inherit it.
+		pprof.Do(ctx, pprof.Labels("bulk_step", bulkStepNames[b.cp.Step]), func(ctx context.Context) {
+			err = b.runStep(ctx)
+		})
 		if err != nil {
 			return err
 		}
