@@ -100,7 +100,9 @@ func Run(ctx context.Context, o Options) (Result, error) {
 			Progress: func(b store.BulkSync) { phases.enter(b.Phase) }})
 	}
 	wall, cpu := time.Since(started), cpuTime()-cpuStarted
-	phases.enter("")
+	if run.Status != store.BulkDone {
+		phases.enter("") // the phase it stopped in; a finished run's last one is "done"
+	}
 	if o.CPUProfile != nil {
 		pprof.StopCPUProfile()
 	}

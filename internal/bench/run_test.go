@@ -25,6 +25,13 @@ func TestRunSmall(t *testing.T) {
 	require.Equal(t, 15, s.IntercomOnly)
 	require.Equal(t, 25+3+1, s.Changed(), "10 %% of each object's pairs, rounded down")
 	require.Equal(t, "done", r.Status)
+	var phases []string
+	for _, p := range r.Phases {
+		phases = append(phases, p.Name)
+		require.Positive(t, p.Seconds, p.Name)
+	}
+	require.Equal(t, []string{"reading Intercom companies", "reading Intercom contacts", "aligning Accounts",
+		"aligning Contacts", "aligning Leads"}, phases, "each step once, in order")
 	require.Zero(t, r.Failed)
 	require.EqualValues(t, s.SalesforceRecords, r.Compared, "every Salesforce record compared")
 	require.EqualValues(t, o.Pairs, r.Linked, "every pair linked, no unlinked record")

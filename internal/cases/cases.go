@@ -147,17 +147,7 @@ func (s *Service) Check(ctx context.Context) (warnings []string, err error) {
 	if !d.Createable {
 		warnings = append(warnings, "the Salesforce user tandem signs in as may not create Cases: every Case attempt will be a sync error until it is granted")
 	}
-	fields := map[string]mapping.SFField{}
-	for _, f := range d.Fields {
-		sf := mapping.SFField{Name: f.Name, Type: f.Type, Length: f.Length, Updateable: f.Updateable,
-			Createable: f.Createable, Nillable: f.Nillable, RestrictedPicklist: f.RestrictedPicklist}
-		for _, p := range f.PicklistValues {
-			if p.Active {
-				sf.Picklist = append(sf.Picklist, p.Value)
-			}
-		}
-		fields[f.Name] = sf
-	}
+	fields := syncer.SchemaFields(d)
 	var problems []string
 	if s.cfg.ExternalIDField != "" {
 		f, ok := d.Field(s.cfg.ExternalIDField)

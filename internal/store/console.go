@@ -190,57 +190,25 @@ func (q *queries) LagPerStep(ctx context.Context, inst string, since time.Time, 
 	n := max(int64(step/time.Minute), 1)
 	// Naming both directions makes each one's minutes a range of the
 	// primary key, rather than a scan of every minute kept.
-	rows, err := q.x.QueryContext(ctx, `SELECT direction, (minute / $5) * $5, bucket, CAST(SUM(samples) AS BIGINT) FROM tandem_lag
+	return collect(ctx, q.x, "lag per step", func(r scanner) (LagCount, error) {
+		var c LagCount
+		err := r.Scan((*string)(&c.Direction), &c.Minute, &c.Bucket, &c.Samples)
+		return c, err
+	}, `SELECT direction, (minute / $5) * $5, bucket, CAST(SUM(samples) AS BIGINT) FROM tandem_lag
 		WHERE installation_id = $1 AND direction IN ($2, $3) AND minute >= $4 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
 		inst, string(tandem.ToIntercom), string(tandem.ToSalesforce), since.Unix()/60, n)
-	if err != nil {
-		return nil, fmt.Errorf("lag per step: %w", err)
-	}
-	defer rows.Close()
-	out := []LagCount{}
-	for rows.Next() {
-		var (
-			c   LagCount
-			dir string
-		)
-		if err := rows.Scan(&dir, &c.Minute, &c.Bucket, &c.Samples); err != nil {
-			return nil, fmt.Errorf("lag per step: %w", err)
-		}
-		c.Direction = tandem.Direction(dir)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("lag per step: %w", err)
-	}
-	return out, nil
 }
 
 // LagSince returns the lag histogram per direction and bucket summed over
 // the minutes from since on.
 func (q *queries) LagSince(ctx context.Context, inst string, since time.Time) ([]LagCount, error) {
-	rows, err := q.x.QueryContext(ctx, `SELECT direction, bucket, CAST(SUM(samples) AS BIGINT) FROM tandem_lag
+	return collect(ctx, q.x, "lag", func(r scanner) (LagCount, error) {
+		var c LagCount
+		err := r.Scan((*string)(&c.Direction), &c.Bucket, &c.Samples)
+		return c, err
+	}, `SELECT direction, bucket, CAST(SUM(samples) AS BIGINT) FROM tandem_lag
 		WHERE installation_id = $1 AND minute >= $2 GROUP BY direction, bucket ORDER BY 1, 2`,
 		inst, since.Unix()/60)
-	if err != nil {
-		return nil, fmt.Errorf("lag: %w", err)
-	}
-	defer rows.Close()
-	out := []LagCount{}
-	for rows.Next() {
-		var (
-			c   LagCount
-			dir string
-		)
-		if err := rows.Scan(&dir, &c.Bucket, &c.Samples); err != nil {
-			return nil, fmt.Errorf("lag: %w", err)
-		}
-		c.Direction = tandem.Direction(dir)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("lag: %w", err)
-	}
-	return out, nil
 }
 
 // SearchLinksParams look for links by a record id, a match key (an email,

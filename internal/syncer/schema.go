@@ -23,18 +23,7 @@ func ReadSchema(ctx context.Context, sf *salesforce.Client, ic *intercom.Client)
 		if err != nil {
 			return s, fmt.Errorf("describe Salesforce %s: %w", obj.SObject(), err)
 		}
-		fields := map[string]mapping.SFField{}
-		for _, f := range d.Fields {
-			sf := mapping.SFField{Name: f.Name, Type: f.Type, Length: f.Length, Updateable: f.Updateable,
-				Createable: f.Createable, Nillable: f.Nillable, RestrictedPicklist: f.RestrictedPicklist}
-			for _, p := range f.PicklistValues {
-				if p.Active {
-					sf.Picklist = append(sf.Picklist, p.Value)
-				}
-			}
-			fields[f.Name] = sf
-		}
-		s.Salesforce[obj.SObject()] = fields
+		s.Salesforce[obj.SObject()] = SchemaFields(d)
 	}
 	for _, model := range []string{"contact", "company"} {
 		attrs, _, err := ic.DataAttributes.List(ctx, model)
@@ -56,4 +45,21 @@ func ReadSchema(ctx context.Context, sf *salesforce.Client, ic *intercom.Client)
 		s.Intercom[model] = set
 	}
 	return s, nil
+}
+
+// SchemaFields are the fields of a Salesforce describe by name, in the form
+// the mapping package checks values against (active picklist values only).
+func SchemaFields(d *salesforce.DescribeSObject) map[string]mapping.SFField {
+	fields := make(map[string]mapping.SFField, len(d.Fields))
+	for _, f := range d.Fields {
+		sf := mapping.SFField{Name: f.Name, Type: f.Type, Length: f.Length, Updateable: f.Updateable,
+			Createable: f.Createable, Nillable: f.Nillable, RestrictedPicklist: f.RestrictedPicklist}
+		for _, p := range f.PicklistValues {
+			if p.Active {
+				sf.Picklist = append(sf.Picklist, p.Value)
+			}
+		}
+		fields[f.Name] = sf
+	}
+	return fields
 }
