@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -30,7 +31,10 @@ func TestRunSmall(t *testing.T) {
 		phases = append(phases, p.Name)
 		require.Positive(t, p.Seconds, p.Name)
 	}
-	require.Equal(t, []string{"reading Intercom companies", "reading Intercom contacts", "aligning Accounts",
+	// Contacts are listed alone if the companies are done first: timing
+	// decides, so that step is left out of the comparison.
+	phases = slices.DeleteFunc(phases, func(p string) bool { return p == "reading Intercom contacts" })
+	require.Equal(t, []string{"reading Intercom companies and contacts", "aligning Accounts",
 		"aligning Contacts", "aligning Leads"}, phases, "each step once, in order")
 	require.Zero(t, r.Failed)
 	require.EqualValues(t, s.SalesforceRecords, r.Compared, "every Salesforce record compared")

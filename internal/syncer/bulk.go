@@ -17,9 +17,10 @@ import (
 // A bulk sync re-aligns every linked pair along the mapping directions and
 // links unlinked records by their matching keys, over the whole data set:
 //
-//  1. Intercom companies and contacts are listed page by page into a scratch
-//     table (only ids, keys and mapped attributes), stored a few thousand
-//     at a time with the checkpoint, so memory stays flat.
+//  1. Intercom companies and contacts are listed page by page, both listings
+//     at once, into a scratch table (only ids, keys and mapped attributes),
+//     stored a few thousand at a time with the checkpoint, so memory stays
+//     flat.
 //  2. Accounts, Contacts and Leads are read through SOQL pages of 2000 in Id
 //     order (the next page is read while one is aligned); the page's
 //     unlinked records are linked by key, against the scratch table, in one
@@ -45,13 +46,15 @@ const (
 	bulkStepDone
 )
 
-var bulkStepNames = [...]string{"reading Intercom companies", "reading Intercom contacts", "aligning Accounts",
+var bulkStepNames = [...]string{"reading Intercom companies and contacts", "reading Intercom contacts", "aligning Accounts",
 	"aligning Contacts", "aligning Leads", "done"}
 
 type bulkCheckpoint struct {
 	Step   int    `json:"step"`
-	Cursor string `json:"cursor,omitempty"`
-	LastID string `json:"last_id,omitempty"`
+	Cursor string `json:"cursor,omitempty"` // of the contacts listing
+	// ContactsListed says the contacts listing is stored to its end.
+	ContactsListed bool   `json:"contacts_listed,omitempty"`
+	LastID         string `json:"last_id,omitempty"`
 }
 
 // BulkOptions tune a bulk sync.
@@ -174,10 +177,8 @@ type bulkRun struct {
 // runStep runs the checkpoint's step to its end.
 func (b *bulkRun) runStep(ctx context.Context) error {
 	switch b.cp.Step {
-	case bulkStepCompanies:
-		return b.scanCompanies(ctx)
-	case bulkStepContacts:
-		return b.scanContacts(ctx)
+	case bulkStepCompanies, bulkStepContacts:
+		return b.scanIntercom(ctx)
 	case bulkStepAccounts:
 		return b.align(ctx, tandem.ObjectAccount)
 	case bulkStepPeopleContacts:

@@ -13,8 +13,9 @@ import (
 	"github.com/tandemhq/tandem/internal/store"
 )
 
-// The scan: step 1 of a bulk sync lists Intercom companies and contacts
-// into the scratch table, keeping only ids, keys and mapped attributes.
+// The scan: steps 1 and 2 of a bulk sync list Intercom companies and
+// contacts into the scratch table, keeping only ids, keys and mapped
+// attributes.
 
 // scanBatch is how many scratch records the scan stores per transaction,
 // with the checkpoint: the records of one page of 150 would each dirty a
@@ -22,60 +23,89 @@ import (
 // commit.
 const scanBatch = 3000
 
-// scanCompanies reads every Intercom company into the scratch table. A
-// scroll cannot be resumed, so this step restarts from the beginning.
-func (b *bulkRun) scanCompanies(ctx context.Context) error {
-	return b.scan(ctx, "", func(ctx context.Context, cursor string) (*intercom.FieldsPage, string, error) {
-		page, resp, err := b.s.ic.Companies.ScrollPage(ctx, cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		return page, resp.NextCursor, nil
-	}, func(ctx context.Context, page []rawRecord, next string) error {
-		if err := b.putRecords(ctx, tandem.ObjectAccount, page); err != nil {
-			return err
-		}
-		if next != "" && len(b.recs) < scanBatch {
-			return nil
-		}
-		return b.save(ctx)
-	})
+// scanIntercom reads Intercom companies and contacts into the scratch
+// table, both listings at once: each waits on Intercom most of the time,
+// and a rate limit that allows more than one listing's pace is otherwise
+// left unused until the first write. Step 1 lists both; once the companies
+// are stored the run is in step 2, which lists the contacts left.
+//
+// A scroll cannot be resumed, so a run resumed in step 1 lists its
+// companies from the beginning again; contacts go on from the saved
+// cursor. Every save stores the records of every page handled so far with
+// the cursor after them.
+func (b *bulkRun) scanIntercom(ctx context.Context) error {
+	var ls []listing
+	if b.cp.Step == bulkStepCompanies {
+		ls = append(ls, listing{fetch: b.fetchCompanies, store: b.storeCompanies})
+	}
+	if !b.cp.ContactsListed {
+		ls = append(ls, listing{cursor: b.cp.Cursor, fetch: b.fetchContacts, store: b.storeContacts})
+	}
+	return b.scan(ctx, ls...)
 }
 
-// scanContacts reads every Intercom contact into the scratch table, as a
-// lead or a user by role. The cursor is saved with the records of the
-// pages before it.
-func (b *bulkRun) scanContacts(ctx context.Context) error {
-	return b.scan(ctx, b.cp.Cursor, func(ctx context.Context, cursor string) (*intercom.FieldsPage, string, error) {
-		page, resp, err := b.s.ic.Contacts.ListPage(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: cursor})
-		if err != nil {
-			return nil, "", err
-		}
-		return page, resp.NextCursor, nil
-	}, func(ctx context.Context, page []rawRecord, next string) error {
-		var leads, users []rawRecord
-		for _, c := range page {
-			if str(decodeRaw(c["role"])) == "lead" {
-				leads = append(leads, c)
-			} else {
-				users = append(users, c)
-			}
-		}
-		if err := b.putRecords(ctx, tandem.ObjectLead, leads); err != nil {
-			return err
-		}
-		if err := b.putRecords(ctx, tandem.ObjectContact, users); err != nil {
-			return err
-		}
-		if next == "" {
-			return b.save(ctx)
-		}
-		if len(b.recs) < scanBatch {
-			return nil
-		}
-		b.cp.Cursor = next
+func (b *bulkRun) fetchCompanies(ctx context.Context, cursor string) (*intercom.FieldsPage, string, error) {
+	page, resp, err := b.s.ic.Companies.ScrollPage(ctx, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	return page, resp.NextCursor, nil
+}
+
+// storeCompanies adds a page of companies to the scratch records; after
+// the last one the run moves on to the step that lists contacts alone.
+func (b *bulkRun) storeCompanies(ctx context.Context, page []rawRecord, next string) error {
+	if err := b.putRecords(ctx, tandem.ObjectAccount, page); err != nil {
+		return err
+	}
+	if next == "" {
+		b.cp.Step = bulkStepContacts
+		b.mu.Lock()
+		b.run.Phase = bulkStepNames[bulkStepContacts]
+		b.mu.Unlock()
 		return b.save(ctx)
-	})
+	}
+	if len(b.recs) < scanBatch {
+		return nil
+	}
+	return b.save(ctx)
+}
+
+func (b *bulkRun) fetchContacts(ctx context.Context, cursor string) (*intercom.FieldsPage, string, error) {
+	page, resp, err := b.s.ic.Contacts.ListPage(ctx, &intercom.ListOptions{PerPage: 150, StartingAfter: cursor})
+	if err != nil {
+		return nil, "", err
+	}
+	return page, resp.NextCursor, nil
+}
+
+// storeContacts adds a page of contacts to the scratch records, as leads
+// or users by role, and moves the checkpoint's cursor past it: the next
+// save stores both.
+func (b *bulkRun) storeContacts(ctx context.Context, page []rawRecord, next string) error {
+	var leads, users []rawRecord
+	for _, c := range page {
+		if str(decodeRaw(c["role"])) == "lead" {
+			leads = append(leads, c)
+		} else {
+			users = append(users, c)
+		}
+	}
+	if err := b.putRecords(ctx, tandem.ObjectLead, leads); err != nil {
+		return err
+	}
+	if err := b.putRecords(ctx, tandem.ObjectContact, users); err != nil {
+		return err
+	}
+	if next == "" {
+		b.cp.ContactsListed = true
+		return b.save(ctx)
+	}
+	b.cp.Cursor = next
+	if len(b.recs) < scanBatch {
+		return nil
+	}
+	return b.save(ctx)
 }
 
 // rawRecord is an Intercom record of a listing decoded one level deep: the
@@ -98,40 +128,56 @@ func decodeRaw(raw json.RawMessage) any {
 	return v
 }
 
-// scanPage is one page of a listing and the cursor of the next ("" after
-// the last).
+// listing is one Intercom listing the scan reads from cursor on: fetch
+// reads a page and the cursor of the next ("" after the last), store
+// keeps its records.
+type listing struct {
+	cursor string
+	fetch  func(ctx context.Context, cursor string) (*intercom.FieldsPage, string, error)
+	store  func(ctx context.Context, page []rawRecord, next string) error
+}
+
+// scanPage is one page of listing from.
 type scanPage struct {
+	from int
 	page *intercom.FieldsPage
 	next string
 	err  error
 }
 
-// scan lists pages from cursor on with fetch and hands each to store, in
-// order. The next page is asked for as soon as this one has arrived, and
-// this one is split into records and stored meanwhile, so the listing
-// waits for neither Intercom nor the database alone.
-func (b *bulkRun) scan(ctx context.Context, cursor string,
-	fetch func(ctx context.Context, cursor string) (*intercom.FieldsPage, string, error),
-	store func(ctx context.Context, page []rawRecord, next string) error) error {
+// scan reads the listings at once and hands their pages to their store
+// functions one at a time, each listing's in order. A listing asks for its
+// next page as soon as the current one has arrived, and the current one is
+// split into records and stored meanwhile, so the scan waits for neither
+// Intercom nor the database alone.
+func (b *bulkRun) scan(ctx context.Context, ls ...listing) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pages := make(chan scanPage, 1)
-	go func() {
-		defer close(pages)
-		for {
-			page, next, err := fetch(ctx, cursor)
-			select {
-			case pages <- scanPage{page: page, next: next, err: err}:
-			case <-ctx.Done():
-				return
+	pages := make(chan scanPage, len(ls))
+	for i, l := range ls {
+		go func() {
+			cursor := l.cursor
+			for {
+				page, next, err := l.fetch(ctx, cursor)
+				select {
+				case pages <- scanPage{from: i, page: page, next: next, err: err}:
+				case <-ctx.Done():
+					return
+				}
+				if err != nil || next == "" {
+					return
+				}
+				cursor = next
 			}
-			if err != nil || next == "" {
-				return
-			}
-			cursor = next
+		}()
+	}
+	for left := len(ls); left > 0; {
+		var p scanPage
+		select {
+		case p = <-pages:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-	}()
-	for p := range pages {
 		if p.err != nil {
 			return p.err
 		}
@@ -139,14 +185,14 @@ func (b *bulkRun) scan(ctx context.Context, cursor string,
 		if err != nil {
 			return fmt.Errorf("intercom: split a list page: %w", err)
 		}
-		if err := store(ctx, data, p.next); err != nil {
+		if err := ls[p.from].store(ctx, data, p.next); err != nil {
 			return err
 		}
 		if p.next == "" {
-			return nil
+			left--
 		}
 	}
-	return ctx.Err()
+	return nil
 }
 
 // putRecords adds the parts of Intercom records a bulk sync compares to
