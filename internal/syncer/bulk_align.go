@@ -279,9 +279,15 @@ func (b *bulkRun) loadPage(ctx context.Context, obj tandem.Object, recs []salesf
 	if pd.linkedICs, err = s.store.LinkedIntercomIDs(ctx, s.cfg.Installation, linkObjects(obj), cands); err != nil {
 		return pd, err
 	}
-	// Candidates become links during the page; their records are needed too.
-	if pd.icRecs, err = s.store.BulkRecordsByIntercomIDs(ctx, b.run.ID, obj, append(icIDs, cands...)); err != nil {
+	if pd.icRecs, err = s.store.BulkRecordsByIntercomIDs(ctx, b.run.ID, obj, icIDs); err != nil {
 		return pd, err
+	}
+	// Candidates become links during the page; their records came with
+	// the key lookup.
+	for _, rs := range pd.byKey {
+		for _, r := range rs {
+			pd.icRecs[r.IntercomID] = r
+		}
 	}
 	pd.shadows, err = s.store.ShadowsOfLinks(ctx, linkIDs)
 	return pd, err
