@@ -22,6 +22,13 @@ import (
 
 // align streams the Salesforce records of obj in Id order and aligns each
 // with its Intercom record.
+//
+// Pages go through two stages: one reads what a page needs from the store
+// and stores its new links (prepare), the other compares its pairs, queues
+// their writes and saves the checkpoint. The next page is prepared while
+// this one is compared, so the database and the comparing wait on each
+// other less. Preparing needs only the links of the pages before it, which
+// their own preparing stored.
 func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 	soql := b.alignQuery(ctx, obj)
 	// The scan and the previous steps have added many rows since the
@@ -30,49 +37,84 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 	if err := b.s.store.RefreshBulkStatistics(ctx); err != nil {
 		return err
 	}
-	linked, analyzedAt := int64(0), int64(1000)
-	next := ""
+	st := &linkCount{analyzedAt: 1000}
 	b.prevID, b.doneThrough, b.pages = b.cp.LastID, b.cp.LastID, nil
 	b.page = &pageWrites{}
-	// The next page is read while this one is aligned (see readAhead).
-	var ahead chan queryPage
+	// The page after the next one is read while this one is aligned (see
+	// readAhead), and the next one is prepared.
+	var (
+		ahead    chan queryPage
+		prepared chan preparedPage
+	)
 	defer func() {
+		// Leave nothing running past the step.
+		if prepared != nil {
+			<-prepared
+		}
 		if ahead != nil {
-			<-ahead // do not leave the read running past the step
+			<-ahead
 		}
 	}()
+	page, ahead, err := b.readPage(ctx, obj, soql, "", ahead)
+	if err != nil {
+		return err
+	}
+	prepared = b.prepare(ctx, obj, page, st)
 	for {
-		var page *salesforce.QueryResult
-		var err error
-		if page, ahead, err = b.readPage(ctx, soql, next, ahead); err != nil {
-			return err
+		p := <-prepared
+		prepared = nil
+		if p.err != nil {
+			return p.err
 		}
-		b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
-		pd, err := b.loadPage(ctx, obj, page.Records)
-		if err != nil {
-			return err
-		}
-		n, err := b.linkPage(ctx, obj, page.Records, pd)
-		if err != nil {
-			return err
-		}
-		if linked += int64(n); linked >= 2*analyzedAt {
-			if err := b.s.store.RefreshBulkStatistics(ctx); err != nil {
+		last := p.page.Done || p.page.NextRecordsURL == ""
+		if !last {
+			next, a, err := b.readPage(ctx, obj, soql, p.page.NextRecordsURL, ahead)
+			if ahead = a; err != nil {
 				return err
 			}
-			analyzedAt = linked
+			prepared = b.prepare(ctx, obj, next, st)
 		}
-		if err := b.alignRecords(ctx, obj, page.Records, pd); err != nil {
+		if err := b.alignRecords(ctx, obj, p.page.Records, p.pd); err != nil {
 			return err
 		}
-		if err := b.checkpointPage(ctx, page.Records); err != nil {
+		if err := b.checkpointPage(ctx, p.page.Records); err != nil {
 			return err
 		}
-		if page.Done || page.NextRecordsURL == "" {
-			return b.finishStep(ctx, obj, page.Records)
+		if last {
+			return b.finishStep(ctx, obj, p.page.Records)
 		}
-		next = page.NextRecordsURL
 	}
+}
+
+// preparedPage is a page of Salesforce records linked, with what its
+// alignment needs from the store.
+type preparedPage struct {
+	page *salesforce.QueryResult
+	pd   pageData
+	err  error
+}
+
+// linkCount counts the links a step made, to refresh the planner's
+// statistics whenever they doubled.
+type linkCount struct{ linked, analyzedAt int64 }
+
+// prepare starts reading what page needs from the store and linking its
+// unlinked records; the result arrives on the channel returned.
+func (b *bulkRun) prepare(ctx context.Context, obj tandem.Object, page *salesforce.QueryResult, st *linkCount) chan preparedPage {
+	out := make(chan preparedPage, 1)
+	go func() {
+		pd, err := b.loadPage(ctx, obj, page.Records)
+		if err == nil {
+			var n int
+			n, err = b.linkPage(ctx, obj, page.Records, pd)
+			if st.linked += int64(n); err == nil && st.linked >= 2*st.analyzedAt {
+				err = b.s.store.RefreshBulkStatistics(ctx)
+				st.analyzedAt = st.linked
+			}
+		}
+		out <- preparedPage{page: page, pd: pd, err: err}
+	}()
+	return out
 }
 
 // alignQuery is the SOQL query of obj's step: its records after the
@@ -96,7 +138,7 @@ func (b *bulkRun) alignQuery(ctx context.Context, obj tandem.Object) string {
 // empty), taken from ahead if it was read ahead, and starts reading the
 // page after it. It returns that read, if any, for the caller to take
 // or drain; on error none is running.
-func (b *bulkRun) readPage(ctx context.Context, soql, next string, ahead chan queryPage) (*salesforce.QueryResult, chan queryPage, error) {
+func (b *bulkRun) readPage(ctx context.Context, obj tandem.Object, soql, next string, ahead chan queryPage) (*salesforce.QueryResult, chan queryPage, error) {
 	var page *salesforce.QueryResult
 	var err error
 	if ahead != nil {
@@ -112,6 +154,7 @@ func (b *bulkRun) readPage(ctx context.Context, soql, next string, ahead chan qu
 	if err != nil {
 		return nil, nil, err
 	}
+	b.tally.add(obj, func(o *ObjectPlan) { o.SalesforceCalls++ })
 	return page, b.readAhead(ctx, soql, page), nil
 }
 
