@@ -131,10 +131,65 @@ func linkGroups(links []tandem.Link) ([][]int, bool) {
 }
 
 // upsertLinkGroup stores the links at idx, of one installation and object
-// and with distinct ids, as upsertLink would one by one: it deletes the
-// links holding one of their ids but not their pair, then inserts them all,
-// updating the pairs already linked. q must be a transaction.
+// and with distinct ids, as upsertLink would one by one. Links whose ids
+// no link holds yet (all of them, in a first bulk sync) are inserted with
+// one statement; the others are re-linked (see relinkGroup). q must be a
+// transaction.
 func (q *queries) upsertLinkGroup(ctx context.Context, links []tandem.Link, idx []int, out []tandem.Link) error {
+	left, err := q.insertNewLinks(ctx, links, idx, out)
+	if err != nil || len(left) == 0 {
+		return err
+	}
+	return q.relinkGroup(ctx, links, left, out)
+}
+
+// insertNewLinks inserts the links at idx that conflict with no stored
+// link on either id, sets them in out, and returns the indexes of the
+// others.
+func (q *queries) insertNewLinks(ctx context.Context, links []tandem.Link, idx []int, out []tandem.Link) ([]int, error) {
+	const cols = 9
+	now := q.nowMicros()
+	args := make([]any, 0, len(idx)*cols)
+	for _, i := range idx {
+		l := links[i]
+		args = append(args, l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID, l.MatchedBy, l.MatchKey, l.Note, now, now)
+	}
+	rows, err := q.raw.QueryContext(ctx, `INSERT INTO tandem_links
+		(installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at)
+		VALUES `+q.values(1, len(idx), cols)+`
+		ON CONFLICT DO NOTHING
+		RETURNING `+linkColumns, args...)
+	if err != nil {
+		return nil, fmt.Errorf("insert links: %w", err)
+	}
+	defer rows.Close()
+	stored := make(map[string]tandem.Link, len(idx))
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, fmt.Errorf("insert links: %w", err)
+		}
+		stored[l.IntercomID] = l
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("insert links: %w", err)
+	}
+	var left []int
+	for _, i := range idx {
+		if l, ok := stored[links[i].IntercomID]; ok {
+			out[i] = l
+		} else {
+			left = append(left, i)
+		}
+	}
+	return left, nil
+}
+
+// relinkGroup stores the links at idx as upsertLinkGroup does, for links
+// that conflict with stored ones: it deletes the links holding one of
+// their ids but not their pair, then inserts them all, updating the pairs
+// already linked.
+func (q *queries) relinkGroup(ctx context.Context, links []tandem.Link, idx []int, out []tandem.Link) error {
 	n := len(idx)
 	first := links[idx[0]]
 	args := make([]any, 0, 2+4*n)
