@@ -10,10 +10,12 @@
 // calls per changed record against the target formula, Intercom write
 // throughput against the rate limit, and peak memory.
 //
-// Everything runs in one process, so memory figures include the simulators.
-// Result separates the heap the simulators hold after seeding (the baseline)
-// from the peak seen during the sync; the difference is what the sync itself
-// added. `tandem bench` and BenchmarkBulkSync10k are the two ways to run it.
+// Everything runs in one process, so the runtime's memory figures include
+// the simulators. Result gives two views of the sync's share: the peak seen
+// during the sync minus the heap after seeding (an upper bound: garbage the
+// simulators make while answering counts as the sync's), and the bridge's
+// live heap by the heap profile, which leaves out every object a simulator
+// allocated. `tandem bench` and BenchmarkBulkSync10k are the two ways to run it.
 //
 // Latency starts the demo set-up with webhooks on, makes changes one at a
 // time on each side and times each until the other system shows it;

@@ -62,6 +62,7 @@ func (r Result) WriteTable(w io.Writer) error {
 		mb(r.Memory.BaselineHeapInuse), mb(r.Memory.BaselineHeapLive))
 	row("heap peak", "%s in use, %s live", mb(r.Memory.PeakHeapInuse), mb(r.Memory.PeakHeapLive))
 	row("sync's own heap", "%s in use, %s live (peak minus baseline)", mb(r.Memory.SyncHeap()), mb(r.Memory.SyncLiveHeap()))
+	row("bridge's live heap", "%s at its peak (heap profile: live objects the simulators did not allocate)", mb(r.Memory.PeakBridgeLive))
 	row("process peak RSS", "%s (whole process lifetime, seeding and SQLite included)", mb(r.Memory.PeakRSS))
 	return tw.Flush()
 }
