@@ -22,10 +22,10 @@ import (
 //     stored a few thousand at a time with the checkpoint, so memory stays
 //     flat.
 //  2. Accounts, Contacts and Leads are read through SOQL pages of 2000 in Id
-//     order (the next page is read while one is aligned); the page's
-//     unlinked records are linked by key, against the scratch table, in one
-//     batch, then each record is compared field by field with its Intercom
-//     record. Salesforce writes go out in sObject Collections of 200;
+//     order; the page's unlinked records are linked by key, against the
+//     scratch table, in one batch, then each record is compared field by
+//     field with its Intercom record. While one page is compared, the next
+//     is linked and the one after it read. Salesforce writes go out in sObject Collections of 200;
 //     Intercom writes run concurrently, paced by X-RateLimit-Remaining/Reset.
 //     What the writes leave behind (shadows, audit entries) is recorded per
 //     collection and per group of finished Intercom writes, each in one
