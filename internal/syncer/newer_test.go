@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/syncer/syncertest"
 )
 
@@ -79,6 +80,29 @@ func TestNewerVersionWins(t *testing.T) {
 			wantIC:      person{Email: "pat@example.com", Phone: "+1 555 0222", Title: "Engineer"},
 			wantSF:      person{Email: "pat@example.com", Phone: "+1 555 0222", Title: "Engineer"},
 			wantWritten: []string{"to_salesforce Phone=+1 555 0222"},
+		},
+		{
+			name: "a Salesforce record read before a revert is not applied over it",
+			run: func(t *testing.T, h *syncertest.Harness, ic, sf string) {
+				h.UpdateSalesforce("Contact", sf, map[string]any{"Title": "Manager"})
+				require.NoError(t, h.Syncer.SyncSalesforceID(h.Ctx, tandem.ObjectContact, sf, tandem.CausePoll))
+				// A poll reads the record; before it syncs it, the write
+				// of Manager is reverted.
+				stale, _, err := h.SF.SObjects.Get(h.Ctx, "Contact", sf, []string{"Id", "SystemModstamp", "LastModifiedDate", "Email", "Title"})
+				require.NoError(t, err)
+				es, err := h.Store.FilterAudit(h.Ctx, store.AuditFilter{Installation: tandem.DefaultInstallation, Record: ic,
+					Field: "custom_attributes.job_title", Limit: 1})
+				require.NoError(t, err)
+				require.Len(t, es, 1)
+				h.Clock.Shift(time.Second)
+				_, err = h.Syncer.RevertWrite(h.Ctx, es[0], "a test")
+				require.NoError(t, err)
+				require.NoError(t, h.Syncer.SyncSalesforceRecord(h.Ctx, tandem.ObjectContact, stale, tandem.CausePoll))
+			},
+			wantIC:      person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Engineer"},
+			wantSF:      person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Engineer"},
+			wantWritten: []string{"to_intercom custom_attributes.job_title=Manager",
+				"to_salesforce Title=Engineer", "to_intercom custom_attributes.job_title=Engineer"},
 		},
 		{
 			name: "a poll overlapping the last one handles nothing again",

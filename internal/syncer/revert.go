@@ -214,6 +214,15 @@ func (r *reverter) writeTarget(ctx context.Context, rv revertWrite) (tandem.Audi
 	}
 	next := map[string]string{}
 	recordVerdict(next, prev, rv.target.shadowKey, overwrite, rv.shadowValue)
+	// The target now holds what sync makes of the owner's new version:
+	// recorded as synced from it, a sync still holding an older read of
+	// the owner (a poll that read the record before the revert) finds a
+	// newer version synced already and leaves the target alone. Without
+	// the version (the read failed), that sync may write the old value
+	// once more, and the next change puts it right.
+	if stamp, err := rv.owner.stamp(ctx); err == nil && stamp != "" && stamp > prev[rv.owner.seenKey] {
+		next[rv.owner.seenKey] = stamp
+	}
 	var saved tandem.AuditEntry
 	err = r.store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SetShadows(ctx, rv.link.ID, next); err != nil {
@@ -244,6 +253,10 @@ type revertSide struct {
 	label     string           // e.g. "Salesforce Contact.Phone"
 	shadowKey string           // the shadow of this side as a sync target
 	read      func() any
+	// seenKey is the shadow key of this side's version; stamp reads the
+	// version its record has now.
+	seenKey string
+	stamp   func(ctx context.Context) (string, error)
 	// fit converts a value of the other side into this side's form.
 	fit   func(ctx context.Context, v any) (any, error)
 	write func(ctx context.Context, v any) error
@@ -258,6 +271,11 @@ func (r *reverter) revertSides(l tandem.Link, m tandem.Mapping, icObj map[string
 		read: func() any {
 			v, _ := mapping.IntercomValue(icObj, name)
 			return v
+		},
+		seenKey: seenIntercomKey,
+		stamp: func(ctx context.Context) (string, error) {
+			obj, err := r.icGet(ctx, l.Object, l.IntercomID)
+			return intercomStamp(obj), err
 		},
 		fit: func(ctx context.Context, v any) (any, error) { return r.toIntercom(ctx, l.Object, m, v) },
 		write: func(ctx context.Context, v any) error {
@@ -275,6 +293,14 @@ func (r *reverter) revertSides(l tandem.Link, m tandem.Mapping, icObj map[string
 		read: func() any {
 			v, _ := mapping.SalesforceValue(rec, m.Salesforce)
 			return v
+		},
+		seenKey: seenSalesforceKey,
+		stamp: func(ctx context.Context) (string, error) {
+			rec, err := r.sfGet(ctx, l.Object, l.SalesforceID)
+			if err != nil {
+				return "", err
+			}
+			return salesforceStamp(rec), nil
 		},
 		fit: func(ctx context.Context, v any) (any, error) { return r.toSalesforce(ctx, l.Object, m, v) },
 		write: func(ctx context.Context, v any) error {
