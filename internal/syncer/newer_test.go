@@ -99,8 +99,8 @@ func TestNewerVersionWins(t *testing.T) {
 				require.NoError(t, err)
 				require.NoError(t, h.Syncer.SyncSalesforceRecord(h.Ctx, tandem.ObjectContact, stale, tandem.CausePoll))
 			},
-			wantIC:      person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Engineer"},
-			wantSF:      person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Engineer"},
+			wantIC: person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Engineer"},
+			wantSF: person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Engineer"},
 			wantWritten: []string{"to_intercom custom_attributes.job_title=Manager",
 				"to_salesforce Title=Engineer", "to_intercom custom_attributes.job_title=Engineer"},
 		},
