@@ -18,7 +18,7 @@ var (
 //
 //	go test ./internal/bench -run '^$' -bench BulkSync10k -benchtime 1x
 func BenchmarkBulkSync10k(b *testing.B) {
-	o := DefaultOptions()
+	o := testOptions(b)
 	var r Result
 	for b.Loop() {
 		o.DataDir = b.TempDir()
@@ -37,7 +37,7 @@ func BenchmarkBulkSync10k(b *testing.B) {
 //
 //	go test ./internal/bench -run '^$' -bench NoLatency -benchtime 1x -bench.pairs 100000 -bench.cpuprofile cpu.out
 func BenchmarkBulkSyncNoLatency(b *testing.B) {
-	o := DefaultOptions()
+	o := testOptions(b)
 	o.Pairs, o.DatabaseURL = *benchPairs, *benchDB
 	o.SalesforceLatency, o.IntercomLatency, o.IntercomRateLimit = 0, 0, 100_000_000
 	if *benchProfile != "" {

@@ -13,11 +13,11 @@ import (
 	"time"
 )
 
-// Memory is what the heap sampler saw. All figures are bytes of the whole
-// process, which also holds both simulators' state.
+// Memory is what the heap sampler saw, in bytes of the bridge's process
+// (the simulators run in a process of their own).
 type Memory struct {
-	// BaselineHeapInuse is HeapInuse right after seeding and a forced GC:
-	// mostly the simulators' records.
+	// BaselineHeapInuse is HeapInuse right before the sync, after a forced
+	// GC: the started bridge.
 	BaselineHeapInuse uint64 `json:"baseline_heap_inuse"`
 	// BaselineHeapLive is the live heap at the same moment.
 	BaselineHeapLive uint64 `json:"baseline_heap_live"`
@@ -27,20 +27,16 @@ type Memory struct {
 	// PeakHeapLive is the highest live heap (marked at the end of a GC)
 	// seen during the sync.
 	PeakHeapLive uint64 `json:"peak_heap_live"`
-	// PeakBridgeLive is the highest live heap of the bridge alone, by the
-	// heap profile: the live objects that neither simulator allocated
-	// (see heapAttribution), sampled every 100 ms.
-	PeakBridgeLive uint64 `json:"peak_bridge_live"`
 	// PeakRSS is the process's resident-set high-water mark (VmHWM; 0
 	// where /proc is missing). It covers the whole process lifetime,
-	// seeding included, and memory outside the Go heap (SQLite's pages).
+	// start-up included, and memory outside the Go heap (SQLite's pages).
 	PeakRSS uint64 `json:"peak_rss"`
 	// Samples is how many samples were taken.
 	Samples int `json:"samples"`
 }
 
 // SyncHeap is the peak heap in use minus the baseline: what the sync added
-// on top of the simulators' state.
+// to the started bridge, garbage not yet collected included.
 func (m Memory) SyncHeap() uint64 {
 	if m.PeakHeapInuse < m.BaselineHeapInuse {
 		return 0
@@ -95,9 +91,6 @@ type sampler struct {
 	profile     bool
 	profiled    uint64
 	heapProfile bytes.Buffer
-	// bridge splits the heap profile; attributed is when it last did.
-	bridge     *heapAttribution
-	attributed time.Time
 }
 
 // startSampler collects garbage, takes the baseline and samples every
@@ -107,7 +100,7 @@ func startSampler(interval time.Duration, profile bool) *sampler {
 		interval = 5 * time.Millisecond
 	}
 	runtime.GC()
-	s := &sampler{stop: make(chan struct{}), profile: profile, bridge: newHeapAttribution()}
+	s := &sampler{stop: make(chan struct{}), profile: profile}
 	samples := newSamples()
 	s.mem.BaselineHeapInuse, s.mem.BaselineHeapLive = readHeap(samples)
 	s.done.Add(1)
@@ -132,10 +125,6 @@ func (s *sampler) sample(samples []metrics.Sample) {
 	s.mem.PeakHeapInuse = max(s.mem.PeakHeapInuse, inuse)
 	s.mem.PeakHeapLive = max(s.mem.PeakHeapLive, live)
 	s.mem.Samples++
-	if now := time.Now(); now.Sub(s.attributed) >= 100*time.Millisecond {
-		s.attributed = now
-		s.mem.PeakBridgeLive = max(s.mem.PeakBridgeLive, s.bridge.bridgeLive())
-	}
 	if s.profile && live > s.mem.BaselineHeapLive && live > s.profiled+s.profiled/20 {
 		s.profiled = live
 		s.heapProfile.Reset()
@@ -147,7 +136,6 @@ func (s *sampler) sample(samples []metrics.Sample) {
 func (s *sampler) finish() Memory {
 	close(s.stop)
 	s.done.Wait()
-	s.attributed = time.Time{}
 	s.sample(newSamples())
 	s.mem.PeakRSS = peakRSS()
 	return s.mem

@@ -1,9 +1,11 @@
 package bench
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
+	"os/exec"
 	"time"
 )
 
@@ -49,6 +51,11 @@ type Options struct {
 	// CPUProfile, when set, receives a CPU profile (pprof format) of the
 	// bulk sync alone, seeding and start-up left out.
 	CPUProfile io.Writer
+	// Simulators builds the command of the simulator process, a process
+	// that runs ServeSimulators on its standard input and output
+	// (SimulatorProcess gives `tandem bench simulators`). The simulators
+	// run apart so that the bridge's process holds the bridge alone.
+	Simulators func(context.Context) *exec.Cmd
 	// HeapProfile, when set, receives a heap profile (pprof format) taken
 	// at the sync's highest live heap: the allocations still reachable
 	// after the garbage collection that marked that peak.
@@ -86,6 +93,8 @@ func (o Options) Validate() error {
 		return errors.New("latencies must not be negative")
 	case o.IntercomRateLimit <= 0 || o.IntercomRateWindow <= 0:
 		return errors.New("the Intercom rate limit and its window must be positive")
+	case o.Simulators == nil:
+		return errors.New("no command for the simulator process")
 	}
 	return nil
 }

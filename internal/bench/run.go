@@ -28,11 +28,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	s, err := startSims(o)
+	sims, urls, err := startSimProcess(o.Simulators(ctx), o)
 	if err != nil {
-		return Result{}, fmt.Errorf("start simulators: %w", err)
+		return Result{}, err
 	}
-	defer s.close()
+	defer sims.close()
 
 	dir := o.DataDir
 	if dir == "" && o.DatabaseURL == "" {
@@ -45,7 +45,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: dir, DatabaseURL: o.DatabaseURL, PollInterval: 24 * time.Hour, NoWebhooks: true, Log: o.Log,
 		Configure: func(c *config.Config) {
-			c.Intercom.URL, c.Salesforce.URL = s.icURL, s.sfURL
+			c.Intercom.URL, c.Salesforce.URL = urls.IntercomURL, urls.SalesforceURL
 			c.Sync.ReconcileInterval = 24 * time.Hour
 			// The benchmark measures writes: pairs that differ when first
 			// linked are aligned, not kept.
@@ -73,18 +73,16 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err := waitStartupPolls(ctx, d); err != nil {
 		return Result{}, err
 	}
-	seeded, err := seed(s.ic, s.sf, o)
+	seeded, err := sims.seed(o)
 	if err != nil {
 		return Result{}, err
 	}
 
 	// Latency and counting start only now: seeding and the bridge's
 	// start-up (describe, data attributes) are not part of the sync.
-	s.sf.Faults().SetLatency(o.SalesforceLatency)
-	s.ic.Faults().SetLatency(o.IntercomLatency)
-	s.sf.ResetCalls()
-	s.ic.ResetCalls()
-	s.icCalls.start()
+	if err := sims.measure(o); err != nil {
+		return Result{}, err
+	}
 	mem := startSampler(o.MemorySampleInterval, o.HeapProfile != nil)
 	if o.CPUProfile != nil {
 		if err := pprof.StartCPUProfile(o.CPUProfile); err != nil {
@@ -112,11 +110,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 			return Result{}, fmt.Errorf("write the heap profile: %w", err)
 		}
 	}
-	s.icCalls.stop()
-	s.sf.Faults().SetLatency(0)
-	s.ic.Faults().SetLatency(0)
+	calls, finishErr := sims.finish()
 	if err != nil {
 		return Result{}, fmt.Errorf("bulk sync: %w", err)
+	} else if finishErr != nil {
+		return Result{}, finishErr
 	}
 
 	r := Result{
@@ -126,7 +124,8 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		Database: "sqlite", Seeded: seeded,
 		Status: string(run.Status), Compared: run.Done, Changed: run.Changed, Linked: run.Linked, Failed: run.Failed,
 		WallSeconds: wall.Seconds(), RecordsPerSecond: ratio(float64(run.Done), wall.Seconds()), CPUSeconds: cpu.Seconds(),
-		SalesforceCalls: s.sf.Calls(), IntercomCalls: s.ic.Calls(),
+		SimulatorCPUSeconds: calls.CPUSeconds,
+		SalesforceCalls:     calls.Salesforce, IntercomCalls: calls.Intercom,
 		TargetConstant: o.TargetConstant, Memory: memory, Phases: phases.done,
 	}
 	if o.DatabaseURL != "" {
@@ -139,10 +138,8 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	r.SalesforceTarget = 1.05 * (float64(seeded.ChangedSalesforce())/200 + float64(seeded.SalesforceRecords)/2000 + o.TargetConstant)
 	r.SalesforceTargetMet = float64(r.SalesforceTotal) <= r.SalesforceTarget
 
-	s.icCalls.mu.Lock()
-	writes := sortedTimes(s.icCalls.writes)
-	r.IntercomReads, r.IntercomFailedWrites, r.IntercomRateLimited = s.icCalls.reads, s.icCalls.failed, s.icCalls.limited
-	s.icCalls.mu.Unlock()
+	writes := sortedTimes(calls.IntercomWrites)
+	r.IntercomReads, r.IntercomFailedWrites, r.IntercomRateLimited = calls.IntercomReads, calls.IntercomFailed, calls.IntercomLimited
 	r.IntercomWrites = len(writes)
 	r.IntercomLimitRate = float64(o.IntercomRateLimit) / o.IntercomRateWindow.Seconds()
 	r.IntercomLimitBinding = len(writes) > o.IntercomRateLimit

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"os/exec"
 	"slices"
 	"testing"
 
@@ -12,7 +14,7 @@ import (
 
 func TestRunSmall(t *testing.T) {
 	t.Parallel()
-	o := DefaultOptions()
+	o := testOptions(t)
 	o.Pairs, o.SalesforceLatency, o.IntercomLatency = 300, 0, 0
 	o.DataDir = t.TempDir()
 	r, err := Run(context.Background(), o)
@@ -64,6 +66,8 @@ func TestRunSmall(t *testing.T) {
 	require.Equal(t, r.IntercomWrites, r.IntercomBusiestWindow, "a small run fits in one window")
 	require.Greater(t, r.IntercomWriteRate, 0.0)
 
+	require.Positive(t, r.CPUSeconds)
+	require.Positive(t, r.SimulatorCPUSeconds, "the simulator process reports its own CPU time")
 	require.Greater(t, r.Memory.BaselineHeapInuse, uint64(0))
 	require.GreaterOrEqual(t, r.Memory.PeakHeapInuse, r.Memory.SyncHeap())
 	require.Positive(t, r.Memory.Samples)
@@ -82,12 +86,27 @@ func TestRunRejectsBadOptions(t *testing.T) {
 		func(o *Options) { o.OutOfSync = 1.5 },
 		func(o *Options) { o.SalesforceLatency = -1 },
 		func(o *Options) { o.IntercomRateLimit = 0 },
+		func(o *Options) { o.Simulators = nil },
 	} {
-		o := DefaultOptions()
+		o := testOptions(t)
 		mutate(&o)
 		_, err := Run(context.Background(), o)
 		require.Error(t, err)
 	}
+}
+
+// TestRunSimulatorProcessThatDoesNotAnswer gives a clear error, at once,
+// when the simulator process ends without answering.
+func TestRunSimulatorProcessThatDoesNotAnswer(t *testing.T) {
+	t.Parallel()
+	o := testOptions(t)
+	exe, err := os.Executable()
+	require.NoError(t, err)
+	// The test binary running no test: it prints PASS and exits.
+	o.Simulators = func(ctx context.Context) *exec.Cmd { return exec.CommandContext(ctx, exe, "-test.run=^$") }
+	o.DataDir = t.TempDir()
+	_, err = Run(context.Background(), o)
+	require.ErrorContains(t, err, "simulator process: serve")
 }
 
 func sumCalls(m map[string]int) int {

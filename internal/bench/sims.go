@@ -15,10 +15,11 @@ import (
 	"github.com/tandemhq/tandem/salesforce/sfsim"
 )
 
-// sims are the two simulators the bridge talks to during a run.
+// sims are the two simulators the bridge talks to during a run, served by
+// the simulator process (ServeSimulators).
 //
 // app.StartDemo builds its Intercom simulator with the default rate limit
-// and offers no way to change it, so the benchmark serves simulators of its
+// and in the bridge's process, so the benchmark serves simulators of its
 // own (configured like the demo's) and points the bridge at them through
 // DemoOptions.Configure. The demo's own simulators stay idle and empty.
 type sims struct {

@@ -28,7 +28,7 @@ func (r Result) WriteTable(w io.Writer) error {
 	row("expected", "%d changed (%d to Salesforce, %d to Intercom), %d Salesforce records",
 		r.Seeded.Changed(), r.Seeded.ChangedSalesforce(), r.Seeded.ChangedIntercom(), r.Seeded.SalesforceRecords)
 	row("wall time", "%.2f s (%.0f records/s)", r.WallSeconds, r.RecordsPerSecond)
-	row("CPU time", "%.2f s (the whole process, simulators included)", r.CPUSeconds)
+	row("CPU time", "%.2f s in the bridge's process (%.2f s in the simulators')", r.CPUSeconds, r.SimulatorCPUSeconds)
 	for _, p := range r.Phases {
 		row("  "+p.Name, "%.2f s (CPU %.2f s)", p.Seconds, p.CPUSeconds)
 	}
@@ -58,12 +58,11 @@ func (r Result) WriteTable(w io.Writer) error {
 		r.IntercomLimitRate, r.IntercomThroughput*100, target)
 	row("  busiest window", "%d writes (limit %d)", r.IntercomBusiestWindow, r.IntercomRateLimit)
 	fmt.Fprintln(tw, "\t")
-	row("heap baseline", "%s in use, %s live (simulators' state and the bridge, after seeding and a GC)",
+	row("heap baseline", "%s in use, %s live (the started bridge, after a GC; the simulators run apart)",
 		mb(r.Memory.BaselineHeapInuse), mb(r.Memory.BaselineHeapLive))
 	row("heap peak", "%s in use, %s live", mb(r.Memory.PeakHeapInuse), mb(r.Memory.PeakHeapLive))
 	row("sync's own heap", "%s in use, %s live (peak minus baseline)", mb(r.Memory.SyncHeap()), mb(r.Memory.SyncLiveHeap()))
-	row("bridge's live heap", "%s at its peak (heap profile: live objects the simulators did not allocate)", mb(r.Memory.PeakBridgeLive))
-	row("process peak RSS", "%s (whole process lifetime, seeding and SQLite included)", mb(r.Memory.PeakRSS))
+	row("process peak RSS", "%s (the bridge's process over its lifetime, SQLite included)", mb(r.Memory.PeakRSS))
 	return tw.Flush()
 }
 

@@ -53,6 +53,11 @@ func newBenchCmd(c *base) *cobra.Command {
 		o.SalesforceLatency, o.IntercomLatency = *sfLatency, *icLatency
 		o.IntercomRateLimit, o.IntercomRateWindow, o.IntercomWorkers = *icLimit, *icWindow, *workers
 		o.DatabaseURL, o.MaxAccounts = *dbURL, *maxAccounts
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("find this executable to run the simulators: %w", err)
+		}
+		o.Simulators = bench.SimulatorProcess(exe)
 		if err := o.Validate(); err != nil {
 			return usageError("%v", err)
 		}
@@ -70,8 +75,23 @@ func newBenchCmd(c *base) *cobra.Command {
 		}
 		return r.WriteTable(c.out)
 	})
-	cmd.AddCommand(newBenchLatencyCmd(c))
+	cmd.AddCommand(newBenchLatencyCmd(c), newBenchSimulatorsCmd(c))
 	return cmd
+}
+
+// newBenchSimulatorsCmd is the simulator process `tandem bench` starts:
+// it answers requests on its standard input and output, and is not meant
+// to be run by hand.
+func newBenchSimulatorsCmd(c *base) *cobra.Command {
+	return &cobra.Command{
+		Use:    "simulators",
+		Short:  "serve the simulators of a `tandem bench` run (started by it)",
+		Args:   noArgs,
+		Hidden: true,
+		RunE: c.run(func(_ context.Context, cmd *cobra.Command, _ []string) error {
+			return bench.ServeSimulators(cmd.InOrStdin(), c.out)
+		}),
+	}
 }
 
 // newBenchLatencyCmd is `tandem bench latency`: how long one change takes
