@@ -74,3 +74,30 @@ func Start(t *testing.T, width, height int, timeout time.Duration) context.Conte
 	require.NoError(t, chromedp.Do(ctx), "start Chromium")
 	return ctx
 }
+
+// Visit opens url and waits until sel is visible, each try bounded by
+// 30 s. On a busy machine chromedp can miss the load event of a page that
+// did load, and the navigation then waits for good; such a try is logged
+// and made once more. When both fail, the test fails with what the page
+// shows.
+func Visit(t *testing.T, ctx context.Context, url, sel string) {
+	t.Helper()
+	var err error
+	for try := 1; try <= 2; try++ {
+		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err = chromedp.Do(tctx, chromedp.Navigate(url), chromedp.WaitVisible(sel))
+		cancel()
+		if err == nil {
+			return
+		}
+		t.Logf("visit %s (try %d): %v", url, try, err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	shown, serr := chromedp.Run(tctx, chromedp.Evaluate[string](
+		`document.readyState + " " + location.href + "\n" + (document.body ? document.body.innerText.slice(0, 800) : "")`))
+	if serr != nil {
+		shown = "(the page could not be read: " + serr.Error() + ")"
+	}
+	t.Fatalf("visit %s: %s never became visible: %v; the page shows: %s", url, sel, err, shown)
+}

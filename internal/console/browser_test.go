@@ -131,7 +131,7 @@ func TestConsoleBrowser(t *testing.T) {
 	shot(t, ctx, "river-ui-job")
 
 	// The overview shows the writes the bulk sync made.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/"), chromedp.WaitVisible(`svg.gauge`)))
+	browsertest.Visit(t, ctx, d.URL+"/admin/", `svg.gauge`)
 	txt = text(t, ctx, `[data-health="Intercom"]`)
 	require.Contains(t, txt, "Connected")
 	shot(t, ctx, "overview")
@@ -148,7 +148,7 @@ func TestConsoleBrowser(t *testing.T) {
 		Reason: "The phone number is longer than the 40 characters Salesforce allows.", FirstSeen: now.Add(-time.Hour), LastSeen: now})
 	require.NoError(t, err)
 	sel := `li.syncerror[data-id="` + strconv.FormatInt(e.ID, 10) + `"]`
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/errors?category="+w.Object.Category()), chromedp.WaitVisible(sel)))
+	browsertest.Visit(t, ctx, d.URL+"/admin/errors?category="+w.Object.Category(), sel)
 	shot(t, ctx, "errors")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(sel+` form[action$="/retry"] button`),
 		chromedp.WaitVisible(`.flash`)))
@@ -164,7 +164,7 @@ func TestConsoleBrowser(t *testing.T) {
 	shot(t, ctx, "person")
 
 	// Audit log, jobs, settings.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/audit"), chromedp.WaitVisible(`#audit-entries`)))
+	browsertest.Visit(t, ctx, d.URL+"/admin/audit", `#audit-entries`)
 	shot(t, ctx, "audit")
 
 	// Revert a field from the audit log: a phone changed in Intercom went
@@ -191,9 +191,9 @@ func TestConsoleBrowser(t *testing.T) {
 	require.Contains(t, txt, "revert of audit entry "+strconv.FormatInt(phone.ID, 10))
 	require.Equal(t, "+1 555 0100", sfPhone())
 	shot(t, ctx, "audit-revert")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/jobs?state=completed"), chromedp.WaitVisible(`#jobs`)))
+	browsertest.Visit(t, ctx, d.URL+"/admin/jobs?state=completed", `#jobs`)
 	shot(t, ctx, "jobs")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/settings"), chromedp.WaitVisible(`#settings`)))
+	browsertest.Visit(t, ctx, d.URL+"/admin/settings", `#settings`)
 	txt = text(t, ctx, `#settings`)
 	require.Contains(t, txt, "[redacted]")
 	require.NotContains(t, txt, "\t"+app.DemoToken+"\t")
@@ -202,7 +202,7 @@ func TestConsoleBrowser(t *testing.T) {
 	// Phone width.
 	require.NoError(t, chromedp.Do(ctx, viewport(390, 844, true), chromedp.Navigate(d.URL+"/admin/"), chromedp.WaitVisible(`svg.gauge`)))
 	shot(t, ctx, "overview-phone")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/errors?category="+w.Object.Category()), chromedp.WaitVisible(`h1`)))
+	browsertest.Visit(t, ctx, d.URL+"/admin/errors?category="+w.Object.Category(), `h1`)
 	shot(t, ctx, "errors-phone")
 
 	// The overview charts the sync lag of the changes above, once this
@@ -235,7 +235,7 @@ func TestConsoleBrowser(t *testing.T) {
 		fmt.Fprintf(w, `<form method="post" action="%s/admin/bulk"><input name="csrf" value="guess"></form><script>document.forms[0].submit()</script>`, d.URL)
 	}))
 	t.Cleanup(evil.Close)
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(evil.URL+"/form"), chromedp.WaitVisible(`.error`)))
+	browsertest.Visit(t, ctx, evil.URL+"/form", `.error`)
 	txt = text(t, ctx, `.error`)
 	require.Contains(t, txt, "did not come from this console")
 	shot(t, ctx, "csrf-refused")
@@ -261,7 +261,7 @@ func TestConsoleBrowser(t *testing.T) {
 		}
 	}
 	require.True(t, expired, "a session cookie")
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/audit"), chromedp.WaitVisible(`input[name=token]`)))
+	browsertest.Visit(t, ctx, d.URL+"/admin/audit", `input[name=token]`)
 	shot(t, ctx, "session-expired")
 	require.NoError(t, chromedp.Do(ctx, chromedp.SendKeys(`input[name=token]`, app.DemoToken), chromedp.Submit(`input[name=token]`),
 		chromedp.WaitVisible(`#audit-entries`)))
@@ -269,7 +269,7 @@ func TestConsoleBrowser(t *testing.T) {
 	// Signing out ends the session.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(`.signout button`),
 		chromedp.WaitVisible(`input[name=token]`), chromedp.Navigate(d.URL+"/admin/audit"), chromedp.WaitVisible(`input[name=token]`)))
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/jobs/river/"), chromedp.WaitVisible(`input[name=token]`)))
+	browsertest.Visit(t, ctx, d.URL+"/admin/jobs/river/", `input[name=token]`)
 }
 
 func auditParams() usecase.ListAuditParams { return usecase.ListAuditParams{Limit: 10} }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/browsertest"
 )
 
 // pollJS waits until a JavaScript expression is true.
@@ -88,7 +89,7 @@ func TestConsoleBrowserWidths(t *testing.T) {
 	for _, s := range screens {
 		require.NoError(t, chromedp.Do(ctx, viewport(s.w, s.h, s.mobile)))
 		for _, p := range pages {
-			require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+p.path), chromedp.WaitVisible(p.ready)), p.name)
+			browsertest.Visit(t, ctx, d.URL+p.path, p.ready)
 			fits(t, ctx, int(s.w), fmt.Sprintf("%s at %s", p.name, s.name))
 			shot(t, ctx, "width-"+s.name+"-"+p.name)
 		}

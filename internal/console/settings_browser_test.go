@@ -14,6 +14,7 @@ import (
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom/intercomsim"
 	"github.com/tandemhq/tandem/internal/app"
+	"github.com/tandemhq/tandem/internal/browsertest"
 	"github.com/tandemhq/tandem/internal/config"
 	"github.com/tandemhq/tandem/internal/store"
 )
@@ -102,7 +103,7 @@ func TestConsoleSettingsBrowser(t *testing.T) {
 	})
 
 	// The change is in the audit log, without a revert button.
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(d.URL+"/admin/audit?cause=settings"), chromedp.WaitVisible(`#audit-entries`)))
+	browsertest.Visit(t, ctx, d.URL+"/admin/audit?cause=settings", `#audit-entries`)
 	txt = text(t, ctx, `#audit-entries tbody`)
 	require.Contains(t, txt, "mappings")
 	require.Contains(t, txt, "changed in console by admin at 127.0.0.1")
