@@ -293,33 +293,64 @@ func (s *Service) SaveSettings(ctx context.Context, ch SettingsChange) (Settings
 	if err != nil {
 		return SettingsView{}, err
 	}
-
-	var refused SettingsError
-	next := maps.Clone(doc)
+	if refused := refuseUneditable(deps.Base, ch); refused != nil {
+		return SettingsView{}, refused
+	}
 	now := s.cfg.Now().UTC()
-	keys := slices.Sorted(maps.Keys(ch.Set))
-	for _, k := range append(keys, ch.Reset...) {
+	next, cand, changed, err := applyChange(deps.Base, doc, old, ch, now)
+	if err != nil {
+		return SettingsView{}, err
+	}
+	if len(changed) == 0 && len(next) == len(doc) {
+		return view(deps.Base, old, doc, st.Version), nil
+	}
+	if err := checkSettings(ctx, deps, cand); err != nil {
+		return SettingsView{}, err
+	}
+	saved, err := s.storeSettings(ctx, st.Version, next, changed, old, cand, ch, now)
+	if err != nil {
+		return SettingsView{}, err
+	}
+	if deps.Apply != nil {
+		deps.Apply(cand, saved.Version)
+	}
+	return view(deps.Base, cand, next, saved.Version), nil
+}
+
+// refuseUneditable lists every key of ch that is configuration only or
+// locked by the file or the environment; nil when there is none.
+func refuseUneditable(base config.Config, ch SettingsChange) *SettingsError {
+	var refused SettingsError
+	for _, k := range append(slices.Sorted(maps.Keys(ch.Set)), ch.Reset...) {
 		if !config.IsEditable(k) {
 			refused.Problems = append(refused.Problems, SettingsProblem{Key: k, Message: k + ": is configuration only: change it in the configuration file or the environment and restart"})
-		} else if src, locked := deps.Base.Given.Locked(k); locked {
+		} else if src, locked := base.Given.Locked(k); locked {
 			refused.Problems = append(refused.Problems, SettingsProblem{Key: k, Message: fmt.Sprintf("%s: set in configuration (%s): change it there", k, src)})
 		}
 	}
-	if len(refused.Problems) > 0 {
-		return SettingsView{}, &refused
+	if len(refused.Problems) == 0 {
+		return nil
 	}
+	return &refused
+}
+
+// applyChange returns the settings document ch leads to, the
+// configuration it gives, and the editable settings whose value differs
+// from old. A value set to what is already in force is no change: saving a
+// form unchanged records nothing.
+func applyChange(base config.Config, doc settingsDoc, old config.Config, ch SettingsChange, now time.Time) (
+	next settingsDoc, cand config.Config, changed []string, err error) {
+	next = maps.Clone(doc)
 	for _, k := range ch.Reset {
 		delete(next, k)
 	}
+	keys := slices.Sorted(maps.Keys(ch.Set))
 	for _, k := range keys {
 		next[k] = storedSetting{Value: ch.Set[k], By: ch.By, At: now}
 	}
-	cand, err := deps.Base.Apply(next.overrides(deps.Base))
-	if err != nil {
-		return SettingsView{}, problems(err)
+	if cand, err = base.Apply(next.overrides(base)); err != nil {
+		return nil, config.Config{}, nil, problems(err)
 	}
-	// A value set to what is already in force is no change: saving a form
-	// unchanged records nothing.
 	for _, k := range keys {
 		if cand.Text(k) == old.Text(k) {
 			if d, was := doc[k]; was {
@@ -329,37 +360,44 @@ func (s *Service) SaveSettings(ctx context.Context, ch SettingsChange) (Settings
 			}
 		}
 	}
-	var changed []string
 	for _, k := range config.Editable {
 		if old.Text(k) != cand.Text(k) {
 			changed = append(changed, k)
 		}
 	}
-	if len(changed) == 0 && len(next) == len(doc) {
-		return view(deps.Base, old, doc, st.Version), nil
-	}
-	// Every problem at once: the configuration's shape, then the checks
-	// against both systems.
-	var refusedBy SettingsError
+	return next, cand, changed, nil
+}
+
+// checkSettings reports every problem of cand at once: the configuration's
+// shape, then the checks against both systems. A system that cannot be
+// reached fails the save as such.
+func checkSettings(ctx context.Context, deps *SettingsConfig, cand config.Config) error {
+	var refused SettingsError
 	if err := cand.Validate(); err != nil {
-		refusedBy.Problems = problems(err).Problems
+		refused.Problems = problems(err).Problems
 	}
 	if deps.Check != nil {
 		if err := deps.Check(ctx, cand); err != nil {
 			var te *tandem.Error
 			if errors.As(err, &te) {
-				return SettingsView{}, err // a system could not be reached
+				return err
 			}
-			refusedBy.Problems = append(refusedBy.Problems, problems(err).Problems...)
+			refused.Problems = append(refused.Problems, problems(err).Problems...)
 		}
 	}
-	if len(refusedBy.Problems) > 0 {
-		return SettingsView{}, &refusedBy
+	if len(refused.Problems) > 0 {
+		return &refused
 	}
+	return nil
+}
 
+// storeSettings saves next as the version after expected and records one
+// audit entry per changed setting, in one transaction.
+func (s *Service) storeSettings(ctx context.Context, expected int64, next settingsDoc, changed []string,
+	old, cand config.Config, ch SettingsChange, now time.Time) (store.Settings, error) {
 	body, err := json.Marshal(next)
 	if err != nil {
-		return SettingsView{}, err
+		return store.Settings{}, err
 	}
 	via := ch.Via
 	if via == "" {
@@ -368,7 +406,7 @@ func (s *Service) SaveSettings(ctx context.Context, ch SettingsChange) (Settings
 	var saved store.Settings
 	err = s.cfg.Store.InTx(ctx, func(tx *store.Tx) error {
 		if saved, err = tx.SaveSettings(ctx, store.SaveSettingsParams{Installation: s.cfg.Installation, Document: string(body),
-			Expected: st.Version, By: ch.By}); err != nil {
+			Expected: expected, By: ch.By}); err != nil {
 			return err
 		}
 		for _, k := range changed {
@@ -380,13 +418,7 @@ func (s *Service) SaveSettings(ctx context.Context, ch SettingsChange) (Settings
 		}
 		return nil
 	})
-	if err != nil {
-		return SettingsView{}, err
-	}
-	if deps.Apply != nil {
-		deps.Apply(cand, saved.Version)
-	}
-	return view(deps.Base, cand, next, saved.Version), nil
+	return saved, err
 }
 
 // SettingsReason is the audit log's reason for a setting changed at run
