@@ -15,7 +15,6 @@ import (
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/tandemhq/tandem"
 )
@@ -118,10 +117,7 @@ func openSQLite(dir string) (*sql.DB, error) {
 		"_pragma=cache_size(-32768)",
 		"_txlock=immediate",
 	}, "&")
-	sqlDB, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, err
-	}
+	sqlDB := sql.OpenDB(newSQLiteConnector(dsn))
 	// River's SQLite driver needs a single connection to avoid SQLITE_BUSY
 	// between its own concurrent operations; see docs/storage.md.
 	sqlDB.SetMaxOpenConns(RiverTuning(DialectSQLite).MaxOpenConns)
