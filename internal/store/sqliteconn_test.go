@@ -49,29 +49,34 @@ func TestSQLiteConnKeepsStatements(t *testing.T) {
 		tx, err := db.BeginTx(ctx, nil)
 		require.NoError(t, err)
 		defer tx.Rollback()
-		outer, err := tx.QueryContext(ctx, q, 2)
-		require.NoError(t, err)
-		var got []string
-		for outer.Next() {
-			var (
-				id int
-				v  string
-			)
-			require.NoError(t, outer.Scan(&id, &v))
-			// The kept statement is busy with the outer rows: this run
-			// must not reset them.
-			inner, err := tx.QueryContext(ctx, q, id)
+		count := func(id int) int {
+			rows, err := tx.QueryContext(ctx, q, id)
 			require.NoError(t, err)
-			count := 0
-			for inner.Next() {
-				count++
+			defer rows.Close()
+			n := 0
+			for rows.Next() {
+				n++
 			}
-			require.NoError(t, inner.Err())
-			require.NoError(t, inner.Close())
-			got = append(got, fmt.Sprintf("%s:%d", v, count))
+			require.NoError(t, rows.Err())
+			return n
 		}
-		require.NoError(t, outer.Err())
-		require.NoError(t, outer.Close())
+		var got []string
+		func() {
+			outer, err := tx.QueryContext(ctx, q, 2)
+			require.NoError(t, err)
+			defer outer.Close()
+			for outer.Next() {
+				var (
+					id int
+					v  string
+				)
+				require.NoError(t, outer.Scan(&id, &v))
+				// The kept statement is busy with the outer rows: this
+				// run must not reset them.
+				got = append(got, fmt.Sprintf("%s:%d", v, count(id)))
+			}
+			require.NoError(t, outer.Err())
+		}()
 		require.Equal(t, []string{"v0:1", "v1:2"}, got)
 		require.NoError(t, tx.Commit())
 	})
