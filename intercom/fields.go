@@ -104,7 +104,9 @@ func splitObject(b []byte) (map[string]json.RawMessage, bool) {
 	if i >= len(b) || b[i] != '{' {
 		return nil, false
 	}
-	out := make(map[string]json.RawMessage, 48)
+	// A member takes a dozen bytes or more: a record's few dozen members
+	// get room at once, a small nested object no more than it needs.
+	out := make(map[string]json.RawMessage, min(48, len(b)/12))
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return out, true

@@ -212,8 +212,9 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawR
 	}
 	for _, raw := range data {
 		trimmed := map[string]any{"id": raw["id"], "role": raw["role"], "updated_at": raw["updated_at"], keyField: raw[keyField]}
+		rec := newListedRecord(raw)
 		for _, name := range names {
-			if v, ok := rawValue(raw, name); ok {
+			if v, ok := rec.value(name); ok {
 				setPath(trimmed, name, v)
 			}
 		}
@@ -231,32 +232,58 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawR
 	return nil
 }
 
-// rawValue reads attribute attr of a listed record as mapping.IntercomValue
-// reads it from the decoded record, but as the JSON it was listed as: a
-// bare name absent at the top level is looked up among the custom
-// attributes.
-func rawValue(rec rawRecord, attr string) (json.RawMessage, bool) {
-	if v, ok := rawPath(rec, attr); ok {
+// listedRecord is a record as listed, whose nested objects are split once
+// however many mapped attributes are read from them (most live among the
+// custom attributes).
+type listedRecord struct {
+	top    rawRecord
+	nested map[string]rawRecord // by dotted path; nil for a value that is no object
+}
+
+func newListedRecord(top rawRecord) *listedRecord {
+	return &listedRecord{top: top, nested: map[string]rawRecord{}}
+}
+
+// value reads attribute attr as mapping.IntercomValue reads it from the
+// decoded record, but as the JSON it was listed as: a bare name absent at
+// the top level is looked up among the custom attributes.
+func (r *listedRecord) value(attr string) (json.RawMessage, bool) {
+	if v, ok := r.path(attr); ok {
 		return v, true
 	}
 	if !strings.Contains(attr, ".") {
-		return rawPath(rec, "custom_attributes."+attr)
+		return r.path("custom_attributes." + attr)
 	}
 	return nil, false
 }
 
-// rawPath walks a dotted path through nested objects of a listed record.
-func rawPath(rec rawRecord, path string) (json.RawMessage, bool) {
-	head, rest, nested := strings.Cut(path, ".")
-	v, ok := rec[head]
-	if !ok || !nested {
+// path walks a dotted path through nested objects.
+func (r *listedRecord) path(p string) (json.RawMessage, bool) {
+	i := strings.LastIndexByte(p, '.')
+	if i < 0 {
+		v, ok := r.top[p]
 		return v, ok
 	}
-	inner, ok := intercom.ObjectMembers(v)
-	if !ok {
+	obj := r.object(p[:i])
+	if obj == nil {
 		return nil, false
 	}
-	return rawPath(inner, rest)
+	v, ok := obj[p[i+1:]]
+	return v, ok
+}
+
+// object returns the members of the object at path p, or nil when there
+// is none.
+func (r *listedRecord) object(p string) rawRecord {
+	if obj, done := r.nested[p]; done {
+		return obj
+	}
+	var obj rawRecord
+	if v, ok := r.path(p); ok {
+		obj, _ = intercom.ObjectMembers(v)
+	}
+	r.nested[p] = obj
+	return obj
 }
 
 func setPath(obj map[string]any, path string, v any) {
