@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -210,6 +212,7 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawR
 			names = append(names, icAttrName(m))
 		}
 	}
+	var enc []byte
 	for _, raw := range data {
 		trimmed := map[string]any{"id": raw["id"], "role": raw["role"], "updated_at": raw["updated_at"], keyField: raw[keyField]}
 		rec := newListedRecord(raw)
@@ -221,15 +224,73 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawR
 		if obj != tandem.ObjectAccount {
 			trimmed["companies"] = raw["companies"]
 		}
-		enc, err := json.Marshal(trimmed)
-		if err != nil {
-			return err
-		}
+		enc = appendListedJSON(enc[:0], trimmed)
 		updated, _ := decodeRaw(raw["updated_at"]).(float64)
 		b.recs = append(b.recs, store.BulkRecord{RunID: b.run.ID, Object: obj, IntercomID: str(decodeRaw(raw["id"])),
 			MatchKey: normKey(keyField, str(decodeRaw(raw[keyField]))), UpdatedAt: int64(updated), Data: string(enc)})
 	}
 	return nil
+}
+
+// appendListedJSON appends the JSON object of m, whose values are listed
+// JSON (json.RawMessage, copied as it came: the page it was cut from was
+// checked to be valid) or nested maps of the same kind, and whose names
+// are sorted as encoding/json sorts them. A missing value is null.
+func appendListedJSON(buf []byte, m map[string]any) []byte {
+	buf = append(buf, '{')
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = appendJSONString(buf, k)
+		buf = append(buf, ':')
+		switch v := m[k].(type) {
+		case map[string]any:
+			buf = appendListedJSON(buf, v)
+		case json.RawMessage:
+			if len(v) == 0 {
+				buf = append(buf, "null"...)
+			} else {
+				buf = append(buf, v...)
+			}
+		default:
+			// Only listed values and nested maps are put in m; anything
+			// else is encoded as encoding/json would.
+			enc, err := json.Marshal(v)
+			if err != nil {
+				enc = []byte("null")
+			}
+			buf = append(buf, enc...)
+		}
+	}
+	return append(buf, '}')
+}
+
+// appendJSONString appends s as a JSON string.
+func appendJSONString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			buf = append(buf, '\\', c)
+		case c < 0x20:
+			buf = fmt.Appendf(buf, `\u%04x`, c)
+		case c < utf8.RuneSelf:
+			buf = append(buf, c)
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				buf = append(buf, `\ufffd`...)
+			} else {
+				buf = append(buf, s[i:i+size]...)
+			}
+			i += size
+			continue
+		}
+		i++
+	}
+	return append(buf, '"')
 }
 
 // listedRecord is a record as listed, whose nested objects are split once

@@ -44,3 +44,29 @@ func TestListedValueReadsLikeIntercomValue(t *testing.T) {
 		}
 	}
 }
+
+// The scratch record's JSON decodes to what encoding/json makes of the
+// same members.
+func TestAppendListedJSONDecodesLikeMarshal(t *testing.T) {
+	t.Parallel()
+	raw := func(s string) json.RawMessage { return json.RawMessage(s) }
+	trees := []map[string]any{
+		{},
+		{"id": raw(`"1"`), "email": raw(`"a@example.com"`), "updated_at": raw(`1700000000`), "role": raw(`"user"`)},
+		{"id": raw(`"2"`), "companies": raw(` {"type":"list","data":[{"id":"c1"}]} `), "missing": json.RawMessage(nil)},
+		{"custom_attributes": map[string]any{"plan": raw(`"pro"`), "n": raw(`3.5`), "none": raw(`null`)},
+			"location": map[string]any{"city": raw(`"Zürich <&>"`)}},
+		{"quote\"d": raw(`true`), "back\\slash": raw(`false`), "tab\there": raw(`[]`), "ümlaut": raw(`{}`),
+			"bad\xffbyte": raw(`"x"`), "other": 42},
+	}
+	for _, tree := range trees {
+		want, err := json.Marshal(tree)
+		require.NoError(t, err)
+		got := appendListedJSON([]byte("prefix"), tree)
+		require.Equal(t, "prefix", string(got[:6]), "appends")
+		var wantV, gotV any
+		require.NoError(t, json.Unmarshal(want, &wantV))
+		require.NoError(t, json.Unmarshal(got[6:], &gotV), "%s", got[6:])
+		require.Equal(t, wantV, gotV, "%s", got[6:])
+	}
+}
