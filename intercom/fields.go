@@ -67,6 +67,23 @@ func (p *FieldsPage) empty() bool {
 // Fields returns the page's objects, each split into its attributes by
 // name; the attributes are subslices of the answer.
 func (p *FieldsPage) Fields() ([]map[string]json.RawMessage, error) {
+	return p.fields(nil)
+}
+
+// Select is Fields keeping only the named top-level attributes of each
+// object: a caller that needs a few of a contact's forty attributes makes
+// maps of a few.
+func (p *FieldsPage) Select(names ...string) ([]map[string]json.RawMessage, error) {
+	keep := make(map[string]bool, len(names))
+	for _, n := range names {
+		keep[n] = true
+	}
+	return p.fields(keep)
+}
+
+// fields splits the page's objects, keeping the attributes keep names (all
+// when keep is nil).
+func (p *FieldsPage) fields(keep map[string]bool) ([]map[string]json.RawMessage, error) {
 	if p.data == nil {
 		return nil, nil
 	}
@@ -77,7 +94,7 @@ func (p *FieldsPage) Fields() ([]map[string]json.RawMessage, error) {
 	}
 	out := make([]map[string]json.RawMessage, 0, len(items))
 	for _, it := range items {
-		fields, ok := splitObject(it)
+		fields, ok := splitMembers(it, keep)
 		if !ok {
 			var v map[string]any
 			return nil, json.Unmarshal(it, &v)
@@ -100,13 +117,23 @@ func isNull(raw []byte) bool { return bytes.Equal(raw, []byte("null")) }
 // name; a repeated name keeps its last value, as encoding/json does. ok is
 // false when b is not an object.
 func splitObject(b []byte) (map[string]json.RawMessage, bool) {
+	return splitMembers(b, nil)
+}
+
+// splitMembers is splitObject keeping only the members keep names (all
+// when keep is nil).
+func splitMembers(b []byte, keep map[string]bool) (map[string]json.RawMessage, bool) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return nil, false
 	}
 	// A member takes a dozen bytes or more: a record's few dozen members
 	// get room at once, a small nested object no more than it needs.
-	out := make(map[string]json.RawMessage, min(48, len(b)/12))
+	size := min(48, len(b)/12)
+	if keep != nil {
+		size = min(size, len(keep))
+	}
+	out := make(map[string]json.RawMessage, size)
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return out, true
@@ -115,19 +142,26 @@ func splitObject(b []byte) (map[string]json.RawMessage, bool) {
 		end := skipValue(b, i) // the name, a string
 		name := b[i:end]
 		var key string
+		kept := true
 		// Escapes and invalid UTF-8 (which encoding/json turns into
-		// U+FFFD) need the decoder; a plain name is its bytes.
+		// U+FFFD) need the decoder; a plain name is its bytes, looked up
+		// in keep without a copy.
 		if bytes.IndexByte(name, '\\') >= 0 || !utf8.Valid(name) {
 			if json.Unmarshal(name, &key) != nil {
 				return nil, false
 			}
+			kept = keep == nil || keep[key]
+		} else if plain := name[1 : len(name)-1]; keep == nil || keep[string(plain)] {
+			key = string(plain)
 		} else {
-			key = string(name[1 : len(name)-1])
+			kept = false
 		}
 		i = skipSpace(b, end)
 		i = skipSpace(b, i+1) // the colon
 		end = skipValue(b, i)
-		out[key] = b[i:end:end]
+		if kept {
+			out[key] = b[i:end:end]
+		}
 		i = skipSpace(b, end)
 		if i >= len(b) || b[i] == '}' {
 			break

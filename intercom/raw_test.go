@@ -256,6 +256,27 @@ func TestFieldsListSplitsLikeEncodingJSON(t *testing.T) {
 	require.Equal(t, "S", p.scrollParam)
 	require.False(t, p.empty())
 
+	// Select keeps the named members, escaped names included, and
+	// nothing else.
+	selected, err := p.Select("id", "escaped", "custom_attributes", "absent")
+	require.NoError(t, err)
+	require.Len(t, selected, len(want.Data))
+	for i, obj := range want.Data {
+		wantKept := map[string]any{}
+		for _, k := range []string{"id", "escaped", "custom_attributes"} {
+			if v, ok := obj[k]; ok {
+				wantKept[k] = v
+			}
+		}
+		gotKept := map[string]any{}
+		for k, raw := range selected[i] {
+			var v any
+			require.NoError(t, json.Unmarshal(raw, &v), k)
+			gotKept[k] = v
+		}
+		require.Equal(t, wantKept, gotKept, "object %d", i)
+	}
+
 	split := func(body string) error {
 		var p FieldsPage
 		if err := p.parseBody([]byte(body)); err != nil {

@@ -173,6 +173,7 @@ func (b *bulkRun) scan(ctx context.Context, ls ...listing) error {
 			}
 		}()
 	}
+	names := b.listedNames(ctx)
 	for left := len(ls); left > 0; {
 		var p scanPage
 		select {
@@ -183,7 +184,7 @@ func (b *bulkRun) scan(ctx context.Context, ls ...listing) error {
 		if p.err != nil {
 			return p.err
 		}
-		data, err := p.page.Fields()
+		data, err := p.page.Select(names...)
 		if err != nil {
 			return fmt.Errorf("intercom: split a list page: %w", err)
 		}
@@ -195,6 +196,20 @@ func (b *bulkRun) scan(ctx context.Context, ls ...listing) error {
 		}
 	}
 	return nil
+}
+
+// listedNames are the top-level attributes of a listed company or contact
+// that putRecords reads: ids, keys, roles, update times, companies, and
+// the first part of every mapped attribute's name, with the custom
+// attributes where a bare name may live.
+func (b *bulkRun) listedNames(ctx context.Context) []string {
+	names := []string{"id", "role", "updated_at", "companies", "custom_attributes",
+		b.s.icKeyField(tandem.ObjectAccount), b.s.icKeyField(tandem.ObjectContact)}
+	for _, m := range b.s.settings(ctx).Mappings {
+		head, _, _ := strings.Cut(icAttrName(m), ".")
+		names = append(names, head)
+	}
+	return names
 }
 
 // putRecords adds the parts of Intercom records a bulk sync compares to
