@@ -28,11 +28,11 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	sims, urls, err := startSimProcess(o.Simulators(ctx), o)
+	sim, urls, err := startSimProcess(o.Simulators(ctx), o)
 	if err != nil {
 		return Result{}, err
 	}
-	defer sims.close()
+	defer sim.close()
 
 	dir := o.DataDir
 	if dir == "" && o.DatabaseURL == "" {
@@ -73,14 +73,14 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err := waitStartupPolls(ctx, d); err != nil {
 		return Result{}, err
 	}
-	seeded, err := sims.seed(o)
+	seeded, err := sim.seed(o)
 	if err != nil {
 		return Result{}, err
 	}
 
 	// Latency and counting start only now: seeding and the bridge's
 	// start-up (describe, data attributes) are not part of the sync.
-	if err := sims.measure(o); err != nil {
+	if err := sim.measure(o); err != nil {
 		return Result{}, err
 	}
 	mem := startSampler(o.MemorySampleInterval, o.HeapProfile != nil)
@@ -110,7 +110,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 			return Result{}, fmt.Errorf("write the heap profile: %w", err)
 		}
 	}
-	calls, finishErr := sims.finish()
+	calls, finishErr := sim.finish()
 	if err != nil {
 		return Result{}, fmt.Errorf("bulk sync: %w", err)
 	} else if finishErr != nil {

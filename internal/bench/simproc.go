@@ -96,7 +96,9 @@ func ServeSimulators(in io.Reader, out io.Writer) error {
 			err error
 		)
 		switch {
-		case req.Op == "serve" && s == nil:
+		case req.Op == "serve" && s != nil:
+			err = errors.New("serving already")
+		case req.Op == "serve":
 			if s, err = startSims(req.options()); err == nil {
 				rep.SalesforceURL, rep.IntercomURL = s.sfURL, s.icURL
 			}
@@ -148,7 +150,6 @@ type simProcess struct {
 	out    *json.Decoder
 	enc    *json.Encoder
 	stderr bytes.Buffer
-	waited chan error
 
 	closeOnce sync.Once
 	closed    error
@@ -157,7 +158,7 @@ type simProcess struct {
 // startSimProcess starts cmd as the simulator process and has it serve the
 // simulators o describes.
 func startSimProcess(cmd *exec.Cmd, o Options) (*simProcess, simReply, error) {
-	p := &simProcess{cmd: cmd, waited: make(chan error, 1)}
+	p := &simProcess{cmd: cmd}
 	cmd.Stderr = &p.stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -171,7 +172,6 @@ func startSimProcess(cmd *exec.Cmd, o Options) (*simProcess, simReply, error) {
 		return nil, simReply{}, fmt.Errorf("start the simulator process: %w", err)
 	}
 	p.in, p.out, p.enc = in, json.NewDecoder(bufio.NewReader(out)), json.NewEncoder(in)
-	go func() { p.waited <- cmd.Wait() }()
 	rep, err := p.do(simRequest{Op: "serve", IntercomRateLimit: o.IntercomRateLimit, IntercomRateWindow: o.IntercomRateWindow})
 	if err != nil {
 		p.close()
@@ -233,16 +233,19 @@ func (p *simProcess) finish() (simCalls, error) {
 }
 
 // close ends the simulator process, once: the end of its input stops it;
-// one that does not stop within 10 s is killed. Its standard error may be
+// one that does not stop within 10 s is killed. It waits for the process
+// only then, when no reply is being read, and its standard error may be
 // read once close has returned.
 func (p *simProcess) close() error {
 	p.closeOnce.Do(func() {
 		p.in.Close()
+		waited := make(chan error, 1)
+		go func() { waited <- p.cmd.Wait() }()
 		select {
-		case p.closed = <-p.waited:
+		case p.closed = <-waited:
 		case <-time.After(10 * time.Second):
 			_ = p.cmd.Process.Kill()
-			p.closed = fmt.Errorf("simulator process did not stop: %w", <-p.waited)
+			p.closed = fmt.Errorf("simulator process did not stop: %w", <-waited)
 		}
 	})
 	return p.closed

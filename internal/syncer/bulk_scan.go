@@ -281,30 +281,18 @@ func appendListedJSON(buf []byte, m map[string]any) []byte {
 	return append(buf, '}')
 }
 
-// appendJSONString appends s as a JSON string.
+// appendJSONString appends s as a JSON string: as it is when it is
+// printable ASCII that needs no escape (every attribute name tandem maps),
+// as encoding/json quotes it otherwise.
 func appendJSONString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			buf = append(buf, '\\', c)
-		case c < 0x20:
-			buf = fmt.Appendf(buf, `\u%04x`, c)
-		case c < utf8.RuneSelf:
-			buf = append(buf, c)
-		default:
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				buf = append(buf, `\ufffd`...)
-			} else {
-				buf = append(buf, s[i:i+size]...)
-			}
-			i += size
-			continue
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			enc, _ := json.Marshal(s) // a string always encodes
+			return append(buf, enc...)
 		}
-		i++
 	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
 	return append(buf, '"')
 }
 
