@@ -412,6 +412,7 @@ func (a *App) Handler() http.Handler { return a.Web.Handler() }
 // server on it. It returns the server's base URL.
 func (a *App) Start(ctx context.Context, listen string) (string, error) {
 	a.takeOverDeadLeader(ctx)
+	a.rescueDeadProcessJobs(ctx)
 	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
 		return "", fmt.Errorf("start job queue: %w", err)
 	}
@@ -432,6 +433,7 @@ func (a *App) Start(ctx context.Context, listen string) (string, error) {
 // StartOn is Start with a listener the caller opened.
 func (a *App) StartOn(ctx context.Context, ln net.Listener) error {
 	a.takeOverDeadLeader(ctx)
+	a.rescueDeadProcessJobs(ctx)
 	if err := a.River.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return fmt.Errorf("start job queue: %w", err)
