@@ -161,3 +161,33 @@ func TestFirstLink(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstLinkCutShort: a link made just before a crash, never aligned, is
+// aligned in both directions by the next event of either side, not only
+// in the direction that event flows.
+func TestFirstLinkCutShort(t *testing.T) {
+	t.Parallel()
+	for _, by := range []string{"webhook", "poll"} {
+		t.Run("then a "+by, func(t *testing.T) {
+			t.Parallel()
+			h := syncertest.New(t, syncertest.Options{})
+			ic := h.IntercomUser(person{Email: "a@example.com", Phone: "+1 555 0100"})
+			sf := h.SalesforceContact(person{Email: "a@example.com", Title: "CTO"})
+			_, err := h.Store.UpsertLink(h.Ctx, tandem.Link{InstallationID: tandem.DefaultInstallation, Object: tandem.ObjectContact,
+				IntercomID: ic, SalesforceID: sf, MatchedBy: "email", MatchKey: "a@example.com"})
+			require.NoError(t, err)
+			if by == "webhook" {
+				require.NoError(t, h.Webhook(ic))
+			} else {
+				require.NoError(t, h.Poll())
+			}
+			want := person{Email: "a@example.com", Phone: "+1 555 0100", Title: "CTO"}
+			requireEqual(t, "both sides", [2]person{want, want}, [2]person{icPerson(t, h, ic), sfPerson(t, h, "Contact", sf)})
+
+			calls := h.WriteCalls()
+			require.NoError(t, h.Poll())
+			require.NoError(t, h.Webhook(ic))
+			require.Equal(t, calls, h.WriteCalls(), "write calls when syncing again")
+		})
+	}
+}

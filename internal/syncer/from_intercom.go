@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/salesforce"
 )
 
@@ -58,11 +59,35 @@ func (s *Syncer) syncFromIntercom(ctx context.Context, kind tandem.Object, id st
 	if err := s.pushToSalesforce(ctx, l, icObj, rec, cause); err != nil {
 		return err
 	}
-	if fresh {
-		// A new link is aligned in both directions at once.
-		return s.pushToIntercom(ctx, l, rec, icObj, cause)
+	if !fresh {
+		// A link whose first alignment was cut short (a crash after the
+		// link was made) is new too until it was aligned towards Intercom.
+		if fresh, err = s.neverAligned(ctx, l, tandem.ToIntercom); err != nil || !fresh {
+			return err
+		}
+		if rec, err = s.sfGet(ctx, l.Object, l.SalesforceID); err != nil {
+			return s.salesforceGone(ctx, l, err)
+		}
 	}
-	return nil
+	// A new link is aligned in both directions at once.
+	return s.pushToIntercom(ctx, l, rec, icObj, cause)
+}
+
+// neverAligned reports whether link l still exists, has mappings in
+// direction d and has not been aligned in that direction yet. A link that
+// the other direction's push dropped or moved (a deleted record, a
+// converted Lead) is not: its successor was aligned where it was made.
+func (s *Syncer) neverAligned(ctx context.Context, l tandem.Link, d tandem.Direction) (bool, error) {
+	if len(s.mappings(ctx, l.Object, d)) == 0 {
+		return false, nil
+	}
+	if _, err := s.store.LinkByID(ctx, l.ID); store.IsNotFound(err) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	shadows, err := s.store.Shadows(ctx, l.ID)
+	return err == nil && shadows[alignedKey(d)] == "", err
 }
 
 // IntercomDeleted drops the links of a deleted (or merged-away) Intercom

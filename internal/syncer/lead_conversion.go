@@ -44,7 +44,7 @@ func (s *Syncer) leadConverted(ctx context.Context, lead salesforce.Record, caus
 		return s.intercomGone(ctx, moved, err)
 	}
 	if accountID := lead.String("ConvertedAccountId"); accountID != "" {
-		if err := s.linkConvertedAccount(ctx, icObj, accountID); err != nil {
+		if err := s.linkConvertedAccount(ctx, icObj, accountID, cause); err != nil {
 			return err
 		}
 	}
@@ -69,14 +69,16 @@ func (s *Syncer) followConversion(ctx context.Context, l tandem.Link, cause tand
 }
 
 // linkConvertedAccount links the Intercom contact's first company to the
-// Account its Lead was converted into, unless one of them is linked already.
-func (s *Syncer) linkConvertedAccount(ctx context.Context, icObj map[string]any, accountID string) error {
+// Account its Lead was converted into, unless one of them is linked
+// already, and aligns the new pair.
+func (s *Syncer) linkConvertedAccount(ctx context.Context, icObj map[string]any, accountID string, cause tandem.Cause) error {
 	companies, _ := icObj["companies"].(map[string]any)
 	data := objects(companies["data"])
 	if len(data) == 0 {
 		return nil
 	}
 	companyID := str(data[0]["id"])
+	defer s.locks.Lock("ic:" + companyID)()
 	if _, found, err := s.linkForIntercom(ctx, tandem.ObjectAccount, companyID); err != nil || found {
 		return err
 	}
@@ -93,5 +95,16 @@ func (s *Syncer) linkConvertedAccount(ctx context.Context, icObj map[string]any,
 		return err
 	}
 	s.linkEvent("made", l)
-	return nil
+	company, err := s.icGetCompany(ctx, companyID)
+	if err != nil {
+		return s.intercomGone(ctx, l, err)
+	}
+	account, err := s.sfGet(ctx, tandem.ObjectAccount, accountID)
+	if err != nil {
+		return s.salesforceGone(ctx, l, err)
+	}
+	if err := s.pushToSalesforce(ctx, l, company, account, cause); err != nil {
+		return err
+	}
+	return s.pushToIntercom(ctx, l, account, company, cause)
 }

@@ -105,7 +105,19 @@ func (s *Syncer) SyncSalesforceRecord(ctx context.Context, obj tandem.Object, re
 		return err
 	}
 	defer s.locks.Lock("ic:" + l.IntercomID)()
-	return s.pushToIntercom(ctx, l, rec, nil, cause)
+	if err := s.pushToIntercom(ctx, l, rec, nil, cause); err != nil {
+		return err
+	}
+	// A link whose first alignment was cut short is aligned towards
+	// Salesforce too.
+	if first, err := s.neverAligned(ctx, l, tandem.ToSalesforce); err != nil || !first {
+		return err
+	}
+	icObj, err := s.icGet(ctx, l.Object, l.IntercomID)
+	if err != nil {
+		return s.intercomGone(ctx, l, err)
+	}
+	return s.pushToSalesforce(ctx, l, icObj, rec, cause)
 }
 
 func (s *Syncer) watermark(ctx context.Context, obj tandem.Object) (time.Time, error) {
