@@ -63,6 +63,7 @@ type outcome struct {
 	lost       int // pairs with a mapped value not where it belongs
 	duplicated int // extra links, Salesforce records or Intercom contacts
 	problems   []string
+	lostIDs    []string // Intercom and Salesforce ids of the lost pairs
 }
 
 func (o *outcome) problem(format string, args ...any) {
@@ -146,6 +147,7 @@ func verify(t *testing.T, sfURL, icURL, dataDir string, ps []pair, icBefore int)
 		}
 		if len(bad) > 0 {
 			o.lost++
+			o.lostIDs = append(o.lostIDs, p.icID, p.sfID)
 			o.problem("%s: %v", p.email, bad)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -200,4 +201,23 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// logRecordLines logs, run by run, the bridge's output lines that name any
+// of ids, so a failure shows what the bridge did with the records involved.
+func logRecordLines(t *testing.T, runs []*proc, ids []string) {
+	t.Helper()
+	for i, p := range runs {
+		var b strings.Builder
+		for _, line := range strings.Split(p.out.String(), "\n") {
+			for _, id := range ids {
+				if id != "" && strings.Contains(line, id) {
+					b.WriteString(line)
+					b.WriteByte('\n')
+					break
+				}
+			}
+		}
+		t.Logf("run %d, lines naming the lost records:\n%s", i+1, b.String())
+	}
 }

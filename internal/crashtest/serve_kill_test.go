@@ -31,8 +31,10 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
+	var runs []*proc
 	start := func() *proc {
 		p := startProc(t, env, "serve", "--config", cfg)
+		runs = append(runs, p)
 		waitHTTP(ctx, t, "http://"+listen+"/healthz", p)
 		return p
 	}
@@ -45,7 +47,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 		}
 	}
 	p := start()
-	runs, kills, round := 1, 0, 0
+	kills, round := 0, 0
 	for kills < *flagKills {
 		round++
 		change(round) // webhooks flow while the bridge runs
@@ -55,7 +57,6 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 		round++
 		change(round) // and while it is down
 		p = start()
-		runs++
 	}
 
 	// Wait (polling both systems over HTTP) until every change arrived,
@@ -67,9 +68,12 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	converge := time.Since(began)
 	p.kill()
 	o := verify(t, sfURL, icURL, dataDir, ps, icBefore)
+	if len(o.problems) > 0 {
+		logRecordLines(t, runs, o.lostIDs)
+	}
 	t.Logf("converged %s after the last restart", converge.Round(time.Millisecond))
 	t.Logf("serve crash suite: runs=%d kills=%d rounds=%d pairs=%d records=%d lost=%d duplicated=%d",
-		runs, kills, round, len(ps), o.records, o.lost, o.duplicated)
+		len(runs), kills, round, len(ps), o.records, o.lost, o.duplicated)
 	require.Empty(t, o.problems)
 	require.Zero(t, o.lost)
 	require.Zero(t, o.duplicated)
