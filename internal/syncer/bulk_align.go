@@ -541,10 +541,7 @@ func (b *bulkRun) matchByKey(obj tandem.Object, rec salesforce.Record, pd pageDa
 func (b *bulkRun) diff(ctx context.Context, l tandem.Link, d tandem.Direction, icObj map[string]any, rec salesforce.Record, prev, shadows map[string]string) []change {
 	s := b.s
 	var changes []change
-	firstLink := prev[alignedKey(d)] == ""
-	if firstLink {
-		shadows[alignedKey(d)] = "1"
-	}
+	firstLink := !alignedOnce(prev, d)
 	for _, m := range s.mappings(ctx, l.Object, d) {
 		name := icAttrName(m)
 		var (

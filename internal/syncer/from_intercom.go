@@ -87,7 +87,7 @@ func (s *Syncer) neverAligned(ctx context.Context, l tandem.Link, d tandem.Direc
 		return false, err
 	}
 	shadows, err := s.store.Shadows(ctx, l.ID)
-	return err == nil && shadows[alignedKey(d)] == "", err
+	return err == nil && !alignedOnce(shadows, d), err
 }
 
 // IntercomDeleted drops the links of a deleted (or merged-away) Intercom

@@ -281,9 +281,11 @@ func (c *leadCreator) leadFields(ctx context.Context, icObj map[string]any, desc
 // mappedFields adds every mapped value Intercom has to fields, whichever
 // side owns it: a field Salesforce owns would otherwise come back empty
 // and, polled, clear the Intercom value it was created from. It returns
-// the shadows of what it added, with both directions marked aligned.
+// the shadows of what it added, with both directions marked aligned (a
+// field it leaves out, the owner say, must not make the first poll a first
+// link).
 func (c *leadCreator) mappedFields(ctx context.Context, icObj map[string]any, desc *salesforce.DescribeSObject, fields map[string]any) (map[string]string, error) {
-	shadows := map[string]string{alignedKey(tandem.ToSalesforce): "1", alignedKey(tandem.ToIntercom): "1"}
+	shadows := map[string]string{alignedMark(tandem.ToSalesforce): "1", alignedMark(tandem.ToIntercom): "1"}
 	for _, m := range c.mappings(ctx, tandem.ObjectLead, tandem.ToSalesforce) {
 		raw, _ := mapping.IntercomValue(icObj, icAttrName(m))
 		v, err := c.toSalesforce(ctx, tandem.ObjectLead, m, raw)

@@ -1,6 +1,8 @@
 package syncer
 
 import (
+	"strings"
+
 	"github.com/tandemhq/tandem"
 )
 
@@ -89,9 +91,31 @@ func decide(m tandem.Mapping, f fieldState, realign bool) verdict {
 	return overwrite
 }
 
-// alignedKey is the shadow key that marks a link as aligned once in
-// direction d; its absence makes the next alignment a first link.
-func alignedKey(d tandem.Direction) string { return "aligned:" + string(d) }
+// alignedOnce reports whether a link's shadows show that the pair was
+// aligned in direction d already; if not, the next alignment is a first
+// link. Every alignment leaves a shadow for each field of d it compared,
+// so a shadow of d's side is the sign: no row of its own per link and
+// direction. A link can also carry the explicit mark (alignedMark): Create
+// Lead sets it, and alignments before this rule did.
+func alignedOnce(shadows map[string]string, d tandem.Direction) bool {
+	if shadows[alignedMark(d)] != "" {
+		return true
+	}
+	side := "sf:"
+	if d == tandem.ToIntercom {
+		side = "ic:"
+	}
+	for k := range shadows {
+		if strings.HasPrefix(k, side) {
+			return true
+		}
+	}
+	return false
+}
+
+// alignedMark is the shadow key that marks a link as aligned in direction
+// d whatever its other shadows.
+func alignedMark(d tandem.Direction) string { return "aligned:" + string(d) }
 
 // heldKey is the shadow key that remembers a value kept at first link.
 // Its value is "=" followed by the owner's value at that time, or empty

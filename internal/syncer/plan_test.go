@@ -75,3 +75,26 @@ func TestRecordVerdict(t *testing.T) {
 		t.Fatalf("nothing new to store: %v", got)
 	}
 }
+
+func TestAlignedOnce(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		shadows map[string]string
+		toSF    bool
+		toIC    bool
+	}{
+		{"a new link", map[string]string{}, false, false},
+		{"aligned towards Salesforce", map[string]string{"sf:Phone": ""}, true, false},
+		{"aligned towards Intercom", map[string]string{"ic:custom_attributes.job_title": "CTO"}, false, true},
+		{"a version stamp or a hold is no alignment", map[string]string{"seen:intercom_updated_at": "1", "held:sf:Phone": ""}, false, false},
+		{"the explicit marks", map[string]string{"aligned:to_salesforce": "1", "aligned:to_intercom": "1"}, true, true},
+	} {
+		if got := alignedOnce(tc.shadows, tandem.ToSalesforce); got != tc.toSF {
+			t.Errorf("%s: aligned to Salesforce = %v, want %v", tc.name, got, tc.toSF)
+		}
+		if got := alignedOnce(tc.shadows, tandem.ToIntercom); got != tc.toIC {
+			t.Errorf("%s: aligned to Intercom = %v, want %v", tc.name, got, tc.toIC)
+		}
+	}
+}

@@ -88,8 +88,8 @@ func (s *Syncer) plan(ctx context.Context, l tandem.Link, d direction) (p planne
 	if d.stamp != "" && shadows[d.seenKey] > d.stamp {
 		return p, true, nil // a newer version was synced already (another replica, or a bulk sync)
 	}
-	p = planned{prev: shadows, next: map[string]string{alignedKey(d.dir): "1"}}
-	firstLink := shadows[alignedKey(d.dir)] == ""
+	p = planned{prev: shadows, next: map[string]string{}}
+	firstLink := !alignedOnce(shadows, d.dir)
 	for _, m := range ms {
 		v, err := d.fit(m, d.source(m))
 		if err != nil {
