@@ -244,7 +244,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	rcfg.ID = riverClientID()
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
-		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks,
+		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Intercom: a.Intercom, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks,
 			Now: func() jobs.Deps {
 				sv := a.services.Load()
 				return jobs.Deps{Cases: sv.cases, CaseTriggers: sv.caseTriggers, Tasks: sv.tasks}
@@ -254,7 +254,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		if !opts.NoPeriodic {
 			a.periodic = true
 			rcfg.PeriodicJobs = jobs.Periodic(cfg.Sync.PollInterval, cfg.Sync.ReconcileInterval)
-			if a.Cases != nil {
+			if a.Cases != nil || a.Tasks != nil {
 				rcfg.PeriodicJobs = append(rcfg.PeriodicJobs, jobs.CasePeriodic(cfg.Cases.BackstopInterval))
 			}
 		}

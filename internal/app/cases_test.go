@@ -3,12 +3,15 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -312,6 +315,74 @@ func TestCaseBackstop(t *testing.T) {
 	require.NoError(t, err)
 	c := e.oneCase(t, convID)
 	require.Contains(t, c["Description"], "No webhook reaches the bridge today.")
+}
+
+// A conversation whose notifications never arrived (the bridge was down
+// past Intercom's one retry) still gets its Case and Task when it starts,
+// and its Task is completed when it closes: the backstop finds both. It
+// makes nothing twice however often it runs.
+func TestConversationBackstop(t *testing.T) {
+	t.Parallel()
+	d, err := app.StartDemo(context.Background(), app.DemoOptions{
+		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
+		DataDir: t.TempDir(), PollInterval: 200 * time.Millisecond, Cases: true, NoWebhooks: true,
+		Options: app.Options{River: testQueue},
+	})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, d.Close()) })
+	e := &env{Demo: d, t: t}
+	ctx := context.Background()
+	sfID, err := e.Salesforce.Insert("Contact", map[string]any{"LastName": "Missed", "Email": "missed@example.com"})
+	require.NoError(t, err)
+	icID, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: "missed@example.com"})
+	require.NoError(t, err)
+	require.NoError(t, e.App.Syncer.SyncIntercomContact(ctx, icID, tandem.CauseReconcile))
+	runs := 0
+	backstop := func() {
+		t.Helper()
+		runs++
+		_, err := e.App.River.Insert(ctx, jobs.CaseBackstopArgs{}, nil)
+		require.NoError(t, err)
+		eventually(t, fmt.Sprintf("backstop run %d", runs), func() bool {
+			js, err := e.App.River.JobList(ctx, river.NewJobListParams().Kinds("tandem.case_backstop").States(rivertype.JobStateCompleted))
+			return err == nil && len(js.Jobs) >= runs
+		})
+		e.idle()
+	}
+	tasksOf := func() []map[string]any {
+		var out []map[string]any
+		for _, r := range e.Salesforce.All("Task") {
+			if r["WhoId"] == sfID {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+
+	backstop() // the first run only sets where the next one starts
+	convID, err := e.Intercom.CreateConversation(icID, "Nobody heard me start.")
+	require.NoError(t, err)
+	time.Sleep(time.Second)
+	require.Empty(t, e.casesOf(convID), "no notification, no Case yet")
+
+	backstop()
+	c := e.oneCase(t, convID)
+	require.Contains(t, c["Description"], "Nobody heard me start.")
+	ts := tasksOf()
+	require.Len(t, ts, 1, "the automatic Task of the started conversation")
+	require.NotEqual(t, "Completed", ts[0]["Status"])
+
+	admin := e.Intercom.AddAdmin("Marco Rossi", "marco@support.example")
+	require.NoError(t, e.Intercom.CloseConversation(convID, admin))
+	backstop()
+	ts = tasksOf()
+	require.Len(t, ts, 1, "closing updates the Task it has")
+	require.Equal(t, "Completed", ts[0]["Status"])
+	require.Len(t, e.casesOf(convID), 1)
+
+	backstop()
+	require.Len(t, tasksOf(), 1)
+	require.Len(t, e.casesOf(convID), 1)
 }
 
 // A Case deleted in Salesforce stays deleted through automatic triggers;

@@ -122,12 +122,6 @@ func (a *App) applyServices(old, c config.Config) {
 			}
 			cs = svc
 		}
-		if a.periodic {
-			a.River.PeriodicJobs().RemoveByID(caseBackstopID)
-			if cs != nil {
-				a.River.PeriodicJobs().Add(jobs.CasePeriodic(c.Cases.BackstopInterval))
-			}
-		}
 	}
 	if !reflect.DeepEqual(old.Tasks, c.Tasks) {
 		ts = nil
@@ -135,10 +129,16 @@ func (a *App) applyServices(old, c config.Config) {
 			ts = a.newTasksFn(c.Tasks)
 		}
 	}
+	if a.periodic && (!reflect.DeepEqual(old.Cases, c.Cases) || !reflect.DeepEqual(old.Tasks, c.Tasks)) {
+		a.River.PeriodicJobs().RemoveByID(caseBackstopID)
+		if cs != nil || ts != nil {
+			a.River.PeriodicJobs().Add(jobs.CasePeriodic(c.Cases.BackstopInterval))
+		}
+	}
 	a.services.Store(servicesOf(c, cs, ts))
 }
 
-// caseBackstopID is the id of the Case backstop's periodic job.
+// caseBackstopID is the id of the conversation backstop's periodic job.
 const caseBackstopID = "case_backstop"
 
 // applySettings puts a saved configuration in force in this process. A

@@ -745,20 +745,3 @@ func transient(err error) bool {
 	var te *tandem.Error
 	return !errors.As(err, &te) && syncer.Transient(err)
 }
-
-// ClosedSince returns the ids of conversations closed (or changed while
-// closed) since t, for the backstop that catches missed close webhooks.
-func (s *Service) ClosedSince(ctx context.Context, t time.Time) ([]string, error) {
-	req := &intercom.SearchRequest{Query: intercom.And(
-		intercom.Where("state", intercom.OpEquals, intercom.StateClosed),
-		intercom.Where("updated_at", intercom.OpGreaterThan, t.Unix()),
-	)}
-	var ids []string
-	for c, err := range s.ic.Conversations.SearchIter(ctx, req) {
-		if err != nil {
-			return ids, err
-		}
-		ids = append(ids, c.ID)
-	}
-	return ids, nil
-}

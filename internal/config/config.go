@@ -293,8 +293,9 @@ type Cases struct {
 	// conversation id (e.g. Intercom_Conversation_Id__c); with it a Case is
 	// upserted, so it can never be created twice.
 	ExternalIDField string `yaml:"external_id_field" json:"external_id_field"`
-	// BackstopInterval is how often closed conversations are searched for,
-	// in case a close webhook never came (default 5m).
+	// BackstopInterval is how often conversations started or closed are
+	// searched for, in case their webhook never came (default 5m). The
+	// same search serves Tasks.
 	BackstopInterval time.Duration `yaml:"backstop_interval" json:"backstop_interval"`
 	// Mappings copy conversation attributes to Case fields, at creation
 	// and again at every close.

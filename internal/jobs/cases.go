@@ -2,17 +2,12 @@ package jobs
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strings"
-	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
-	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/cases"
-	"github.com/tandemhq/tandem/internal/store"
 )
 
 // CaseArgs asks for the Case of one conversation to be created or
@@ -132,65 +127,4 @@ func idString(v any) string {
 		return string(b)
 	}
 	return ""
-}
-
-// CaseBackstopArgs searches for conversations closed since the last search,
-// in case their close notification never arrived.
-type CaseBackstopArgs struct{}
-
-// Kind implements river.JobArgs.
-func (CaseBackstopArgs) Kind() string { return "tandem.case_backstop" }
-
-// InsertOpts keeps at most one backstop waiting or running.
-func (CaseBackstopArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-	}}}
-}
-
-type caseBackstopWorker struct {
-	river.WorkerDefaults[CaseBackstopArgs]
-	deps Deps
-}
-
-const caseBackstopKey = "cases_backstop_watermark"
-
-// Work queues a Case job for every conversation closed since the
-// watermark (a day of overlap on the first run): a new Case when closing
-// creates Cases, else a refresh of the Case the conversation already has.
-func (w *caseBackstopWorker) Work(ctx context.Context, job *river.Job[CaseBackstopArgs]) error {
-	db := w.deps.Store
-	now := time.Now()
-	since := now.Add(-24 * time.Hour)
-	if v, ok, err := db.GetState(ctx, tandem.DefaultInstallation, caseBackstopKey); err != nil {
-		return err
-	} else if ok {
-		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			since = t.Add(-time.Minute) // Intercom's updated_at is in seconds; overlap a little
-		}
-	}
-	d := w.deps.current()
-	if d.Cases == nil {
-		return nil // Cases are turned off
-	}
-	ids, err := d.Cases.ClosedSince(ctx, since)
-	if err != nil {
-		return Outcome(err, job.Attempt, job.MaxAttempts, nil)
-	}
-	var params []river.InsertManyParams
-	for _, id := range ids {
-		if !d.CaseTriggers.OnClosed {
-			if in, err := db.GetIntent(ctx, tandem.DefaultInstallation, "case", id); err != nil || in.State != store.IntentDone {
-				continue
-			}
-		}
-		params = append(params, river.InsertManyParams{Args: CaseArgs{ConversationID: id, Trigger: cases.TriggerBackstop}})
-	}
-	if len(params) > 0 {
-		if _, err := river.ClientFromContext[*sql.Tx](ctx).InsertMany(ctx, params); err != nil {
-			return err
-		}
-	}
-	return db.SetState(ctx, tandem.DefaultInstallation, caseBackstopKey, now.UTC().Format(time.RFC3339))
 }

@@ -11,7 +11,7 @@
 //	tandem.create_lead       retry a Create Lead that failed
 //	tandem.reconcile         search Intercom for changes whose webhook never arrived (periodic, leader only)
 //	tandem.case              create or refresh the Salesforce Case of a conversation
-//	tandem.case_backstop     search for conversations closed without a notification (periodic, leader only)
+//	tandem.case_backstop     search for conversations started or closed without a notification (periodic, leader only)
 //	tandem.task              create or update the Salesforce Tasks of a conversation event (see tasks.go)
 package jobs
 
@@ -75,8 +75,9 @@ func (PollArgs) InsertOpts() river.InsertOpts {
 
 // Deps is what the workers need.
 type Deps struct {
-	Syncer *syncer.Syncer
-	Store  *store.DB
+	Syncer   *syncer.Syncer
+	Store    *store.DB
+	Intercom *intercom.Client // the conversation backstop's searches
 	// Cases is nil when Cases are off.
 	Cases        *cases.Service
 	CaseTriggers CaseTriggers
@@ -106,13 +107,13 @@ func Register(workers *river.Workers, d Deps) {
 	river.AddWorker(workers, &createLeadWorker{deps: d})
 	if d.Cases != nil || d.Now != nil {
 		river.AddWorker(workers, &caseWorker{deps: d})
-		river.AddWorker(workers, &caseBackstopWorker{deps: d})
 	}
+	river.AddWorker(workers, &caseBackstopWorker{deps: d})
 	river.AddWorker(workers, &taskWorker{deps: d})
 }
 
-// CasePeriodic is the periodic search for conversations closed without a
-// notification.
+// CasePeriodic is the conversation backstop's periodic search for
+// conversations started or closed without a notification.
 func CasePeriodic(every time.Duration) *river.PeriodicJob {
 	return river.NewPeriodicJob(river.PeriodicInterval(every),
 		func() (river.JobArgs, *river.InsertOpts) { return CaseBackstopArgs{}, nil },

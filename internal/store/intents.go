@@ -176,6 +176,20 @@ func (q *queries) GetIntent(ctx context.Context, inst, kind, key string) (Intent
 	return in, nil
 }
 
+// HasIntentWithPrefix reports whether an intent of kind has a key that
+// starts with prefix (any state): a Task of a conversation, say, whose
+// intents are keyed "conv:<conversation>:<person>".
+func (q *queries) HasIntentWithPrefix(ctx context.Context, inst, kind, prefix string) (bool, error) {
+	var n int
+	err := q.x.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM tandem_intents
+		WHERE installation_id = $1 AND kind = $2 AND key >= $3 AND key < $4 LIMIT 1) AS i`,
+		inst, kind, prefix, prefix+"\U0010FFFF").Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look for %s intents %s…: %w", kind, prefix, err)
+	}
+	return n > 0, nil
+}
+
 func (q *queries) intentByID(ctx context.Context, id int64) (Intent, error) {
 	in, err := scanIntent(q.x.QueryRowContext(ctx, `SELECT `+intentColumns+` FROM tandem_intents WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {

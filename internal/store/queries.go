@@ -38,6 +38,7 @@ type Queries interface {
 	CompleteIntent(ctx context.Context, id int64, remoteID string) (Intent, error)
 	FailIntent(ctx context.Context, id int64, note string) (Intent, error)
 	GetIntent(ctx context.Context, inst, kind, key string) (Intent, error)
+	HasIntentWithPrefix(ctx context.Context, inst, kind, prefix string) (bool, error)
 	ListIntents(ctx context.Context, p ListIntentsParams) ([]Intent, error)
 	DeleteIntent(ctx context.Context, id int64) error
 

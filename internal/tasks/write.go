@@ -52,6 +52,12 @@ func (w *work) key(p person) string {
 	return "conv:" + w.r.ConversationID + ":" + p.id
 }
 
+// HasTask reports whether a Task of the whole conversation was ever asked
+// for (made, being made, or failed), for any of its people.
+func (s *Service) HasTask(ctx context.Context, conversationID string) (bool, error) {
+	return s.store.HasIntentWithPrefix(ctx, s.cfg.Installation, intentKind, "conv:"+conversationID+":")
+}
+
 // prepare works out the Task's fields from the conversation.
 func (s *Service) prepare(ctx context.Context, r Request, conv *intercom.Conversation, part *intercom.ConversationPart) (*work, error) {
 	w := &work{r: r, conv: conv, priority: priority(conv)}

@@ -67,6 +67,27 @@ func exerciseIntents(t *testing.T, open func(testing.TB) *store.DB) {
 		require.Equal(t, tandem.EINVALID, tandem.ErrorCode(err))
 	})
 
+	t.Run("Intents/HasIntentWithPrefix", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		for _, key := range []string{"conv:12:003A", "conv:123:003B", "conv:12é:003C"} {
+			_, _, err := db.ClaimIntent(ctx, claim("task", key))
+			require.NoError(t, err)
+		}
+		for prefix, want := range map[string]bool{"conv:12:": true, "conv:123:": true, "conv:1234:": false, "conv:1:": false,
+			"conv:12é:": true, "conv:12": true} {
+			got, err := db.HasIntentWithPrefix(ctx, inst, "task", prefix)
+			require.NoError(t, err)
+			require.Equal(t, want, got, prefix)
+		}
+		got, err := db.HasIntentWithPrefix(ctx, inst, "case", "conv:12:")
+		require.NoError(t, err)
+		require.False(t, got, "another kind")
+		got, err = db.HasIntentWithPrefix(ctx, "other", "task", "conv:12:")
+		require.NoError(t, err)
+		require.False(t, got, "another installation")
+	})
+
 	t.Run("Intents/FailAndRetry", func(t *testing.T) {
 		t.Parallel()
 		db := open(t)
