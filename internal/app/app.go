@@ -118,6 +118,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err := a.Store.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("migrate database: %w", err)
 	}
+	name := processName()
+	a.Store.SetProcess(name, processGone)
 	// Settings changed at run time apply over the file and the environment
 	// (except for the keys those give), so a restart keeps them.
 	base := cfg
@@ -241,7 +243,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	// any job's timeout. A bulk sync runs longer, but its lease keeps a
 	// rescued copy from running beside it.
 	rcfg.RescueStuckJobsAfter = 15 * time.Minute
-	rcfg.ID = riverClientID()
+	rcfg.ID = riverClientID(name)
 	if !opts.NoWorkers {
 		workers := river.NewWorkers()
 		jobs.Register(workers, jobs.Deps{Syncer: a.Syncer, Store: a.Store, Intercom: a.Intercom, Cases: a.Cases, CaseTriggers: triggers, Tasks: a.Tasks,

@@ -15,16 +15,21 @@ import (
 // on (Postgres notifies the other clients on it).
 const riverLeadershipTopic = "river_leadership"
 
-// riverClientID names this process's job queue client after processID
-// (plus the start time, since a pid is reused), so that a later process
-// can tell that the leader the database names has died. Empty (River
-// picks an id) when the name would be too long for River.
-func riverClientID() string {
-	id := processID() + "/" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	if len(id) > 100 {
+// processName names this process among the replicas, for its job queue
+// client and the intents it holds: processID (host and pid) plus the start
+// time, since a pid is reused. processGone reads the host and pid back, so
+// that a later process can tell that a holder has died.
+func processName() string {
+	return processID() + "/" + strconv.FormatInt(time.Now().UnixNano(), 36)
+}
+
+// riverClientID returns name as the job queue's client id, or empty (River
+// picks an id) when name is too long for River.
+func riverClientID(name string) string {
+	if len(name) > 100 {
 		return ""
 	}
-	return id
+	return name
 }
 
 // takeOverDeadLeader removes the job queue's leadership when the process

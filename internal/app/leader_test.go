@@ -53,7 +53,7 @@ func TestTakeOverDeadLeader(t *testing.T) {
 			})
 		}
 	}
-	require.LessOrEqual(t, len(riverClientID()), 100)
+	require.LessOrEqual(t, len(riverClientID(processName())), 100)
 }
 
 func TestRescueDeadProcessJobs(t *testing.T) {

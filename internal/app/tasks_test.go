@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -507,9 +510,32 @@ func TestTaskWebhooksDuplicatedAndReordered(t *testing.T) {
 }
 
 // A crash between the Salesforce create and the intent's completion: the
-// next attempt finds the Task by its external id instead of making another.
+// next attempt finds the Task by its external id instead of making another,
+// once the intent is stale or at once when its holder is known to be dead.
 func TestTaskRecoversAfterCrash(t *testing.T) {
 	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("a dead process is told from its pid on Unix only")
+	}
+	host, err := os.Hostname()
+	require.NoError(t, err)
+	ended := exec.Command("true")
+	require.NoError(t, ended.Run())
+	for _, abandon := range []struct {
+		how, sql string
+		arg      any
+	}{
+		{"stale", `UPDATE tandem_intents SET updated_at = 0 WHERE id = $1`, nil},
+		{"holder died", `UPDATE tandem_intents SET holder = $2 WHERE id = $1`, fmt.Sprintf("%s/%d/x", host, ended.Process.Pid)},
+	} {
+		t.Run(abandon.how, func(t *testing.T) {
+			t.Parallel()
+			taskRecoversAfterCrash(t, abandon.sql, abandon.arg)
+		})
+	}
+}
+
+func taskRecoversAfterCrash(t *testing.T, abandon string, arg any) {
 	engines(t, func(t *testing.T, dbURL string) {
 		te := startTaskEnv(t, dbURL, func(c *config.Config) { c.Tasks.OnStarted = false })
 		ctx := context.Background()
@@ -531,7 +557,11 @@ func TestTaskRecoversAfterCrash(t *testing.T) {
 		status, out := te.action(map[string]any{"conversation_id": conv})
 		require.Equal(t, http.StatusConflict, status, out)
 
-		_, err = te.App.Store.SQL().ExecContext(ctx, `UPDATE tandem_intents SET updated_at = 0 WHERE id = $1`, in.ID)
+		args := []any{in.ID}
+		if arg != nil {
+			args = append(args, arg)
+		}
+		_, err = te.App.Store.SQL().ExecContext(ctx, abandon, args...)
 		require.NoError(t, err)
 		status, out = te.action(map[string]any{"conversation_id": conv})
 		require.Equal(t, http.StatusOK, status, out)

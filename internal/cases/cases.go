@@ -334,7 +334,8 @@ func (s *Service) create(ctx context.Context, conv *intercom.Conversation, t Tri
 			return s.refresh(ctx, conv, intent.RemoteID, t)
 		case store.IntentPending:
 			// Another attempt holds it, or one died after the create: once it
-			// is stale, look for the Case it may have made.
+			// is stale (or its holder is known to be dead), look for the Case
+			// it may have made.
 			var ok bool
 			if intent, ok, err = s.db.RetryIntent(ctx, intent.ID, s.IntentTimeout); err != nil {
 				return res, err

@@ -40,7 +40,10 @@ type Intent struct {
 	Attempts int
 	// Note is free text: a small payload given at the claim, or why the
 	// last attempt failed.
-	Note      string
+	Note string
+	// Holder is the process that claimed or last retried the intent (see
+	// DB.SetProcess); empty when it did not name itself.
+	Holder    string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -62,7 +65,7 @@ type ListIntentsParams struct {
 	Limit        int         // DefaultLimit when not positive
 }
 
-const intentColumns = `id, installation_id, kind, key, state, remote_id, attempts, note, created_at, updated_at`
+const intentColumns = `id, installation_id, kind, key, state, remote_id, attempts, note, holder, created_at, updated_at`
 
 func scanIntent(row scanner) (Intent, error) {
 	var (
@@ -71,7 +74,7 @@ func scanIntent(row scanner) (Intent, error) {
 		createdAt, updatedAt int64
 	)
 	if err := row.Scan(&in.ID, &in.InstallationID, &in.Kind, &in.Key, &state, &in.RemoteID,
-		&in.Attempts, &in.Note, &createdAt, &updatedAt); err != nil {
+		&in.Attempts, &in.Note, &in.Holder, &createdAt, &updatedAt); err != nil {
 		return Intent{}, err
 	}
 	in.State = IntentState(state)
@@ -90,10 +93,10 @@ func (q *queries) ClaimIntent(ctx context.Context, p ClaimIntentParams) (Intent,
 	}
 	now := q.nowMicros()
 	in, err := scanIntent(q.x.QueryRowContext(ctx, `INSERT INTO tandem_intents
-		(installation_id, kind, key, state, note, created_at, updated_at)
-		VALUES ($1, $2, $3, 'pending', $4, $5, $5)
+		(installation_id, kind, key, state, note, holder, created_at, updated_at)
+		VALUES ($1, $2, $3, 'pending', $4, $5, $6, $6)
 		ON CONFLICT (installation_id, kind, key) DO NOTHING
-		RETURNING `+intentColumns, p.Installation, p.Kind, p.Key, p.Note, now))
+		RETURNING `+intentColumns, p.Installation, p.Kind, p.Key, p.Note, q.process, now))
 	if err == nil {
 		return in, true, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -108,17 +111,28 @@ func (q *queries) ClaimIntent(ctx context.Context, p ClaimIntentParams) (Intent,
 }
 
 // RetryIntent takes an existing intent over for a new attempt: it becomes
-// pending again with one more attempt, keeping its remote id and note. It
-// succeeds (true) when the intent is done or failed, or pending but not
-// updated for staleAfter (its owner is presumed dead); otherwise it
-// changes nothing and returns false with the intent as it is. Of several
-// concurrent callers at most one succeeds.
+// pending again with one more attempt, keeping its remote id and note, and
+// this process holds it. It succeeds (true) when the intent is done or
+// failed, or pending but abandoned: not updated for staleAfter (its holder
+// is presumed dead), or held by a process known to have died
+// (IntentAbandoned); otherwise it changes nothing and returns false with
+// the intent as it is. Of several concurrent callers at most one succeeds.
 func (q *queries) RetryIntent(ctx context.Context, id int64, staleAfter time.Duration) (Intent, bool, error) {
 	now := q.now()
+	dead := "" // the dead holder whose pending intent may be taken over
+	if q.processGone != nil {
+		in, err := q.intentByID(ctx, id)
+		if err != nil && !IsNotFound(err) {
+			return Intent{}, false, err
+		}
+		if err == nil && in.State == IntentPending && q.holderGone(in.Holder) {
+			dead = in.Holder
+		}
+	}
 	in, err := scanIntent(q.x.QueryRowContext(ctx, `UPDATE tandem_intents
-		SET state = 'pending', attempts = attempts + 1, updated_at = $2
-		WHERE id = $1 AND (state <> 'pending' OR updated_at < $3)
-		RETURNING `+intentColumns, id, micros(now), micros(now.Add(-staleAfter))))
+		SET state = 'pending', attempts = attempts + 1, updated_at = $2, holder = $5
+		WHERE id = $1 AND (state <> 'pending' OR updated_at < $3 OR holder = $4 AND holder <> '')
+		RETURNING `+intentColumns, id, micros(now), micros(now.Add(-staleAfter)), dead, q.process))
 	if err == nil {
 		return in, true, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -126,6 +140,17 @@ func (q *queries) RetryIntent(ctx context.Context, id int64, staleAfter time.Dur
 	}
 	in, err = q.intentByID(ctx, id)
 	return in, false, err
+}
+
+// IntentAbandoned reports whether a pending intent's holder is a process
+// known to have died (a process of this host that no longer runs), so
+// that another attempt need not wait for the intent to go stale.
+func (q *queries) IntentAbandoned(in Intent) bool {
+	return in.State == IntentPending && q.holderGone(in.Holder)
+}
+
+func (q *queries) holderGone(holder string) bool {
+	return holder != "" && holder != q.process && q.processGone != nil && q.processGone(holder)
 }
 
 // CompleteIntent records that the effect happened: the intent is done and

@@ -35,6 +35,7 @@ type Queries interface {
 
 	ClaimIntent(ctx context.Context, p ClaimIntentParams) (Intent, bool, error)
 	RetryIntent(ctx context.Context, id int64, staleAfter time.Duration) (Intent, bool, error)
+	IntentAbandoned(in Intent) bool
 	CompleteIntent(ctx context.Context, id int64, remoteID string) (Intent, error)
 	FailIntent(ctx context.Context, id int64, note string) (Intent, error)
 	GetIntent(ctx context.Context, inst, kind, key string) (Intent, error)
@@ -125,6 +126,11 @@ type queries struct {
 	raw    dbtx
 	sqlite bool // generated placeholders are "?" (see placeholders)
 	now    func() time.Time
+	// process names this process on the intents it holds; processGone
+	// tells whether another holder has died (nil: never known). See
+	// DB.SetProcess.
+	process     string
+	processGone func(holder string) bool
 	// atomic runs fn so that its statements commit or fail together: a new
 	// transaction on a DB, the current one on a Tx.
 	atomic func(ctx context.Context, fn func(q *queries) error) error

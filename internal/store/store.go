@@ -157,6 +157,14 @@ func newDB(sqlDB *sql.DB, dialect string, now func() time.Time) *DB {
 	return db
 }
 
+// SetProcess names this process on the intents it claims or retries, and
+// gives the test that tells whether another holder has died (nil: never
+// known), so that an intent held by a dead process is taken over at once.
+// Call it before the DB is used.
+func (db *DB) SetProcess(name string, gone func(holder string) bool) {
+	db.process, db.processGone = name, gone
+}
+
 // SQL returns the underlying pool.
 func (db *DB) SQL() *sql.DB { return db.db }
 

@@ -46,7 +46,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 func (db *DB) newTx(sqlTx *sql.Tx) *Tx {
 	tx := &Tx{tx: sqlTx}
 	tx.queries = queries{x: &cachedTx{tx: sqlTx, cache: db.stmts}, raw: sqlTx, sqlite: db.sqlite,
-		now: db.now, atomic: tx.atomic}
+		now: db.now, process: db.process, processGone: db.processGone, atomic: tx.atomic}
 	return tx
 }
 

@@ -168,7 +168,7 @@ func (s *Service) one(ctx context.Context, w *work, p person) (Result, error) {
 			return res, err
 		}
 		if in.State != store.IntentDone || in.RemoteID == "" {
-			if in.State == store.IntentPending && s.now().Sub(in.UpdatedAt) < s.cfg.StaleAfter {
+			if in.State == store.IntentPending && s.now().Sub(in.UpdatedAt) < s.cfg.StaleAfter && !s.store.IntentAbandoned(in) {
 				return res, ErrBusy // being created: update it once it exists
 			}
 			return Result{}, nil // never made; the attempt that retries it writes the latest

@@ -67,6 +67,51 @@ func exerciseIntents(t *testing.T, open func(testing.TB) *store.DB) {
 		require.Equal(t, tandem.EINVALID, tandem.ErrorCode(err))
 	})
 
+	t.Run("Intents/DeadHolder", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		db.SetProcess("host/1/a", nil)
+		in, created, err := db.ClaimIntent(ctx, claim("case", "c1"))
+		require.NoError(t, err)
+		require.True(t, created)
+		require.Equal(t, "host/1/a", in.Holder)
+
+		// Another process that knows the holder died takes it over at once,
+		// once.
+		db.SetProcess("host/2/b", func(h string) bool { return h == "host/1/a" })
+		require.True(t, db.IntentAbandoned(in))
+		got, ok, err := db.RetryIntent(ctx, in.ID, time.Hour)
+		require.NoError(t, err)
+		require.True(t, ok, "a dead holder's pending intent is taken over")
+		require.Equal(t, "host/2/b", got.Holder)
+		require.Equal(t, 2, got.Attempts)
+		require.False(t, db.IntentAbandoned(got), "this process holds it now")
+		_, ok, err = db.RetryIntent(ctx, in.ID, time.Hour)
+		require.NoError(t, err)
+		require.False(t, ok, "a second taker finds it held by a live process")
+
+		// A third process that cannot tell waits for it to go stale.
+		db.SetProcess("host/3/c", nil)
+		require.False(t, db.IntentAbandoned(got))
+		_, ok, err = db.RetryIntent(ctx, in.ID, time.Hour)
+		require.NoError(t, err)
+		require.False(t, ok)
+		done, err := db.CompleteIntent(ctx, in.ID, "500A")
+		require.NoError(t, err)
+		require.False(t, db.IntentAbandoned(done), "only a pending intent is abandoned")
+
+		// Intents of processes that do not name themselves are never
+		// taken for a dead holder's.
+		db.SetProcess("", func(string) bool { return true })
+		anon, _, err := db.ClaimIntent(ctx, claim("case", "c2"))
+		require.NoError(t, err)
+		require.Empty(t, anon.Holder)
+		require.False(t, db.IntentAbandoned(anon))
+		_, ok, err = db.RetryIntent(ctx, anon.ID, time.Hour)
+		require.NoError(t, err)
+		require.False(t, ok)
+	})
+
 	t.Run("Intents/HasIntentWithPrefix", func(t *testing.T) {
 		t.Parallel()
 		db := open(t)
