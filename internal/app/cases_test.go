@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -199,6 +202,64 @@ func TestCases(t *testing.T) {
 			require.Equal(t, first["Id"], res.CaseID)
 			require.Len(t, e.casesOf(convID), 1)
 			e.App.Cases.IntentTimeout = 2 * time.Minute
+		})
+
+		t.Run("a Case note cut short by a crash is added once", func(t *testing.T) {
+			if runtime.GOOS == "windows" {
+				t.Skip("a dead process is told from its pid on Unix only")
+			}
+			host, err := os.Hostname()
+			require.NoError(t, err)
+			ended := exec.Command("true")
+			require.NoError(t, ended.Run())
+			dead := fmt.Sprintf("%s/%d/x", host, ended.Process.Pid)
+			notes := func(convID, number string) int {
+				conv, _ := e.Intercom.Conversation(convID)
+				b, _ := json.Marshal(conv)
+				return strings.Count(string(b), "Salesforce Case "+number+":")
+			}
+
+			icID, _, _ := e.aUser("case.note@example.com")
+			convID, err := e.Intercom.CreateConversation(icID, "Note me.")
+			require.NoError(t, err)
+			number := e.oneCase(t, convID)["CaseNumber"].(string)
+			eventually(t, "the note", func() bool { return notes(convID, number) == 1 })
+			// As if the process had died after adding the note, before
+			// recording it; then as if it had died before claiming it.
+			in, err := e.App.Store.GetIntent(ctx, tandem.DefaultInstallation, "case_note", convID)
+			require.NoError(t, err)
+			_, err = e.App.Store.SQL().ExecContext(ctx, `UPDATE tandem_intents SET state = 'pending', holder = $2 WHERE id = $1`, in.ID, dead)
+			require.NoError(t, err)
+			_, err = e.App.Cases.Sync(ctx, convID, cases.TriggerClosed)
+			require.NoError(t, err)
+			in, err = e.App.Store.GetIntent(ctx, tandem.DefaultInstallation, "case_note", convID)
+			require.NoError(t, err)
+			require.Equal(t, store.IntentDone, in.State)
+			require.NoError(t, e.App.Store.DeleteIntent(ctx, in.ID))
+			_, err = e.App.Cases.Sync(ctx, convID, cases.TriggerClosed)
+			require.NoError(t, err)
+			require.Equal(t, 1, notes(convID, number), "the note found is not added again")
+
+			// A Case whose note was never added (the process died between
+			// the two) gets it at its next trigger.
+			lone, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: "case.lone@example.com"})
+			require.NoError(t, err)
+			loneConv, err := e.Intercom.CreateConversation(lone, "No note yet.")
+			require.NoError(t, err)
+			e.idle()
+			contactID, err := e.Salesforce.Insert("Contact", map[string]any{"LastName": "Lone", "Email": "case.lone@example.com"})
+			require.NoError(t, err)
+			caseID, err := e.Salesforce.Insert("Case", map[string]any{"ContactId": contactID, "Subject": "No note yet.",
+				"Intercom_Conversation_Id__c": loneConv})
+			require.NoError(t, err)
+			ci, _, err := e.App.Store.ClaimIntent(ctx, store.ClaimIntentParams{Installation: tandem.DefaultInstallation, Kind: "case", Key: loneConv})
+			require.NoError(t, err)
+			_, err = e.App.Store.CompleteIntent(ctx, ci.ID, caseID)
+			require.NoError(t, err)
+			res, err := e.App.Cases.Sync(ctx, loneConv, cases.TriggerClosed)
+			require.NoError(t, err)
+			require.Equal(t, caseID, res.CaseID)
+			require.Equal(t, 1, notes(loneConv, res.CaseNumber))
 		})
 
 		t.Run("the action endpoint needs its own token", func(t *testing.T) {

@@ -247,7 +247,13 @@ func (s *Service) Sync(ctx context.Context, conversationID string, t Trigger) (R
 	}
 	intent, err := s.db.GetIntent(ctx, s.cfg.Installation, "case", conversationID)
 	if err == nil && intent.State == store.IntentDone && intent.RemoteID != "" {
-		return s.refresh(ctx, conv, intent.RemoteID, t)
+		res, err := s.refresh(ctx, conv, intent.RemoteID, t)
+		if err == nil && res.CaseID != "" && s.cfg.Note {
+			// A crash between the Case and its note left the note out; a
+			// note added before is found and not added again.
+			s.note(ctx, conv, res)
+		}
+		return res, err
 	} else if err != nil && !store.IsNotFound(err) {
 		return res, err
 	}
@@ -403,7 +409,7 @@ func (s *Service) create(ctx context.Context, conv *intercom.Conversation, t Tri
 		return res, err
 	}
 	if s.cfg.Note || t == TriggerAction {
-		s.note(ctx, conv.ID, res)
+		s.note(ctx, conv, res)
 	}
 	s.log.Info("case created", "conversation_id", conv.ID, "case_id", id, "case_number", res.CaseNumber, "trigger", string(t))
 	if s.OnCase != nil {
@@ -591,15 +597,19 @@ func (s *Service) queryOne(ctx context.Context, soql string) (salesforce.Record,
 }
 
 // note tells the conversation which Case it has. A note is added once per
-// conversation; a failure to add it is logged, not a failed Case.
-func (s *Service) note(ctx context.Context, conversationID string, res Result) {
+// conversation; a failure to add it is logged, not a failed Case. conv is
+// the conversation as read before the Case was made or refreshed.
+func (s *Service) note(ctx context.Context, conv *intercom.Conversation, res Result) {
+	conversationID := conv.ID
 	in, created, err := s.db.ClaimIntent(ctx, store.ClaimIntentParams{Installation: s.cfg.Installation, Kind: "case_note", Key: conversationID})
 	if err != nil {
 		return
 	}
+	body := fmt.Sprintf("Salesforce Case %s: %s", res.CaseNumber, res.URL)
 	if !created {
 		// A note exists (done), or another attempt is adding it (pending,
-		// fresh): leave it. A failed or abandoned attempt is taken over.
+		// fresh): leave it. A failed or abandoned attempt is taken over;
+		// it may have added the note before it could record it.
 		var ok bool
 		if in.State == store.IntentDone {
 			return
@@ -607,9 +617,12 @@ func (s *Service) note(ctx context.Context, conversationID string, res Result) {
 			return
 		}
 	}
+	if hasNote(conv, res.CaseNumber) {
+		_, _ = s.db.CompleteIntent(ctx, in.ID, res.CaseID)
+		return
+	}
 	admin, err := s.noteAuthor(ctx)
 	if err == nil {
-		body := fmt.Sprintf("Salesforce Case %s: %s", res.CaseNumber, res.URL)
 		_, _, err = s.ic.Conversations.Reply(ctx, conversationID, &intercom.ReplyRequest{MessageType: intercom.MessageTypeNote, Type: "admin", AdminID: admin, Body: body})
 	}
 	if err != nil {
@@ -618,6 +631,19 @@ func (s *Service) note(ctx context.Context, conversationID string, res Result) {
 		return
 	}
 	_, _ = s.db.CompleteIntent(ctx, in.ID, res.CaseID)
+}
+
+// hasNote reports whether conv has the note naming Case caseNumber.
+func hasNote(conv *intercom.Conversation, caseNumber string) bool {
+	if conv.Parts == nil || caseNumber == "" {
+		return false
+	}
+	for _, p := range conv.Parts.Parts {
+		if p != nil && p.PartType == "note" && strings.Contains(p.Body, "Salesforce Case "+caseNumber+":") {
+			return true
+		}
+	}
+	return false
 }
 
 // noteAuthor is the teammate the access token belongs to.
