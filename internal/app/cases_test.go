@@ -205,14 +205,7 @@ func TestCases(t *testing.T) {
 		})
 
 		t.Run("a Case note cut short by a crash is added once", func(t *testing.T) {
-			if runtime.GOOS == "windows" {
-				t.Skip("a dead process is told from its pid on Unix only")
-			}
-			host, err := os.Hostname()
-			require.NoError(t, err)
-			ended := exec.Command("true")
-			require.NoError(t, ended.Run())
-			dead := fmt.Sprintf("%s/%d/x", host, ended.Process.Pid)
+			dead := deadProcess(t)
 			notes := func(convID, number string) int {
 				conv, _ := e.Intercom.Conversation(convID)
 				b, _ := json.Marshal(conv)
@@ -275,6 +268,20 @@ func TestCases(t *testing.T) {
 			require.Equal(t, before, e.Salesforce.Count("Case"))
 		})
 	})
+}
+
+// deadProcess names, as tandem names its processes, a process of this host
+// that has ended. It skips the test where a dead process cannot be told.
+func deadProcess(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("a dead process is told from its pid on Unix only")
+	}
+	host, err := os.Hostname()
+	require.NoError(t, err)
+	ended := exec.Command("true")
+	require.NoError(t, ended.Run())
+	return fmt.Sprintf("%s/%d/x", host, ended.Process.Pid)
 }
 
 func usecaseCases() usecase.ListSyncErrorsParams {
@@ -348,9 +355,10 @@ func TestCaseValidationRuleAndRetry(t *testing.T) {
 	})
 }
 
-// A close whose notification never arrived is found by the backstop.
-func TestCaseBackstop(t *testing.T) {
-	t.Parallel()
+// deafDemo starts a demo with Cases on that receives no webhook, and a
+// Contact and an Intercom user with email, linked.
+func deafDemo(t *testing.T, email string) (e *env, icID, sfID string) {
+	t.Helper()
 	d, err := app.StartDemo(context.Background(), app.DemoOptions{
 		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
 		DataDir: t.TempDir(), PollInterval: 200 * time.Millisecond, Cases: true, NoWebhooks: true,
@@ -358,13 +366,20 @@ func TestCaseBackstop(t *testing.T) {
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, d.Close()) })
-	e := &env{Demo: d, t: t}
+	e = &env{Demo: d, t: t}
+	sfID, err = e.Salesforce.Insert("Contact", map[string]any{"LastName": "Unheard", "Email": email})
+	require.NoError(t, err)
+	icID, err = e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: email})
+	require.NoError(t, err)
+	require.NoError(t, e.App.Syncer.SyncIntercomContact(context.Background(), icID, tandem.CauseReconcile))
+	return e, icID, sfID
+}
+
+// A close whose notification never arrived is found by the backstop.
+func TestCaseBackstop(t *testing.T) {
+	t.Parallel()
+	e, icID, _ := deafDemo(t, "late@example.com")
 	ctx := context.Background()
-	_, err = e.Salesforce.Insert("Contact", map[string]any{"LastName": "Late", "Email": "late@example.com"})
-	require.NoError(t, err)
-	icID, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: "late@example.com"})
-	require.NoError(t, err)
-	require.NoError(t, e.App.Syncer.SyncIntercomContact(ctx, icID, tandem.CauseReconcile))
 	admin := e.Intercom.AddAdmin("Marco Rossi", "marco@support.example")
 	convID, err := e.Intercom.CreateConversation(icID, "No webhook reaches the bridge today.")
 	require.NoError(t, err)
@@ -384,20 +399,8 @@ func TestCaseBackstop(t *testing.T) {
 // makes nothing twice however often it runs.
 func TestConversationBackstop(t *testing.T) {
 	t.Parallel()
-	d, err := app.StartDemo(context.Background(), app.DemoOptions{
-		Listen: "127.0.0.1:0", IntercomListen: "127.0.0.1:0", SalesforceListen: "127.0.0.1:0",
-		DataDir: t.TempDir(), PollInterval: 200 * time.Millisecond, Cases: true, NoWebhooks: true,
-		Options: app.Options{River: testQueue},
-	})
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, d.Close()) })
-	e := &env{Demo: d, t: t}
+	e, icID, sfID := deafDemo(t, "missed@example.com")
 	ctx := context.Background()
-	sfID, err := e.Salesforce.Insert("Contact", map[string]any{"LastName": "Missed", "Email": "missed@example.com"})
-	require.NoError(t, err)
-	icID, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: "missed@example.com"})
-	require.NoError(t, err)
-	require.NoError(t, e.App.Syncer.SyncIntercomContact(ctx, icID, tandem.CauseReconcile))
 	runs := 0
 	backstop := func() {
 		t.Helper()

@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -514,19 +511,12 @@ func TestTaskWebhooksDuplicatedAndReordered(t *testing.T) {
 // once the intent is stale or at once when its holder is known to be dead.
 func TestTaskRecoversAfterCrash(t *testing.T) {
 	t.Parallel()
-	if runtime.GOOS == "windows" {
-		t.Skip("a dead process is told from its pid on Unix only")
-	}
-	host, err := os.Hostname()
-	require.NoError(t, err)
-	ended := exec.Command("true")
-	require.NoError(t, ended.Run())
 	for _, abandon := range []struct {
 		how, sql string
 		arg      any
 	}{
 		{"stale", `UPDATE tandem_intents SET updated_at = 0 WHERE id = $1`, nil},
-		{"holder died", `UPDATE tandem_intents SET holder = $2 WHERE id = $1`, fmt.Sprintf("%s/%d/x", host, ended.Process.Pid)},
+		{"holder died", `UPDATE tandem_intents SET holder = $2 WHERE id = $1`, deadProcess(t)},
 	} {
 		t.Run(abandon.how, func(t *testing.T) {
 			t.Parallel()

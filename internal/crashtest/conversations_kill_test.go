@@ -54,14 +54,8 @@ tasks:
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	var runs []*proc
-	start := func() *proc {
-		p := startProc(t, env, "serve", "--config", cfg)
-		runs = append(runs, p)
-		waitHTTP(ctx, t, "http://"+listen+"/healthz", p)
-		return p
-	}
-	p := start()
+	srv := &server{t: t, env: env, cfg: cfg, listen: listen}
+	p := srv.start(ctx)
 	// A Case needs the person linked to a Contact: let the first poll link
 	// every pair before the conversations start.
 	for ctx.Err() == nil && !aligned(t, sfURL, icURL, ps) {
@@ -107,7 +101,7 @@ tasks:
 		round++
 		open(round) // and while it is down
 		closeHalf()
-		p = start()
+		p = srv.start(ctx)
 	}
 
 	began := time.Now()
@@ -121,13 +115,13 @@ tasks:
 	}
 	p.kill()
 	t.Logf("converged %s after the last restart", time.Since(began).Round(time.Millisecond))
-	t.Logf("conversation crash suite: runs=%d kills=%d conversations=%d problems=%d", len(runs), kills, len(convs), len(problems))
+	t.Logf("conversation crash suite: runs=%d kills=%d conversations=%d problems=%d", len(srv.runs), kills, len(convs), len(problems))
 	if len(problems) > 0 {
 		var ids []string
 		for _, c := range convs {
 			ids = append(ids, c.id)
 		}
-		logRecordLines(t, runs, ids)
+		logRecordLines(t, srv.runs, ids)
 	}
 	require.Empty(t, problems)
 }

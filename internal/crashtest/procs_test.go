@@ -203,6 +203,23 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// server starts `tandem serve` again and again on one address, keeping
+// every run for the logs.
+type server struct {
+	t           *testing.T
+	env         []string
+	cfg, listen string
+	runs        []*proc
+}
+
+// start starts a run and waits until it answers its health check.
+func (s *server) start(ctx context.Context) *proc {
+	p := startProc(s.t, s.env, "serve", "--config", s.cfg)
+	s.runs = append(s.runs, p)
+	waitHTTP(ctx, s.t, "http://"+s.listen+"/healthz", p)
+	return p
+}
+
 // logRecordLines logs, run by run, the bridge's output lines that name any
 // of ids, so a failure shows what the bridge did with the records involved.
 func logRecordLines(t *testing.T, runs []*proc, ids []string) {

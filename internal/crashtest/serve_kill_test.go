@@ -31,13 +31,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	var runs []*proc
-	start := func() *proc {
-		p := startProc(t, env, "serve", "--config", cfg)
-		runs = append(runs, p)
-		waitHTTP(ctx, t, "http://"+listen+"/healthz", p)
-		return p
-	}
+	srv := &server{t: t, env: env, cfg: cfg, listen: listen}
 	change := func(round int) {
 		for i := range ps {
 			if (i+round)%3 == 0 {
@@ -46,7 +40,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 			}
 		}
 	}
-	p := start()
+	p := srv.start(ctx)
 	kills, round := 0, 0
 	for kills < *flagKills {
 		round++
@@ -56,7 +50,7 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 		kills++
 		round++
 		change(round) // and while it is down
-		p = start()
+		p = srv.start(ctx)
 	}
 
 	// Wait (polling both systems over HTTP) until every change arrived,
@@ -69,11 +63,11 @@ func TestServeSurvivesSIGKILL(t *testing.T) {
 	p.kill()
 	o := verify(t, sfURL, icURL, dataDir, ps, icBefore)
 	if len(o.problems) > 0 {
-		logRecordLines(t, runs, o.lostIDs)
+		logRecordLines(t, srv.runs, o.lostIDs)
 	}
 	t.Logf("converged %s after the last restart", converge.Round(time.Millisecond))
 	t.Logf("serve crash suite: runs=%d kills=%d rounds=%d pairs=%d records=%d lost=%d duplicated=%d",
-		len(runs), kills, round, len(ps), o.records, o.lost, o.duplicated)
+		len(srv.runs), kills, round, len(ps), o.records, o.lost, o.duplicated)
 	require.Empty(t, o.problems)
 	require.Zero(t, o.lost)
 	require.Zero(t, o.duplicated)

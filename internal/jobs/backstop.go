@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/intercom"
@@ -28,12 +27,7 @@ type CaseBackstopArgs struct{}
 func (CaseBackstopArgs) Kind() string { return "tandem.case_backstop" }
 
 // InsertOpts keeps at most one backstop waiting or running.
-func (CaseBackstopArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-	}}}
-}
+func (CaseBackstopArgs) InsertOpts() river.InsertOpts { return oneAtATime(3) }
 
 type caseBackstopWorker struct {
 	river.WorkerDefaults[CaseBackstopArgs]

@@ -63,9 +63,14 @@ type PollArgs struct {
 func (PollArgs) Kind() string { return "tandem.poll_salesforce" }
 
 // InsertOpts keeps at most one poll per object waiting or running.
-func (PollArgs) InsertOpts() river.InsertOpts {
+func (PollArgs) InsertOpts() river.InsertOpts { return oneAtATime(5) }
+
+// oneAtATime are the insert options of a job of which at most one with the
+// same arguments waits or runs: a later insert meanwhile is dropped (a
+// completed, cancelled or discarded one does not count).
+func oneAtATime(maxAttempts int) river.InsertOpts {
 	return river.InsertOpts{
-		MaxAttempts: 5,
+		MaxAttempts: maxAttempts,
 		UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 			rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
 			rivertype.JobStateRetryable, rivertype.JobStateScheduled,
@@ -332,12 +337,7 @@ type ReconcileArgs struct{}
 func (ReconcileArgs) Kind() string { return "tandem.reconcile" }
 
 // InsertOpts keeps at most one reconciliation waiting or running.
-func (ReconcileArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
-		rivertype.JobStateRetryable, rivertype.JobStateScheduled,
-	}}}
-}
+func (ReconcileArgs) InsertOpts() river.InsertOpts { return oneAtATime(3) }
 
 type reconcileWorker struct {
 	river.WorkerDefaults[ReconcileArgs]
