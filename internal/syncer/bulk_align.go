@@ -580,6 +580,9 @@ func (b *bulkRun) diff(ctx context.Context, l tandem.Link, d tandem.Direction, i
 			changes = append(changes, change{m: m, value: v, canonical: f.src, old: f.dst, verdict: vd})
 		}
 	}
+	if firstLink {
+		markIfNoField(shadows, d, 0) // the written fields' shadows are in shadows already
+	}
 	return changes
 }
 

@@ -117,6 +117,18 @@ func alignedOnce(shadows map[string]string, d tandem.Direction) bool {
 // d whatever its other shadows.
 func alignedMark(d tandem.Direction) string { return "aligned:" + string(d) }
 
+// markIfNoField adds the explicit mark to next, the shadows a first
+// alignment in direction d leaves (written counts the fields whose shadows
+// come with their write), when they hold no field of d: every value was
+// unfit for its target (a picklist value Salesforce does not have, an
+// owner without a counterpart). Without it, each later event would take
+// the pair for new again, and read the other side to align it.
+func markIfNoField(next map[string]string, d tandem.Direction, written int) {
+	if written == 0 && !alignedOnce(next, d) {
+		next[alignedMark(d)] = "1"
+	}
+}
+
 // heldKey is the shadow key that remembers a value kept at first link.
 // Its value is "=" followed by the owner's value at that time, or empty
 // once the hold is over.

@@ -98,3 +98,25 @@ func TestAlignedOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkIfNoField(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		next    map[string]string
+		written int
+		marked  bool
+	}{
+		{"a field compared", map[string]string{"ic:custom_attributes.job_title": "CTO"}, 0, false},
+		{"a field written", map[string]string{}, 1, false},
+		{"every value unfit", map[string]string{"seen:salesforce_modstamp": "1"}, 0, true},
+	} {
+		markIfNoField(tc.next, tandem.ToIntercom, tc.written)
+		if got := tc.next[alignedMark(tandem.ToIntercom)] != ""; got != tc.marked {
+			t.Errorf("%s: marked = %v, want %v", tc.name, got, tc.marked)
+		}
+		if !tc.marked && tc.written == 0 && !alignedOnce(tc.next, tandem.ToIntercom) {
+			t.Errorf("%s: not aligned afterwards", tc.name)
+		}
+	}
+}

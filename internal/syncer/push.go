@@ -122,6 +122,9 @@ func (s *Syncer) plan(ctx context.Context, l tandem.Link, d direction) (p planne
 	if d.stamp != "" {
 		p.next[d.seenKey] = d.stamp
 	}
+	if firstLink {
+		markIfNoField(p.next, d.dir, len(p.changes))
+	}
 	p.next = unchanged(p.next, shadows)
 	if len(p.changes) == 0 {
 		return p, true, s.store.SetShadows(ctx, l.ID, p.next)
