@@ -9,11 +9,15 @@ package browsertest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
@@ -75,17 +79,19 @@ func Start(t *testing.T, width, height int, timeout time.Duration) context.Conte
 	return ctx
 }
 
-// Visit opens url and waits until sel is visible, each try bounded by
-// 30 s. On a busy machine chromedp can miss the load event of a page that
-// did load, and the navigation then waits for good; such a try is logged
-// and made once more. When both fail, the test fails with what the page
-// shows.
+// Visit opens url and waits until the page (or the page it leads to) has
+// loaded and the CSS selector sel matches a visible element, each try
+// bounded by 30 s. It does not wait for the load event through chromedp,
+// which on a busy machine can miss the event of a page that did load and
+// then wait for good: it asks the page itself, every 50 ms, whether a new
+// document is complete and shows sel. A failed try is logged and made once
+// more; when both fail, the test fails with what the page shows.
 func Visit(t *testing.T, ctx context.Context, url, sel string) {
 	t.Helper()
 	var err error
 	for try := 1; try <= 2; try++ {
 		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		err = chromedp.Do(tctx, chromedp.Navigate(url), chromedp.WaitVisible(sel))
+		err = visit(tctx, url, sel)
 		cancel()
 		if err == nil {
 			return
@@ -100,4 +106,42 @@ func Visit(t *testing.T, ctx context.Context, url, sel string) {
 		shown = "(the page could not be read: " + serr.Error() + ")"
 	}
 	t.Fatalf("visit %s: %s never became visible: %v; the page shows: %s", url, sel, err, shown)
+}
+
+// visit is one try of Visit.
+func visit(ctx context.Context, url, sel string) error {
+	// The document before the navigation, told apart by its time origin.
+	before, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`performance.timeOrigin`))
+	if err != nil {
+		return err
+	}
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		res, err := cdp.Call(ctx, t, page.Navigate, page.NavigateParams{URL: url})
+		if err == nil && res.ErrorText != "" {
+			err = errors.New(res.ErrorText)
+		}
+		return err
+	}))
+	if err != nil {
+		return err
+	}
+	shown := fmt.Sprintf(`(() => {
+		if (performance.timeOrigin === %v || document.readyState !== "complete") return false;
+		const e = document.querySelector(%q);
+		if (!e) return false;
+		const r = e.getBoundingClientRect();
+		return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== "hidden";
+	})()`, before, sel)
+	for {
+		// An evaluation may fail while the document is being replaced;
+		// the next one asks the new document.
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](shown)); err == nil && ok {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
