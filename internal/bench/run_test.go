@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -63,7 +64,10 @@ func TestRunSmall(t *testing.T) {
 	require.GreaterOrEqual(t, r.IntercomReads, 2+1)
 	require.Equal(t, r.IntercomReads+r.IntercomWrites, sumCalls(r.IntercomCalls))
 	require.False(t, r.IntercomLimitBinding)
-	require.Equal(t, r.IntercomWrites, r.IntercomBusiestWindow, "a small run fits in one window")
+	// The writes take a fraction of a second, so they fall in one of the
+	// limit's windows, or in two when they straddle a window's end.
+	require.LessOrEqual(t, r.IntercomBusiestWindow, r.IntercomWrites)
+	require.GreaterOrEqual(t, 2*r.IntercomBusiestWindow, r.IntercomWrites, "a small run spans at most two windows")
 	require.Greater(t, r.IntercomWriteRate, 0.0)
 
 	require.Positive(t, r.CPUSeconds)
@@ -115,4 +119,23 @@ func sumCalls(m map[string]int) int {
 		n += v
 	}
 	return n
+}
+
+func TestBusiestWindow(t *testing.T) {
+	t.Parallel()
+	at := func(s float64) time.Time { return time.Unix(0, 0).Add(time.Duration(s * float64(time.Second))) }
+	for _, tc := range []struct {
+		name string
+		ts   []time.Time
+		want int
+	}{
+		{"none", nil, 0},
+		{"one window", []time.Time{at(1), at(2), at(9.9)}, 3},
+		{"straddling a window's end", []time.Time{at(9.8), at(9.9), at(10), at(10.1), at(10.2)}, 3},
+		{"the later window busier", []time.Time{at(3), at(11), at(12), at(19)}, 3},
+	} {
+		if got := busiestWindow(tc.ts, 10*time.Second); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
 }
