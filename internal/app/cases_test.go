@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -277,11 +276,9 @@ func deadProcess(t *testing.T) string {
 	if runtime.GOOS == "windows" {
 		t.Skip("a dead process is told from its pid on Unix only")
 	}
-	host, err := os.Hostname()
-	require.NoError(t, err)
 	ended := exec.Command("true")
 	require.NoError(t, ended.Run())
-	return fmt.Sprintf("%s/%d/x", host, ended.Process.Pid)
+	return app.ProcessName(ended.Process.Pid)
 }
 
 func usecaseCases() usecase.ListSyncErrorsParams {

@@ -9,6 +9,5 @@ import (
 // host and pid. The engine records it in the leases it takes; processGone
 // reads it back.
 func processID() string {
-	host, _ := os.Hostname()
-	return fmt.Sprintf("%s/%d", host, os.Getpid())
+	return fmt.Sprintf("%s/%d", hostKey(), os.Getpid())
 }
