@@ -41,13 +41,15 @@ const caseBackstopKey = "cases_backstop_watermark"
 // queues:
 //   - for a closed conversation, its Case (a new one when closing creates
 //     Cases, else only a refresh of the Case it has) and the update of its
-//     Task (which makes the Task when Tasks are automatic);
+//     Task (which makes the Task when Tasks are automatic, after the first
+//     run);
 //   - for a started one, when starting creates them, its Case and its Task
 //     unless they were already asked for.
 //
-// The first run does not look for started conversations: a Case or Task
-// for every conversation of the day before the triggers were turned on
-// would be a surprise.
+// The first run makes no new Task and does not look for started
+// conversations: a Task (or a Case) for every conversation of the day
+// before the triggers were turned on would be a surprise. (Cases made at
+// close on the first run are the backstop's behaviour from before Tasks.)
 func (w *caseBackstopWorker) Work(ctx context.Context, job *river.Job[CaseBackstopArgs]) error {
 	db := w.deps.Store
 	now := time.Now()
@@ -75,7 +77,7 @@ func (w *caseBackstopWorker) Work(ctx context.Context, job *river.Job[CaseBackst
 			return Outcome(err, job.Attempt, job.MaxAttempts, nil)
 		}
 	}
-	params, err := backstopJobs(ctx, d, closed, started)
+	params, err := backstopJobs(ctx, d, closed, started, first)
 	if err != nil {
 		return err
 	}
@@ -101,8 +103,8 @@ func (w *caseBackstopWorker) search(ctx context.Context, query intercom.Filter) 
 
 // backstopJobs returns the Case and Task jobs for the conversations closed
 // and started since the last run; a conversation in both lists counts as
-// closed.
-func backstopJobs(ctx context.Context, d Deps, closed, started []string) ([]river.InsertManyParams, error) {
+// closed. On the first run only a Task that exists is updated.
+func backstopJobs(ctx context.Context, d Deps, closed, started []string, first bool) ([]river.InsertManyParams, error) {
 	var out []river.InsertManyParams
 	add := func(args river.JobArgs) { out = append(out, river.InsertManyParams{Args: args}) }
 	isClosed := make(map[string]bool, len(closed))
@@ -122,7 +124,7 @@ func backstopJobs(ctx context.Context, d Deps, closed, started []string) ([]rive
 			}
 		}
 		if d.Tasks != nil {
-			ok := d.Tasks.Automatic()
+			ok := d.Tasks.Automatic() && !first
 			if !ok {
 				var err error
 				if ok, err = d.Tasks.HasTask(ctx, id); err != nil {
