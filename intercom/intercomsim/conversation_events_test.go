@@ -180,7 +180,14 @@ func TestConversationPartsCappedAt500(t *testing.T) {
 
 func TestRateWindowOption(t *testing.T) {
 	t.Parallel()
-	b := setup(t, Options{RateLimit: 2, RateWindow: 200 * time.Millisecond, Now: time.Now})
+	// The clock is the test's, so that the calls cannot straddle the end
+	// of a window however slowly they run.
+	var (
+		mu  sync.Mutex
+		now = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	b := setup(t, Options{RateLimit: 2, RateWindow: 200 * time.Millisecond, Now: clock})
 	for range 2 {
 		resp, _ := b.call(t, "GET", "/admins", "", nil)
 		require.Equal(t, 200, resp.StatusCode)
@@ -188,7 +195,14 @@ func TestRateWindowOption(t *testing.T) {
 	resp, body := b.call(t, "GET", "/admins", "", nil)
 	require.Equal(t, 429, resp.StatusCode)
 	require.Equal(t, "rate_limit_exceeded", errCode(t, body))
-	time.Sleep(250 * time.Millisecond)
+	mu.Lock()
+	now = now.Add(199 * time.Millisecond)
+	mu.Unlock()
+	resp, _ = b.call(t, "GET", "/admins", "", nil)
+	require.Equal(t, 429, resp.StatusCode, "still the same window")
+	mu.Lock()
+	now = now.Add(time.Millisecond)
+	mu.Unlock()
 	resp, _ = b.call(t, "GET", "/admins", "", nil)
 	require.Equal(t, 200, resp.StatusCode, "a new window has started")
 }

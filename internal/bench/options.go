@@ -51,6 +51,9 @@ type Options struct {
 	// CPUProfile, when set, receives a CPU profile (pprof format) of the
 	// bulk sync alone, seeding and start-up left out.
 	CPUProfile io.Writer
+	// SimulatorCPUProfile, when set, is a file the simulator process
+	// writes a CPU profile of itself to, over the same span.
+	SimulatorCPUProfile string
 	// Simulators builds the command of the simulator process, a process
 	// that runs ServeSimulators on its standard input and output
 	// (SimulatorProcess gives `tandem bench simulators`). The simulators

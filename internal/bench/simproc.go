@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -40,6 +42,9 @@ type simRequest struct {
 	// Measure.
 	SalesforceLatency time.Duration `json:"salesforce_latency,omitempty"`
 	IntercomLatency   time.Duration `json:"intercom_latency,omitempty"`
+	// CPUProfile, when set, is the file the simulator process writes a
+	// CPU profile of itself to, from measure to finish.
+	CPUProfile string `json:"cpu_profile,omitempty"`
 }
 
 // simReply answers one request; Error is set when it failed.
@@ -77,8 +82,19 @@ func ServeSimulators(in io.Reader, out io.Writer) error {
 	var (
 		s       *sims
 		cpuFrom time.Duration
+		profile *os.File
 	)
+	stopProfile := func() error {
+		if profile == nil {
+			return nil
+		}
+		pprof.StopCPUProfile()
+		err := profile.Close()
+		profile = nil
+		return err
+	}
 	defer func() {
+		_ = stopProfile()
 		if s != nil {
 			s.close()
 		}
@@ -115,8 +131,12 @@ func ServeSimulators(in io.Reader, out io.Writer) error {
 			s.sf.ResetCalls()
 			s.ic.ResetCalls()
 			s.icCalls.start()
+			if req.CPUProfile != "" {
+				err = startProfile(req.CPUProfile, &profile)
+			}
 			cpuFrom = cpuTime()
 		case req.Op == "finish":
+			err = stopProfile()
 			s.icCalls.stop()
 			s.sf.Faults().SetLatency(0)
 			s.ic.Faults().SetLatency(0)
@@ -131,6 +151,20 @@ func ServeSimulators(in io.Reader, out io.Writer) error {
 			return fmt.Errorf("write a reply: %w", err)
 		}
 	}
+}
+
+// startProfile starts a CPU profile of this process into a new file at path.
+func startProfile(path string, f **os.File) error {
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return err
+	}
+	*f = out
+	return nil
 }
 
 // calls reports what the simulators counted.
@@ -217,7 +251,8 @@ func (p *simProcess) seed(o Options) (Seeded, error) {
 }
 
 func (p *simProcess) measure(o Options) error {
-	_, err := p.do(simRequest{Op: "measure", SalesforceLatency: o.SalesforceLatency, IntercomLatency: o.IntercomLatency})
+	_, err := p.do(simRequest{Op: "measure", SalesforceLatency: o.SalesforceLatency, IntercomLatency: o.IntercomLatency,
+		CPUProfile: o.SimulatorCPUProfile})
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +33,7 @@ func newBenchCmd(c *base) *cobra.Command {
 	dbURL := fs.String("database-url", "", "an empty Postgres database to use instead of a temporary SQLite one")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the bulk sync alone (not seeding) to this file")
+	simProfile := fs.String("sim-cpuprofile", "", "write a CPU profile of the simulator process over the same span to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile taken at the sync's highest live heap to this file")
 	cmd.RunE = c.run(func(ctx context.Context, _ *cobra.Command, _ []string) error {
 		o := d
@@ -53,6 +55,14 @@ func newBenchCmd(c *base) *cobra.Command {
 		o.SalesforceLatency, o.IntercomLatency = *sfLatency, *icLatency
 		o.IntercomRateLimit, o.IntercomRateWindow, o.IntercomWorkers = *icLimit, *icWindow, *workers
 		o.DatabaseURL, o.MaxAccounts = *dbURL, *maxAccounts
+		if *simProfile != "" {
+			// The simulator process has its own working directory.
+			abs, err := filepath.Abs(*simProfile)
+			if err != nil {
+				return err
+			}
+			o.SimulatorCPUProfile = abs
+		}
 		exe, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("find this executable to run the simulators: %w", err)
