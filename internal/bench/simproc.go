@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"sync"
@@ -79,6 +80,13 @@ func (r simRequest) options() Options {
 // process's requests, read from in, on out until in ends, then stops the
 // simulators. `tandem bench simulators` runs it.
 func ServeSimulators(in io.Reader, out io.Writer) error {
+	// The simulators hold every record of a run, millions of small
+	// objects, and change few of them: most of their CPU time went to the
+	// collector marking that heap again and again. They stand in for two
+	// vendors' services, whose cost is not the bridge's, so this process
+	// collects less often, within a soft memory limit.
+	debug.SetGCPercent(simGCPercent)
+	debug.SetMemoryLimit(simMemoryLimit)
 	var (
 		s       *sims
 		cpuFrom time.Duration
@@ -152,6 +160,11 @@ func ServeSimulators(in io.Reader, out io.Writer) error {
 		}
 	}
 }
+
+const (
+	simGCPercent   = 400
+	simMemoryLimit = 6 << 30
+)
 
 // startProfile starts a CPU profile of this process into a new file at path.
 func startProfile(path string, f **os.File) error {
