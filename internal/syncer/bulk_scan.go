@@ -25,6 +25,10 @@ import (
 // commit.
 const scanBatch = 3000
 
+// scanAhead is how many pages each listing may read ahead of the one being
+// stored: enough to keep Intercom answering while a save commits a batch.
+const scanAhead = 4
+
 // scanIntercom reads Intercom companies and contacts into the scratch
 // table, both listings at once: each waits on Intercom most of the time,
 // and a rate limit that allows more than one listing's pace is otherwise
@@ -155,7 +159,7 @@ type scanPage struct {
 func (b *bulkRun) scan(ctx context.Context, ls ...listing) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	pages := make(chan scanPage, len(ls))
+	pages := make(chan scanPage, scanAhead*len(ls))
 	for i, l := range ls {
 		go func() {
 			cursor := l.cursor
