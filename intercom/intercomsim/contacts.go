@@ -205,14 +205,20 @@ func (s *Server) deleteContact(c *contact) {
 		"external_id": nullable(c.ExternalID), "email": c.Email, "role": c.Role})
 }
 
-// embeddedList renders one of the ≤10-item lists embedded in a contact.
+// embeddedList renders one of the ≤10-item lists embedded in a contact;
+// each item's url is its object's own path (/companies/{id}, /tags/{id},
+// /notes/{id}).
 func embeddedList(kind, url string, ids []string) map[string]any {
+	collection := kind + "s"
+	if kind == "company" {
+		collection = "companies"
+	}
 	data := []any{}
 	for i, id := range ids {
 		if i == 10 {
 			break
 		}
-		data = append(data, map[string]any{"type": kind, "id": id, "url": "/" + kind + "s/" + id})
+		data = append(data, map[string]any{"type": kind, "id": id, "url": "/" + collection + "/" + id})
 	}
 	return map[string]any{"type": "list", "data": data, "url": url, "total_count": len(ids), "has_more": len(ids) > 10}
 }

@@ -221,6 +221,11 @@ func TestCompaniesUpsert(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	_, list = b.call(t, "GET", "/companies", "", nil)
 	require.EqualValues(t, 1, list["total_count"])
+	_, contact := b.call(t, "GET", "/contacts/"+cid, "", nil)
+	attached := contact["companies"].(map[string]any)
+	require.Equal(t, "/contacts/"+cid+"/companies", attached["url"])
+	require.Equal(t, map[string]any{"type": "company", "id": c1["id"], "url": "/companies/" + c1["id"].(string)},
+		attached["data"].([]any)[0], "an attached company's url is its own path")
 	_, byID := b.call(t, "GET", "/companies?company_id=ACC-1", "", nil)
 	require.Equal(t, c1["id"], byID["data"].([]any)[0].(map[string]any)["id"])
 	resp, body := b.call(t, "POST", "/contacts/"+cid+"/companies", "", map[string]any{"id": "ACC-1"})
