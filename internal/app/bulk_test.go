@@ -47,6 +47,35 @@ func overwriteAtFirstLink(c *config.Config) {
 	}
 }
 
+// requireBulkAligned checks the n pairs seedPairs made after a bulk sync:
+// all but every tenth linked, Intercom's phones and Salesforce's titles
+// on both sides.
+func requireBulkAligned(t *testing.T, e *env, n int) {
+	t.Helper()
+	ctx := context.Background()
+	pairs := n - n/10
+	count, err := e.App.Store.CountLinks(ctx, tandem.DefaultInstallation, tandem.ObjectContact)
+	require.NoError(t, err)
+	require.Equal(t, pairs, count)
+	for _, c := range e.Salesforce.All("Contact") {
+		i := 0
+		_, err := fmt.Sscanf(c["Email"].(string), "person%05d@bulk.example", &i)
+		require.NoError(t, err)
+		require.Equal(t, fmt.Sprintf("+1 555 %05d", i), c["Phone"], "Intercom owns phone")
+	}
+	for _, c := range e.Intercom.Contacts() {
+		var i int
+		if _, err := fmt.Sscanf(c["email"].(string), "person%05d@bulk.example", &i); err != nil || i%10 == 9 {
+			continue
+		}
+		want := "Engineer"
+		if i%3 == 0 {
+			want = "Director"
+		}
+		require.Equal(t, want, customAttr(c, "job_title"), "Salesforce owns the title")
+	}
+}
+
 // seedPairs creates n users in Intercom, and Contacts with the same email
 // for all but every tenth; every third Contact has a stale phone and a
 // title Intercom does not have yet.
@@ -91,26 +120,7 @@ func TestBulkSync(t *testing.T) {
 		require.EqualValues(t, stale, final.Changed)
 		require.Zero(t, final.Failed)
 
-		count, err := e.App.Store.CountLinks(ctx, tandem.DefaultInstallation, tandem.ObjectContact)
-		require.NoError(t, err)
-		require.Equal(t, pairs, count)
-		for _, c := range e.Salesforce.All("Contact") {
-			i := 0
-			_, err := fmt.Sscanf(c["Email"].(string), "person%05d@bulk.example", &i)
-			require.NoError(t, err)
-			require.Equal(t, fmt.Sprintf("+1 555 %05d", i), c["Phone"], "Intercom owns phone")
-		}
-		for _, c := range e.Intercom.Contacts() {
-			var i int
-			if _, err := fmt.Sscanf(c["email"].(string), "person%05d@bulk.example", &i); err != nil || i%10 == 9 {
-				continue
-			}
-			want := "Engineer"
-			if i%3 == 0 {
-				want = "Director"
-			}
-			require.Equal(t, want, customAttr(c, "job_title"), "Salesforce owns the title")
-		}
+		requireBulkAligned(t, e, n)
 		// Salesforce calls: counts, one query page per 2000 records, one
 		// collection call per 200 changed records.
 		calls := e.Salesforce.Calls()
@@ -165,4 +175,73 @@ func TestBulkSyncOverHTTP(t *testing.T) {
 	require.EqualValues(t, 100, run["percent"])
 	status, _ = do(http.MethodGet, "/api/v1/bulk-syncs/999")
 	require.Equal(t, http.StatusNotFound, status)
+}
+
+// seededBulkSync starts an environment with n pairs (see seedPairs) and a
+// bulk sync run not yet run.
+func seededBulkSync(t *testing.T, dbURL string, n int) (*env, store.BulkSync, int) {
+	t.Helper()
+	e := startQuiet(t, dbURL, overwriteAtFirstLink)
+	stale := seedPairs(t, e, n)
+	run, _, err := e.App.Syncer.StartBulk(context.Background())
+	require.NoError(t, err)
+	return e, run, stale
+}
+
+// A run whose listed records were held in memory and that stopped while
+// aligning lists Intercom again when resumed, and ends as a run never
+// stopped does.
+func TestBulkSyncResumedWithoutItsRecords(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		const n = 450
+		e, run, stale := seededBulkSync(t, dbURL, n)
+		ctx := context.Background()
+
+		stopCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		var stoppedAt store.BulkSync
+		_, err := e.App.Syncer.RunBulk(stopCtx, run.ID, syncer.BulkOptions{Progress: func(b store.BulkSync) {
+			if b.Phase == "aligning Contacts" && stoppedAt.ID == 0 {
+				stoppedAt = b
+				stop()
+			}
+		}})
+		require.ErrorIs(t, err, context.Canceled)
+		require.Contains(t, stoppedAt.Checkpoint, `"memory":true`, "the records were in memory")
+		saved, err := e.App.Store.LatestBulkSync(ctx, tandem.DefaultInstallation)
+		require.NoError(t, err)
+		require.Equal(t, store.BulkRunning, saved.Status)
+		require.Zero(t, saved.Changed, "stopped before any Contact was compared")
+
+		listed := e.Intercom.Calls()["GET /contacts"]
+		final, err := e.App.Syncer.RunBulk(ctx, run.ID, syncer.BulkOptions{})
+		require.NoError(t, err)
+		require.Equal(t, store.BulkDone, final.Status, final.Error)
+		require.Greater(t, e.Intercom.Calls()["GET /contacts"], listed, "Intercom's contacts listed again")
+		require.EqualValues(t, stale, final.Changed)
+		require.Zero(t, final.Failed)
+		requireBulkAligned(t, e, n)
+	})
+}
+
+// A run whose records outgrow the memory allowed moves them to the store
+// and keeps them there, and ends as one that held them all does. (That
+// the records held until then move too is tested in package syncer.)
+func TestBulkSyncMovesItsRecordsToTheStore(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, dbURL string) {
+		const n = 450
+		e, run, stale := seededBulkSync(t, dbURL, n)
+		ctx := context.Background()
+		var memory []bool
+		final, err := e.App.Syncer.RunBulk(ctx, run.ID, syncer.BulkOptions{MemoryBytes: 20_000,
+			Progress: func(b store.BulkSync) { memory = append(memory, strings.Contains(b.Checkpoint, `"memory":true`)) }})
+		require.NoError(t, err)
+		require.Equal(t, store.BulkDone, final.Status, final.Error)
+		require.Contains(t, memory, true, "held in memory at first")
+		require.False(t, memory[len(memory)-1], "in the store at the end")
+		require.EqualValues(t, stale, final.Changed)
+		requireBulkAligned(t, e, n)
+	})
 }

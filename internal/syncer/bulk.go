@@ -18,12 +18,13 @@ import (
 // links unlinked records by their matching keys, over the whole data set:
 //
 //  1. Intercom companies and contacts are listed page by page, both listings
-//     at once, into a scratch table (only ids, keys and mapped attributes),
-//     stored a few thousand at a time with the checkpoint, so memory stays
-//     flat.
+//     at once, keeping only ids, keys and mapped attributes: in memory while
+//     they take less than 56 MiB, else in a scratch table, stored a few
+//     thousand at a time with the checkpoint, so memory stays flat
+//     (bulk_scratch.go).
 //  2. Accounts, Contacts and Leads are read through SOQL pages of 2000 in Id
 //     order; the page's unlinked records are linked by key, against the
-//     scratch table, in one batch, then each record is compared field by
+//     listed records, in one batch, then each record is compared field by
 //     field with its Intercom record. While one page is compared, the next
 //     is linked and the one after it read. Salesforce writes go out in sObject Collections of 200;
 //     Intercom writes run concurrently, paced by X-RateLimit-Remaining/Reset.
@@ -32,7 +33,8 @@ import (
 //     transaction.
 //  3. The checkpoint (step, Intercom cursor, last Salesforce Id) is saved
 //     after every page, with the shadows of the page's pairs that needed no
-//     write, so a crashed run resumes where it stopped. Every write is
+//     write, so a crashed run resumes where it stopped (having listed
+//     Intercom again when its records were in memory). Every write is
 //     idempotent, so redoing part of a page changes nothing twice.
 //
 // Bulk work stops at the API budget's bulk threshold and waits.
@@ -55,6 +57,9 @@ type bulkCheckpoint struct {
 	// ContactsListed says the contacts listing is stored to its end.
 	ContactsListed bool   `json:"contacts_listed,omitempty"`
 	LastID         string `json:"last_id,omitempty"`
+	// Memory says the listed records were held in memory (bulk_scratch.go)
+	// by the process that saved the checkpoint, so a resumed run has none.
+	Memory bool `json:"memory,omitempty"`
 }
 
 // BulkOptions tune a bulk sync.
@@ -68,6 +73,10 @@ type BulkOptions struct {
 	Records bool
 	// Report receives what the run did when it ends (RunBulk).
 	Report func(BulkPlan)
+	// MemoryBytes is how much of the Intercom records listed the run may
+	// hold in memory before it moves them to the store (bulk_scratch.go);
+	// 0 means memScratchBytes, a negative value none at all.
+	MemoryBytes int
 }
 
 // StartBulk creates a bulk sync run, or returns the one still running.
@@ -120,6 +129,16 @@ func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.Bu
 			return run, fmt.Errorf("bulk sync %d: bad checkpoint: %w", id, err)
 		}
 	}
+	// A new run keeps its records in memory while they fit, and so does
+	// one whose records were in memory; one resumed from records in the
+	// store goes on with them there.
+	fresh := b.cp == bulkCheckpoint{}
+	b.scratch = newScratch(id, fresh || b.cp.Memory, o.MemoryBytes)
+	if b.cp.Memory && b.cp.Step <= bulkStepContacts {
+		// Stopped in the scan: the records listed are gone, so it starts
+		// over.
+		b.cp = bulkCheckpoint{Step: bulkStepCompanies}
+	}
 	err = b.execute(ctx)
 	if err != nil && ctx.Err() == nil && !Transient(err) {
 		b.run.Status, b.run.Error = store.BulkFailed, err.Error()
@@ -140,7 +159,7 @@ func (s *Syncer) PlanBulk(ctx context.Context, o BulkOptions) (BulkPlan, error) 
 	// negative id keeps them apart from every real run's.
 	id := -1 - rand.Int64N(1<<53)
 	b := &bulkRun{s: s, run: store.BulkSync{ID: id, Installation: s.cfg.Installation, Status: store.BulkRunning, StartedAt: s.now()},
-		opts: o, dry: true, tally: newTally(o.Records)}
+		opts: o, dry: true, tally: newTally(o.Records), scratch: newScratch(id, true, o.MemoryBytes)}
 	defer func() { _ = s.store.DeleteBulkRecords(context.WithoutCancel(ctx), id) }()
 	err := b.execute(ctx)
 	return b.tally.plan(true), err
@@ -164,8 +183,13 @@ type bulkRun struct {
 	// since the last save, which stores them with the checkpoint.
 	shadows map[int64]map[string]string
 	// recs are the scratch records listed since the last save, which
-	// stores them with the checkpoint.
-	recs []store.BulkRecord
+	// keeps them with the checkpoint; scratch holds those kept. The scan
+	// adds to it before the alignment reads it.
+	recs    []store.BulkRecord
+	scratch *scratch
+	// relistCP is the checkpoint to save while a resumed run lists
+	// Intercom again (see relist); nil otherwise.
+	relistCP *bulkCheckpoint
 	// page collects the Intercom writes of the page being aligned; pages
 	// are the earlier ones whose writes may still run, oldest first;
 	// doneThrough is the last record of the newest page with none left.
@@ -204,6 +228,11 @@ func (b *bulkRun) execute(ctx context.Context) error {
 	}
 	b.writers = newICWriters(ctx, b, b.opts.IntercomWorkers)
 	defer b.writers.close()
+	if b.cp.Memory && b.cp.Step > bulkStepContacts && b.cp.Step < bulkStepDone {
+		if err := b.relist(ctx); err != nil {
+			return err
+		}
+	}
 	for b.cp.Step < bulkStepDone {
 		b.run.Phase = bulkStepNames[b.cp.Step]
 		if err := b.save(ctx); err != nil {
@@ -232,7 +261,15 @@ func (b *bulkRun) execute(ctx context.Context) error {
 // and the shadows of the pairs aligned since the last save in the same
 // transaction, and reports them.
 func (b *bulkRun) save(ctx context.Context) error {
-	cp, _ := json.Marshal(b.cp)
+	keep := b.scratch.add(b.recs)
+	if b.relistCP == nil {
+		b.cp.Memory = b.scratch.inMemory()
+	}
+	saved := b.cp
+	if b.relistCP != nil {
+		saved = *b.relistCP
+	}
+	cp, _ := json.Marshal(saved)
 	b.mu.Lock()
 	b.run.Checkpoint = string(cp)
 	run := b.run
@@ -240,11 +277,11 @@ func (b *bulkRun) save(ctx context.Context) error {
 	if b.dry {
 		// A dry run keeps its scratch records, and nothing else.
 		run.Checkpoint = ""
-		if err := b.s.store.PutBulkRecords(ctx, b.recs); err != nil {
+		if err := b.s.store.PutBulkRecords(ctx, keep); err != nil {
 			return err
 		}
 	} else if err := b.s.store.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.PutBulkRecords(ctx, b.recs); err != nil {
+		if err := tx.PutBulkRecords(ctx, keep); err != nil {
 			return err
 		}
 		if _, err := tx.SetShadowsOfLinked(ctx, b.shadows); err != nil {
@@ -259,6 +296,26 @@ func (b *bulkRun) save(ctx context.Context) error {
 		b.opts.Progress(run)
 	}
 	return nil
+}
+
+// relist lists Intercom's companies and contacts again, for a run resumed
+// past its scan whose records were held in memory by the process that
+// stopped. The checkpoint saved meanwhile stays the one resumed from, and
+// says the records are in memory until all are listed again: when there
+// are too many to hold now, they go to the store, and only a complete
+// listing there may be resumed from.
+func (b *bulkRun) relist(ctx context.Context) error {
+	resumed := b.cp
+	b.cp, b.relistCP = bulkCheckpoint{Step: bulkStepCompanies}, &resumed
+	b.mu.Lock()
+	b.run.Phase = bulkStepNames[bulkStepCompanies]
+	b.mu.Unlock()
+	err := b.scanIntercom(ctx)
+	if err == nil {
+		err = b.save(ctx) // the records of the last pages
+	}
+	b.cp, b.relistCP = resumed, nil
+	return err
 }
 
 func (b *bulkRun) setPhase(ctx context.Context, phase string) {

@@ -310,7 +310,7 @@ func (b *bulkRun) loadPage(ctx context.Context, obj tandem.Object, recs []salesf
 			}
 		}
 	}
-	if pd.byKey, err = s.store.BulkRecordsByKeys(ctx, b.run.ID, obj, keys); err != nil {
+	if pd.byKey, err = b.scratch.byKeys(ctx, s.store, obj, keys); err != nil {
 		return pd, err
 	}
 	var cands []string
@@ -322,7 +322,7 @@ func (b *bulkRun) loadPage(ctx context.Context, obj tandem.Object, recs []salesf
 	if pd.linkedICs, err = s.store.LinkedIntercomIDs(ctx, s.cfg.Installation, linkObjects(obj), cands); err != nil {
 		return pd, err
 	}
-	if pd.icRecs, err = s.store.BulkRecordsByIntercomIDs(ctx, b.run.ID, obj, icIDs); err != nil {
+	if pd.icRecs, err = b.scratch.byIntercomIDs(ctx, s.store, obj, icIDs); err != nil {
 		return pd, err
 	}
 	// Candidates become links during the page; their records came with

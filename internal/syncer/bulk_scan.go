@@ -241,7 +241,7 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawR
 			}
 		}
 		if obj != tandem.ObjectAccount {
-			trimmed["companies"] = raw["companies"]
+			trimmed["companies"] = listedCompanyIDs(raw["companies"])
 		}
 		enc = appendListedJSON(enc[:0], trimmed)
 		updated, _ := decodeRaw(raw["updated_at"]).(float64)
@@ -249,6 +249,42 @@ func (b *bulkRun) putRecords(ctx context.Context, obj tandem.Object, data []rawR
 			MatchKey: normKey(keyField, str(decodeRaw(raw[keyField]))), UpdatedAt: int64(updated), Data: string(enc)})
 	}
 	return nil
+}
+
+// listedCompanyIDs keeps of a contact's embedded list of companies what a
+// bulk sync reads of it, the companies' ids: {"data":[{"id":…},…]}. The
+// rest (each company's type and url, the list's own) was two fifths of a
+// scratch record. A list that does not decode is kept as it is.
+func listedCompanyIDs(raw json.RawMessage) json.RawMessage {
+	if raw == nil || isJSONNull(raw) {
+		return raw
+	}
+	var list struct {
+		Data []struct {
+			ID json.RawMessage `json:"id"`
+		} `json:"data"`
+	}
+	if json.Unmarshal(raw, &list) != nil {
+		return raw
+	}
+	buf := append(make([]byte, 0, 16+40*len(list.Data)), `{"data":[`...)
+	for i, c := range list.Data {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"id":`...)
+		if c.ID == nil {
+			buf = append(buf, "null"...)
+		} else {
+			buf = append(buf, c.ID...)
+		}
+		buf = append(buf, '}')
+	}
+	return append(buf, "]}"...)
+}
+
+func isJSONNull(raw json.RawMessage) bool {
+	return string(bytes.TrimSpace(raw)) == "null"
 }
 
 // appendListedJSON appends the JSON object of m, whose values are listed

@@ -1,0 +1,214 @@
+package syncer
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/store"
+)
+
+// The scratch records of a bulk sync (the Intercom records its scan
+// listed) stay in memory while there are few enough of them, and go to
+// the store's scratch table once there are more: writing every record to
+// the database, reading it back page by page and deleting it at the end
+// was a quarter of a run's CPU time, though most workspaces' records fit
+// in a few tens of megabytes.
+//
+// Records held in memory die with the process. The checkpoint says where
+// they are (bulkCheckpoint.Memory), and a run resumed from a checkpoint
+// whose records were in memory lists Intercom again before it goes on
+// (see bulkRun.relist).
+
+// memScratchBytes is how much of the listed records a run holds in memory
+// before it moves them all to the store. A record kept is its ids, key and
+// mapped attributes, a few hundred bytes: about 110,000 records fit.
+const memScratchBytes = 56 << 20
+
+// memRecordOverhead approximates what holding a record costs beyond its
+// strings: its entry in the slice and in both maps.
+const memRecordOverhead = 112
+
+// scratch is where a run keeps its listed records. The scan adds to it;
+// the alignment, which comes after, reads it.
+type scratch struct {
+	runID int64
+	limit int
+	// mem holds the records by object while they are in memory; nil once
+	// they are in the store. size is what they take, by the estimate.
+	mem  map[tandem.Object]*memRecords
+	size int
+}
+
+// memRecords are the records of one object.
+type memRecords struct {
+	recs  []memRecord
+	byID  map[string]int32 // index in recs
+	byKey map[string]int32 // index of the first record with the key
+}
+
+// memRecord is one listed record; next is the index of the next record
+// with the same key, or -1.
+type memRecord struct {
+	id, key, data string
+	updatedAt     int64
+	next          int32
+}
+
+// newScratch returns a run's scratch records, in memory when inMemory and
+// limit (0: memScratchBytes) allows any.
+func newScratch(runID int64, inMemory bool, limit int) *scratch {
+	if limit == 0 {
+		limit = memScratchBytes
+	}
+	s := &scratch{runID: runID, limit: limit}
+	if inMemory && limit > 0 {
+		s.mem = map[tandem.Object]*memRecords{}
+	}
+	return s
+}
+
+// inMemory reports whether the records are held in memory.
+func (s *scratch) inMemory() bool { return s.mem != nil }
+
+// add keeps recs, replacing earlier copies, and returns what the caller
+// must store in the table (in the transaction of the checkpoint that
+// follows them): recs themselves once the records are in the store, or
+// every record so far when recs take them past the limit.
+func (s *scratch) add(recs []store.BulkRecord) []store.BulkRecord {
+	if s.mem == nil || len(recs) == 0 {
+		// (The alignment's saves add nothing, while it reads.)
+		return recs
+	}
+	size := s.size
+	for _, r := range recs {
+		size += memRecordSize(r)
+	}
+	if size > s.limit {
+		var all []store.BulkRecord
+		for obj, m := range s.mem {
+			for _, r := range m.recs {
+				all = append(all, s.record(obj, r))
+			}
+		}
+		s.mem, s.size = nil, 0
+		return append(all, recs...)
+	}
+	for _, r := range recs {
+		s.put(r)
+	}
+	return nil
+}
+
+func memRecordSize(r store.BulkRecord) int {
+	return len(r.IntercomID) + len(r.MatchKey) + len(r.Data) + memRecordOverhead
+}
+
+// put keeps r in memory, in place of an earlier copy.
+func (s *scratch) put(r store.BulkRecord) {
+	m := s.mem[r.Object]
+	if m == nil {
+		m = &memRecords{byID: map[string]int32{}, byKey: map[string]int32{}}
+		s.mem[r.Object] = m
+	}
+	rec := memRecord{id: r.IntercomID, key: r.MatchKey, data: r.Data, updatedAt: r.UpdatedAt, next: -1}
+	if i, ok := m.byID[r.IntercomID]; ok {
+		// Listed again (a resumed listing reads pages twice).
+		old := m.recs[i]
+		s.size -= memRecordSize(s.record(r.Object, old))
+		if old.key == rec.key {
+			rec.next = old.next
+			m.recs[i] = rec
+			s.size += memRecordSize(r)
+			return
+		}
+		m.unchain(i)
+		m.recs[i] = rec
+		m.chain(i)
+		s.size += memRecordSize(r)
+		return
+	}
+	i := int32(len(m.recs))
+	m.recs = append(m.recs, rec)
+	m.byID[rec.id] = i
+	m.chain(i)
+	s.size += memRecordSize(r)
+}
+
+// chain puts record i first among those of its key.
+func (m *memRecords) chain(i int32) {
+	if first, ok := m.byKey[m.recs[i].key]; ok {
+		m.recs[i].next = first
+	} else {
+		m.recs[i].next = -1
+	}
+	m.byKey[m.recs[i].key] = i
+}
+
+// unchain takes record i out of its key's chain.
+func (m *memRecords) unchain(i int32) {
+	key := m.recs[i].key
+	if m.byKey[key] == i {
+		if next := m.recs[i].next; next >= 0 {
+			m.byKey[key] = next
+		} else {
+			delete(m.byKey, key)
+		}
+		return
+	}
+	for j := m.byKey[key]; j >= 0; j = m.recs[j].next {
+		if m.recs[j].next == i {
+			m.recs[j].next = m.recs[i].next
+			return
+		}
+	}
+}
+
+func (s *scratch) record(obj tandem.Object, r memRecord) store.BulkRecord {
+	return store.BulkRecord{RunID: s.runID, Object: obj, IntercomID: r.id, MatchKey: r.key, UpdatedAt: r.updatedAt, Data: r.data}
+}
+
+// byIntercomIDs returns the records of obj with the given ids, by id.
+func (s *scratch) byIntercomIDs(ctx context.Context, db *store.DB, obj tandem.Object, ids []string) (map[string]store.BulkRecord, error) {
+	if s.mem == nil {
+		return db.BulkRecordsByIntercomIDs(ctx, s.runID, obj, ids)
+	}
+	out := make(map[string]store.BulkRecord, len(ids))
+	if m := s.mem[obj]; m != nil {
+		for _, id := range ids {
+			if i, ok := m.byID[id]; ok {
+				out[id] = s.record(obj, m.recs[i])
+			}
+		}
+	}
+	return out, nil
+}
+
+// byKeys returns the records of obj with any of the given keys, by key,
+// most recently updated first, as the store's lookup does.
+func (s *scratch) byKeys(ctx context.Context, db *store.DB, obj tandem.Object, keys []string) (map[string][]store.BulkRecord, error) {
+	if s.mem == nil {
+		return db.BulkRecordsByKeys(ctx, s.runID, obj, keys)
+	}
+	out := map[string][]store.BulkRecord{}
+	m := s.mem[obj]
+	if m == nil {
+		return out, nil
+	}
+	for _, k := range keys {
+		first, ok := m.byKey[k]
+		if !ok || out[k] != nil {
+			continue
+		}
+		var rs []store.BulkRecord
+		for i := first; i >= 0; i = m.recs[i].next {
+			rs = append(rs, s.record(obj, m.recs[i]))
+		}
+		slices.SortFunc(rs, func(a, b store.BulkRecord) int {
+			return cmp.Or(cmp.Compare(b.UpdatedAt, a.UpdatedAt), cmp.Compare(a.IntercomID, b.IntercomID))
+		})
+		out[k] = rs
+	}
+	return out, nil
+}
