@@ -23,7 +23,8 @@ import (
 
 // memScratchBytes is how much of the listed records a run holds in memory
 // before it moves them all to the store. A record kept is its ids, key and
-// mapped attributes, a few hundred bytes: about 110,000 records fit.
+// mapped attributes, about 400 bytes for a contact of the default
+// mappings: about 140,000 fit.
 const memScratchBytes = 56 << 20
 
 // memRecordOverhead approximates what holding a record costs beyond its
