@@ -7,29 +7,31 @@ import (
 	"unicode/utf8"
 )
 
-// FieldsPage is one page of a list answer, read in full and checked to be
-// valid JSON, whose objects are split into their attributes, each left as
-// undecoded JSON, only when Fields is called. A caller reading many pages
-// can so ask for the next one (its cursor is known as soon as this one
-// arrives) while splitting this one.
+// FieldsPage is one page of a list answer, read in full, whose objects are
+// split into their attributes, each left as undecoded JSON, only when
+// Fields or Select is called. A caller reading many pages can so ask for
+// the next one (its cursor is known as soon as this one arrives) while
+// splitting this one. The answer is checked to be valid JSON when it is
+// split, not when it arrives: the check is the costliest part of reading
+// a page, and a caller that reads pages one after another would wait on it
+// before it could ask for the next. Until then only the members that say
+// where the next page is have been read, each checked as it is decoded.
 //
 // The split is done by hand: encoding/json would decode every attribute of
 // every object, or copy each into a json.RawMessage, at several times the
 // cost of finding where each one starts and ends.
 type FieldsPage struct {
+	body        []byte // the whole answer, until it is checked
 	data        json.RawMessage
 	pages       *Pages
 	scrollParam string
 }
 
 // parseBody reads the members of a list answer that say where the next
-// page is; the objects are left for Fields.
+// page is; the objects, and the check of the whole answer, are left for
+// Fields.
 func (p *FieldsPage) parseBody(body []byte) error {
-	var top map[string]json.RawMessage
-	ok := json.Valid(body)
-	if ok {
-		top, ok = splitObject(body)
-	}
+	top, ok := splitObject(body)
 	if !ok {
 		// Not valid JSON or not an object: let encoding/json say why.
 		var v struct{}
@@ -51,6 +53,24 @@ func (p *FieldsPage) parseBody(body []byte) error {
 			return err
 		}
 	}
+	p.body = body
+	return nil
+}
+
+// check reports whether the answer the page was read from is valid JSON,
+// as encoding/json would say it is not. It is checked once.
+func (p *FieldsPage) check() error {
+	if p.body == nil {
+		return nil
+	}
+	if !json.Valid(p.body) {
+		var v struct{}
+		if err := json.Unmarshal(p.body, &v); err != nil {
+			return err
+		}
+		return errors.New("invalid JSON")
+	}
+	p.body = nil
 	return nil
 }
 
@@ -60,8 +80,8 @@ func (p *FieldsPage) empty() bool {
 	if i >= len(p.data) {
 		return true
 	}
-	// Valid JSON: an array that opens has a closing bracket.
-	return p.data[i] == '[' && p.data[skipSpace(p.data, i+1)] == ']'
+	j := skipSpace(p.data, i+1)
+	return p.data[i] == '[' && j < len(p.data) && p.data[j] == ']'
 }
 
 // Fields returns the page's objects, each split into its attributes by
@@ -84,6 +104,9 @@ func (p *FieldsPage) Select(names ...string) ([]map[string]json.RawMessage, erro
 // fields splits the page's objects, keeping the attributes keep names (all
 // when keep is nil).
 func (p *FieldsPage) fields(keep map[string]bool) ([]map[string]json.RawMessage, error) {
+	if err := p.check(); err != nil {
+		return nil, err
+	}
 	if p.data == nil {
 		return nil, nil
 	}
@@ -113,9 +136,11 @@ func ObjectMembers(raw json.RawMessage) (map[string]json.RawMessage, bool) {
 
 func isNull(raw []byte) bool { return bytes.Equal(raw, []byte("null")) }
 
-// splitObject returns the members of the JSON object b (valid JSON), by
-// name; a repeated name keeps its last value, as encoding/json does. ok is
-// false when b is not an object.
+// splitObject returns the members of the JSON object b, by name; a
+// repeated name keeps its last value, as encoding/json does. ok is false
+// when b is not an object. For valid JSON the members are what
+// encoding/json finds; invalid JSON yields ok false or members that a
+// check of b with json.Valid would have refused, never a panic.
 func splitObject(b []byte) (map[string]json.RawMessage, bool) {
 	return splitMembers(b, nil)
 }
@@ -141,6 +166,9 @@ func splitMembers(b []byte, keep map[string]bool) (map[string]json.RawMessage, b
 	for i < len(b) {
 		end := skipValue(b, i) // the name, a string
 		name := b[i:end]
+		if len(name) < 2 || name[0] != '"' || name[len(name)-1] != '"' {
+			return nil, false
+		}
 		var key string
 		kept := true
 		// Escapes and invalid UTF-8 (which encoding/json turns into
@@ -156,8 +184,10 @@ func splitMembers(b []byte, keep map[string]bool) (map[string]json.RawMessage, b
 		} else {
 			kept = false
 		}
-		i = skipSpace(b, end)
-		i = skipSpace(b, i+1) // the colon
+		if i = skipSpace(b, end); i >= len(b) || b[i] != ':' {
+			return nil, false
+		}
+		i = skipSpace(b, i+1)
 		end = skipValue(b, i)
 		if kept {
 			out[key] = b[i:end:end]
@@ -166,7 +196,10 @@ func splitMembers(b []byte, keep map[string]bool) (map[string]json.RawMessage, b
 		if i >= len(b) || b[i] == '}' {
 			break
 		}
-		i = skipSpace(b, i+1) // the comma
+		if b[i] != ',' {
+			return nil, false
+		}
+		i = skipSpace(b, i+1)
 	}
 	return out, true
 }
@@ -250,5 +283,5 @@ func skipString(b []byte, i int) int {
 			return i + 1
 		}
 	}
-	return i
+	return len(b) // unterminated, perhaps after a lone backslash
 }

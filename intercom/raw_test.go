@@ -320,3 +320,29 @@ func FuzzSplitObject(f *testing.F) {
 		}
 	})
 }
+
+// Whatever an answer holds, reading it as a page and splitting it never
+// panics, and an answer that is not valid JSON is refused by the time its
+// objects are split, though the cursor was read before the check. `go test
+// -fuzz FuzzFieldsPageRefusesInvalidJSON ./intercom` explores further.
+func FuzzFieldsPageRefusesInvalidJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"data":[{"id":"1"}],"pages":{"next":{"starting_after":"C"}}}`,
+		`{"data":[{"id":"1"}]`, `{"data":[{"id":"1"}],"pages":{"next":{"starting_after":"C"}}`,
+		`{"data":[{"id":"1",}]}`, `{1:2}`, `{"a"}`, `{"a":}`, `{"`, `{`, `[`, `{"data":[`, `{"data":"[`,
+		`{"type":"list","data":[],"total_count":0x}`, `{"data":[{"\u00":1}]}`, `{"data":[{"k":"\"}]}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var p FieldsPage
+		err := p.parseBody([]byte(s))
+		if err == nil {
+			_ = p.empty()
+			_, err = p.Fields()
+		}
+		if !json.Valid([]byte(s)) {
+			require.Error(t, err, "%q", s)
+		}
+	})
+}
