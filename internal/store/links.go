@@ -154,14 +154,64 @@ func (q *queries) insertNewLinks(ctx context.Context, links []tandem.Link, idx [
 		l := links[i]
 		args = append(args, l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID, l.MatchedBy, l.MatchKey, l.Note, now, now)
 	}
-	rows, err := q.raw.QueryContext(ctx, `INSERT INTO tandem_links
+	insert := `INSERT INTO tandem_links
 		(installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at)
-		VALUES `+q.values(1, len(idx), cols)+`
-		ON CONFLICT DO NOTHING
-		RETURNING `+linkColumns, args...)
+		VALUES ` + q.values(1, len(idx), cols) + `
+		ON CONFLICT DO NOTHING`
+	if q.sqlite {
+		return q.insertNewLinksSQLite(ctx, insert, args, links, idx, out, now)
+	}
+	rows, err := q.raw.QueryContext(ctx, insert+` RETURNING `+linkColumns, args...)
 	if err != nil {
 		return nil, fmt.Errorf("insert links: %w", err)
 	}
+	return collectInserted(rows, links, idx, out)
+}
+
+// insertNewLinksSQLite is insertNewLinks on SQLite, whose RETURNING clause
+// cost as much as the insert itself. Ids come from AUTOINCREMENT instead:
+// every id given out is larger than any before it, and the statement runs
+// under the database's one write lock, so the rows it inserted are those
+// with an id past the table's largest one before it. When it inserted
+// every row, they hold the ids up to the last one, in order; when some
+// conflicted, the rows inserted are read back.
+func (q *queries) insertNewLinksSQLite(ctx context.Context, insert string, args []any, links []tandem.Link, idx []int, out []tandem.Link, now int64) ([]int, error) {
+	var before int64
+	err := q.raw.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'tandem_links'`).Scan(&before)
+	if err != nil {
+		return nil, fmt.Errorf("insert links: %w", err)
+	}
+	res, err := q.raw.ExecContext(ctx, insert, args...)
+	if err != nil {
+		return nil, fmt.Errorf("insert links: %w", err)
+	}
+	inserted, err := res.RowsAffected()
+	if err != nil {
+		return nil, fmt.Errorf("insert links: %w", err)
+	}
+	last, err := res.LastInsertId()
+	if err != nil {
+		return nil, fmt.Errorf("insert links: %w", err)
+	}
+	if int(inserted) == len(idx) && last-before == inserted {
+		for k, i := range idx {
+			l := links[i]
+			l.ID = before + 1 + int64(k)
+			l.CreatedAt, l.UpdatedAt = fromMicros(now), fromMicros(now)
+			out[i] = l
+		}
+		return nil, nil
+	}
+	rows, err := q.raw.QueryContext(ctx, `SELECT `+linkColumns+` FROM tandem_links WHERE id > $1`, before)
+	if err != nil {
+		return nil, fmt.Errorf("insert links: %w", err)
+	}
+	return collectInserted(rows, links, idx, out)
+}
+
+// collectInserted sets in out the links at idx that rows, the links just
+// inserted, hold, and returns the indexes of the others.
+func collectInserted(rows *sql.Rows, links []tandem.Link, idx []int, out []tandem.Link) ([]int, error) {
 	defer rows.Close()
 	stored := make(map[string]tandem.Link, len(idx))
 	for rows.Next() {

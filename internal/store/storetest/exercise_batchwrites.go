@@ -81,6 +81,7 @@ func exerciseBatchWrites(t *testing.T, open func(testing.TB) *store.DB) {
 			link(tandem.ObjectContact, "same", "003SAME"),
 			link(tandem.ObjectContact, "moved", "003NEW"),
 			link(tandem.ObjectContact, "new", "003MOVED"),
+			link(tandem.ObjectContact, "fresh", "003FRESH"), // new, beside the conflicts
 			link(tandem.ObjectAccount, "acc", "001A"),
 		}
 		in[0].Note = "updated"
