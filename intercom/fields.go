@@ -57,8 +57,8 @@ func (p *FieldsPage) parseBody(body []byte) error {
 	return nil
 }
 
-// check reports whether the answer the page was read from is valid JSON,
-// as encoding/json would say it is not. It is checked once.
+// check returns encoding/json's error when the answer the page was read
+// from is not valid JSON. An answer found valid is not checked again.
 func (p *FieldsPage) check() error {
 	if p.body == nil {
 		return nil
