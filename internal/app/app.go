@@ -171,6 +171,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		PeopleExternalIDField: cfg.Sync.PeopleExternalIDField,
 		CompanyMatchField:     cfg.Sync.CompanyMatchField,
 		PollOverlap:           cfg.Sync.PollOverlap,
+		BulkMemory:            cfg.Sync.BulkMemoryMB << 20,
 		Placeholder:           cfg.Sync.Placeholder,
 		Budget:                a.Budget,
 		ProcessID:             processID(),

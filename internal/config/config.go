@@ -110,6 +110,10 @@ type Sync struct {
 	// CompanyMatchField is the Account field matched against Intercom's
 	// company_id (default AccountNumber).
 	CompanyMatchField string `yaml:"company_match_field" json:"company_match_field"`
+	// BulkMemoryMB is how many MiB of the Intercom records it has listed
+	// a bulk sync holds in memory before it moves them to the database
+	// (default 56).
+	BulkMemoryMB int `yaml:"bulk_memory_mb" json:"bulk_memory_mb"`
 	// Placeholder fills Salesforce-required fields that are empty when
 	// tandem creates a record (default "[not provided]").
 	Placeholder string `yaml:"placeholder" json:"placeholder"`
@@ -166,6 +170,7 @@ const (
 	DefaultAPIVersion        = "62.0"
 	DefaultPollInterval      = 60 * time.Second
 	DefaultPollOverlap       = 2 * time.Minute
+	DefaultBulkMemoryMB      = 56
 	DefaultReconcileInterval = 10 * time.Minute
 	DefaultCompanyMatchField = "AccountNumber"
 	DefaultPlaceholder       = "[not provided]"
@@ -197,6 +202,9 @@ func (c Config) WithDefaults() Config {
 	defDur(&c.Sync.PollInterval, DefaultPollInterval)
 	defDur(&c.Sync.PollOverlap, DefaultPollOverlap)
 	defDur(&c.Sync.ReconcileInterval, DefaultReconcileInterval)
+	if c.Sync.BulkMemoryMB == 0 {
+		c.Sync.BulkMemoryMB = DefaultBulkMemoryMB
+	}
 	def(&c.Sync.PeopleMatch, MatchEmail)
 	def(&c.Sync.CompanyMatchField, DefaultCompanyMatchField)
 	def(&c.Sync.Placeholder, DefaultPlaceholder)

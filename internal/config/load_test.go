@@ -52,7 +52,7 @@ func TestLoadDefaults(t *testing.T) {
 	require.Equal(t, AuthToken, c.Salesforce.AuthMode())
 	require.Equal(t, Sync{
 		PollInterval: 60 * time.Second, PollOverlap: 2 * time.Minute, ReconcileInterval: 10 * time.Minute,
-		PeopleMatch: "email", CompanyMatchField: "AccountNumber", Placeholder: "[not provided]",
+		PeopleMatch: "email", CompanyMatchField: "AccountNumber", Placeholder: "[not provided]", BulkMemoryMB: 56,
 	}, c.Sync)
 	require.Equal(t, Ownership{Direction: tandem.ToSalesforce, Fallback: "api_user", OnFirstLink: tandem.FillBlanks}, c.Ownership)
 	require.Equal(t, Budget{BulkShare: 0.4, EventShare: 0.8}, c.Budget)
@@ -81,6 +81,7 @@ sync:
   people_external_id_field: Intercom_Id__c
   company_match_field: Site
   placeholder: "n/a"
+  bulk_memory_mb: 8
 ownership:
   enabled: true
   direction: to_intercom
@@ -111,6 +112,7 @@ mappings:
 			require.Equal(t, Sync{
 				PollInterval: 30 * time.Second, PollOverlap: 5 * time.Minute, ReconcileInterval: time.Hour,
 				PeopleMatch: "external_id", PeopleExternalIDField: "Intercom_Id__c", CompanyMatchField: "Site", Placeholder: "n/a",
+				BulkMemoryMB: 8,
 			}, c.Sync)
 			require.Equal(t, Ownership{Enabled: true, Direction: tandem.ToIntercom, Fallback: "assignment_rule", OnFirstLink: tandem.FillBlanks}, c.Ownership)
 			require.Equal(t, Budget{DailySalesforceCalls: 5000, BulkShare: 0.3, EventShare: 0.7}, c.Budget)

@@ -58,6 +58,9 @@ func (c Config) Validate() error {
 	if c.Sync.ReconcileInterval <= 0 {
 		add("sync.reconcile_interval", "must be positive, got %s", c.Sync.ReconcileInterval)
 	}
+	if c.Sync.BulkMemoryMB < 0 {
+		add("sync.bulk_memory_mb", "must be positive, got %d", c.Sync.BulkMemoryMB)
+	}
 	switch c.Sync.PeopleMatch {
 	case MatchEmail:
 	case MatchExternalID:

@@ -53,6 +53,7 @@ func TestValidate(t *testing.T) {
 		{"poll interval", func(c *Config) { c.Sync.PollInterval = -1 }, "sync.poll_interval: must be positive, got -1ns"},
 		{"poll overlap", func(c *Config) { c.Sync.PollOverlap = -1 }, "sync.poll_overlap: must not be negative"},
 		{"reconcile interval", func(c *Config) { c.Sync.ReconcileInterval = -1 }, "sync.reconcile_interval: must be positive"},
+		{"bulk memory", func(c *Config) { c.Sync.BulkMemoryMB = -1 }, "sync.bulk_memory_mb: must be positive"},
 		{"people match", func(c *Config) { c.Sync.PeopleMatch = "phone" }, `sync.people_match: must be email or external_id, not "phone"`},
 		{"external id field", func(c *Config) { c.Sync.PeopleMatch = "external_id" }, "sync.people_external_id_field: required when people_match is external_id"},
 		{"company match field", func(c *Config) { c.Sync.CompanyMatchField = "" }, "sync.company_match_field: required"},

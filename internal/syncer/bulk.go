@@ -75,7 +75,7 @@ type BulkOptions struct {
 	Report func(BulkPlan)
 	// MemoryBytes is how much of the Intercom records listed the run may
 	// hold in memory before it moves them to the store (bulk_scratch.go);
-	// 0 means memScratchBytes, a negative value none at all.
+	// 0 means Config.BulkMemory, a negative value none at all.
 	MemoryBytes int
 }
 
@@ -133,7 +133,7 @@ func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.Bu
 	// one whose records were in memory; one resumed from records in the
 	// store goes on with them there.
 	fresh := b.cp == bulkCheckpoint{}
-	b.scratch = newScratch(id, fresh || b.cp.Memory, o.MemoryBytes)
+	b.scratch = newScratch(id, fresh || b.cp.Memory, s.memoryLimit(o))
 	if b.cp.Memory && b.cp.Step <= bulkStepContacts {
 		// Stopped in the scan: the records listed are gone, so it starts
 		// over.
@@ -159,10 +159,19 @@ func (s *Syncer) PlanBulk(ctx context.Context, o BulkOptions) (BulkPlan, error) 
 	// negative id keeps them apart from every real run's.
 	id := -1 - rand.Int64N(1<<53)
 	b := &bulkRun{s: s, run: store.BulkSync{ID: id, Installation: s.cfg.Installation, Status: store.BulkRunning, StartedAt: s.now()},
-		opts: o, dry: true, tally: newTally(o.Records), scratch: newScratch(id, true, o.MemoryBytes)}
+		opts: o, dry: true, tally: newTally(o.Records), scratch: newScratch(id, true, s.memoryLimit(o))}
 	defer func() { _ = s.store.DeleteBulkRecords(context.WithoutCancel(ctx), id) }()
 	err := b.execute(ctx)
 	return b.tally.plan(true), err
+}
+
+// memoryLimit is how many bytes of listed records a run may hold in
+// memory: the run's own allowance, else the engine's.
+func (s *Syncer) memoryLimit(o BulkOptions) int {
+	if o.MemoryBytes != 0 {
+		return o.MemoryBytes
+	}
+	return s.cfg.BulkMemory
 }
 
 type bulkRun struct {

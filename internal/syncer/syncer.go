@@ -29,6 +29,10 @@ type Config struct {
 	// PollOverlap is how far behind the watermark each poll looks again, so
 	// that rows committed late are not missed.
 	PollOverlap time.Duration
+	// BulkMemory is how many bytes of the Intercom records it has listed a
+	// bulk sync holds in memory before it moves them to the store (0:
+	// memScratchBytes; BulkOptions.MemoryBytes overrides it).
+	BulkMemory int
 	// Placeholder fills Salesforce-required fields that are empty when a
 	// record is created (Create Lead).
 	Placeholder string
