@@ -22,9 +22,11 @@ import (
 // (see bulkRun.relist).
 
 // memScratchBytes is how much of the listed records a run holds in memory
-// before it moves them all to the store. A record kept is its ids, key and
-// mapped attributes, about 400 bytes for a contact of the default
-// mappings: about 140,000 fit.
+// before it moves them all to the store, unless Config.BulkMemory (the
+// setting sync.bulk_memory_mb, of the same default) or the run's options
+// say otherwise. A record kept is its ids, key and mapped attributes,
+// about 400 bytes for a contact of the default mappings: about 140,000
+// fit.
 const memScratchBytes = 56 << 20
 
 // memRecordOverhead approximates what holding a record costs beyond its
