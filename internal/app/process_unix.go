@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -14,14 +15,15 @@ import (
 // the host name and the pid namespace. Containers that share a host name
 // (set alike for every replica, say) still see each other's pids as
 // absent; the namespace keeps a live replica in another container from
-// being taken for dead.
-func hostKey() string {
+// being taken for dead. It is read once: processGone asks for it for
+// every job and intent it checks.
+var hostKey = sync.OnceValue(func() string {
 	host, _ := os.Hostname()
 	if ns, err := os.Readlink("/proc/self/ns/pid"); err == nil {
 		host += "~" + strings.TrimSuffix(strings.TrimPrefix(ns, "pid:["), "]")
 	}
 	return host
-}
+})
 
 // processGone reports whether holder (which starts with a processID) names
 // a process of this host and pid namespace that no longer runs.

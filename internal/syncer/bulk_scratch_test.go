@@ -8,6 +8,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/store/storetest"
 )
 
 func scratchRecord(obj tandem.Object, id, key string, updated int64) store.BulkRecord {
@@ -27,10 +28,7 @@ func intercomIDs(rs []store.BulkRecord) []string {
 func TestScratchInMemoryAnswersAsTheStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Config{DataDir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	require.NoError(t, db.Migrate(ctx))
+	db := storetest.SQLite(t)
 
 	contact, lead, account := tandem.ObjectContact, tandem.ObjectLead, tandem.ObjectAccount
 	batches := [][]store.BulkRecord{

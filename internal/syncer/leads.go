@@ -412,8 +412,9 @@ func remoteError(what string, err error) error {
 // leadIntent claims the intent to create a Lead for an Intercom contact.
 // A pending intent touched in the last two minutes belongs to a call still
 // running, unless its holder is known to have died; an older one to a
-// process that died, and it is taken over like a failed or done one. release marks an attempt that created no Lead as
-// failed (it leaves a completed intent alone).
+// process that died, and it is taken over like a failed or done one.
+// release marks an attempt that created no Lead as failed (it leaves a
+// completed intent alone).
 func (c *leadCreator) leadIntent(ctx context.Context, intercomID string) (store.Intent, func(), error) {
 	intent, created, err := c.store.ClaimIntent(ctx, store.ClaimIntentParams{
 		Installation: c.cfg.Installation, Kind: "lead", Key: intercomID})
