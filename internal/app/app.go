@@ -137,7 +137,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.shareBudget() // every command's Salesforce calls count, from here on
 	hc := opts.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 60 * time.Second}
+		hc = &http.Client{Timeout: 60 * time.Second, Transport: newTransport()}
 	}
 	// One client serves the engine and every other caller, so that its
 	// pacer sees the whole workspace's rate-limit window. Writes are spread
@@ -550,4 +550,19 @@ func (a *App) LogFirstAlignmentPlan(ctx context.Context) {
 			slog.String("field", f.Field), slog.Int64("filled", f.Filled), slog.Int64("overwritten", f.Overwritten),
 			slog.Int64("blanks_refused", f.BlanksRefused), slog.Int64("kept_at_first_link", f.Held))
 	}
+}
+
+// idleConnsPerHost is how many idle connections to one vendor host are
+// kept for reuse. The bulk sync's Intercom writers run 16 calls at once and
+// event jobs add their own; the standard library keeps only 2, so every
+// call past those would open (and for TLS, handshake) a new connection and
+// close it afterwards.
+const idleConnsPerHost = 64
+
+// newTransport is the standard library's transport, keeping enough idle
+// connections for the engine's concurrent calls.
+func newTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = idleConnsPerHost
+	return t
 }
