@@ -313,5 +313,5 @@ func (s *Server) httpCompanyContacts(r *http.Request) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	return s.renderContactPage(p, s.version(r)), nil
+	return s.renderContactPage(p, s.version(r))
 }

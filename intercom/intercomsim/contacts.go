@@ -4,6 +4,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -209,10 +210,7 @@ func (s *Server) deleteContact(c *contact) {
 // each item's url is its object's own path (/companies/{id}, /tags/{id},
 // /notes/{id}).
 func embeddedList(kind, url string, ids []string) map[string]any {
-	collection := kind + "s"
-	if kind == "company" {
-		collection = "companies"
-	}
+	collection := collectionOf(kind)
 	data := []any{}
 	for i, id := range ids {
 		if i == 10 {
@@ -223,42 +221,128 @@ func embeddedList(kind, url string, ids []string) map[string]any {
 	return map[string]any{"type": "list", "data": data, "url": url, "total_count": len(ids), "has_more": len(ids) > 10}
 }
 
+// collectionOf is the path segment of kind's objects.
+func collectionOf(kind string) string {
+	if kind == "company" {
+		return "companies"
+	}
+	return kind + "s"
+}
+
+// appendEmbeddedList appends what embeddedList(kind, url, ids) encodes to,
+// url being the contact's path with list appended.
+func appendEmbeddedList(b []byte, kind, contactID, list string, ids []string) []byte {
+	b = append(b, `{"data":[`...)
+	for i, id := range ids {
+		if i == 10 {
+			break
+		}
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b, _ = appendJSONString(b, id)
+		b = append(b, `,"type":"`...)
+		b = append(b, kind...)
+		b = append(b, `","url":`...)
+		b, _ = appendJSONString(b, "/"+collectionOf(kind)+"/"+id)
+		b = append(b, '}')
+	}
+	b = append(b, `],"has_more":`...)
+	b = strconv.AppendBool(b, len(ids) > 10)
+	b = append(b, `,"total_count":`...)
+	b = strconv.AppendInt(b, int64(len(ids)), 10)
+	b = append(b, `,"type":"list","url":`...)
+	b, _ = appendJSONString(b, "/contacts/"+contactID+"/"+list)
+	return append(b, '}')
+}
+
 // renderContact renders c as the API returns it for version.
 func (s *Server) renderContact(c *contact, version string) map[string]any {
-	var owner any
-	if c.OwnerID != "" {
-		if atLeast216(version) {
-			owner = c.OwnerID
-		} else {
-			owner, _ = toInt64(c.OwnerID)
+	return renderMap(s, contactAttrs, c, version)
+}
+
+// contactAttrs are the attributes of a rendered contact.
+var contactAttrs = attrs(append([]attr[*contact]{
+	{name: "type", value: constant("contact")},
+	{name: "id", value: func(_ *Server, c *contact, _ string) any { return c.ID }},
+	{name: "workspace_id", value: func(s *Server, _ *contact, _ string) any { return s.opts.WorkspaceID }},
+	{name: "external_id", value: func(_ *Server, c *contact, _ string) any { return nullable(c.ExternalID) }},
+	{name: "role", value: func(_ *Server, c *contact, _ string) any { return c.Role }},
+	{name: "email", value: func(_ *Server, c *contact, _ string) any { return c.Email }},
+	{name: "email_domain", value: func(_ *Server, c *contact, _ string) any {
+		_, domain, _ := strings.Cut(c.Email, "@")
+		return domain
+	}},
+	{name: "phone", value: func(_ *Server, c *contact, _ string) any { return nullable(c.Phone) }},
+	{name: "name", value: func(_ *Server, c *contact, _ string) any { return nullable(c.Name) }},
+	{name: "owner_id", value: func(_ *Server, c *contact, version string) any {
+		switch {
+		case c.OwnerID == "":
+			return nil
+		case atLeast216(version):
+			return c.OwnerID
 		}
+		owner, _ := toInt64(c.OwnerID)
+		return owner
+	}},
+	{name: "has_hard_bounced", value: constant(false)},
+	{name: "marked_email_as_spam", value: constant(false)},
+	{name: "unsubscribed_from_emails", value: func(_ *Server, c *contact, _ string) any { return c.Unsubscribed }},
+	{name: "created_at", value: func(_ *Server, c *contact, _ string) any { return c.CreatedAt }},
+	{name: "updated_at", value: func(_ *Server, c *contact, _ string) any { return c.UpdatedAt }},
+	{name: "signed_up_at", value: func(_ *Server, c *contact, _ string) any { return nullableInt(c.SignedUpAt) }},
+	{name: "last_seen_at", value: func(_ *Server, c *contact, _ string) any { return nullableInt(c.LastSeenAt) }},
+	{name: "custom_attributes", value: func(_ *Server, c *contact, _ string) any { return maps.Clone(c.CustomAttributes) }},
+	{name: "tags", value: func(_ *Server, c *contact, _ string) any {
+		return embeddedList("tag", "/contacts/"+c.ID+"/tags", c.TagIDs)
+	}, appendValue: func(b []byte, _ *Server, c *contact, _ string) []byte {
+		return appendEmbeddedList(b, "tag", c.ID, "tags", c.TagIDs)
+	}},
+	{name: "notes", value: func(_ *Server, c *contact, _ string) any {
+		return embeddedList("note", "/contacts/"+c.ID+"/notes", c.NoteIDs)
+	}, appendValue: func(b []byte, _ *Server, c *contact, _ string) []byte {
+		return appendEmbeddedList(b, "note", c.ID, "notes", c.NoteIDs)
+	}},
+	{name: "companies", value: func(_ *Server, c *contact, _ string) any {
+		return embeddedList("company", "/contacts/"+c.ID+"/companies", c.CompanyIDs)
+	}, appendValue: func(b []byte, _ *Server, c *contact, _ string) []byte {
+		return appendEmbeddedList(b, "company", c.ID, "companies", c.CompanyIDs)
+	}},
+	{name: "location", value: func(*Server, *contact, string) any { return location() },
+		appendValue: constantJSON[*contact](location())},
+	{name: "social_profiles", value: func(*Server, *contact, string) any { return socialProfiles() },
+		appendValue: constantJSON[*contact](socialProfiles())},
+}, nulls(
+	"last_replied_at", "last_contacted_at", "last_email_opened_at", "last_email_clicked_at",
+	"language_override", "browser", "browser_version", "browser_language", "os", "avatar",
+	"android_app_name", "android_app_version", "android_device", "android_os_version",
+	"android_sdk_version", "android_last_seen_at",
+	"ios_app_name", "ios_app_version", "ios_device", "ios_os_version", "ios_sdk_version", "ios_last_seen_at",
+)...))
+
+// location is a contact's location: the simulator tracks none.
+func location() map[string]any {
+	return map[string]any{"type": "location", "country": nil, "region": nil, "city": nil, "country_code": nil, "continent_code": nil}
+}
+
+// socialProfiles is a contact's list of social profiles: always empty.
+func socialProfiles() map[string]any {
+	return map[string]any{"type": "list", "data": []any{}}
+}
+
+// constant is the value of an attribute that is always v.
+func constant(v any) func(*Server, *contact, string) any {
+	return func(*Server, *contact, string) any { return v }
+}
+
+// nulls are attributes the simulator does not track: always null.
+func nulls(names ...string) []attr[*contact] {
+	as := make([]attr[*contact], len(names))
+	for i, n := range names {
+		as[i] = attr[*contact]{name: n, value: constant(nil)}
 	}
-	domain := ""
-	if _, d, ok := strings.Cut(c.Email, "@"); ok {
-		domain = d
-	}
-	base := "/contacts/" + c.ID
-	return map[string]any{
-		"type": "contact", "id": c.ID, "workspace_id": s.opts.WorkspaceID,
-		"external_id": nullable(c.ExternalID), "role": c.Role, "email": c.Email, "email_domain": domain,
-		"phone": nullable(c.Phone), "name": nullable(c.Name), "owner_id": owner,
-		"has_hard_bounced": false, "marked_email_as_spam": false, "unsubscribed_from_emails": c.Unsubscribed,
-		"created_at": c.CreatedAt, "updated_at": c.UpdatedAt,
-		"signed_up_at": nullableInt(c.SignedUpAt), "last_seen_at": nullableInt(c.LastSeenAt),
-		"last_replied_at": nil, "last_contacted_at": nil, "last_email_opened_at": nil, "last_email_clicked_at": nil,
-		"language_override": nil, "browser": nil, "browser_version": nil, "browser_language": nil, "os": nil,
-		"android_app_name": nil, "android_app_version": nil, "android_device": nil, "android_os_version": nil,
-		"android_sdk_version": nil, "android_last_seen_at": nil,
-		"ios_app_name": nil, "ios_app_version": nil, "ios_device": nil, "ios_os_version": nil,
-		"ios_sdk_version": nil, "ios_last_seen_at": nil,
-		"custom_attributes": maps.Clone(c.CustomAttributes),
-		"avatar":            nil,
-		"tags":              embeddedList("tag", base+"/tags", c.TagIDs),
-		"notes":             embeddedList("note", base+"/notes", c.NoteIDs),
-		"companies":         embeddedList("company", base+"/companies", c.CompanyIDs),
-		"location":          map[string]any{"type": "location", "country": nil, "region": nil, "city": nil, "country_code": nil, "continent_code": nil},
-		"social_profiles":   map[string]any{"type": "list", "data": []any{}},
-	}
+	return as
 }
 
 // liveContacts returns contacts that are listed (not deleted, not merged).

@@ -75,12 +75,12 @@ func (s *Server) httpFindByExternalID(r *http.Request) (any, *apiError) {
 	return nil, errNotFound("User Not Found")
 }
 
-func (s *Server) renderContactPage(p pageResult[*contact], version string) map[string]any {
-	data := make([]any, 0, len(p.Items))
-	for _, c := range p.Items {
-		data = append(data, s.renderContact(c, version))
+func (s *Server) renderContactPage(p pageResult[*contact], version string) (map[string]any, *apiError) {
+	data, err := renderedList(s, contactAttrs, p.Items, version)
+	if err != nil {
+		return nil, errorf(http.StatusInternalServerError, "server_error", "render contacts: %v", err)
 	}
-	return map[string]any{"type": "list", "data": data, "total_count": p.Total, "pages": p.Pages}
+	return map[string]any{"type": "list", "data": data, "total_count": p.Total, "pages": p.Pages}, nil
 }
 
 func (s *Server) httpListContacts(r *http.Request) (any, *apiError) {
@@ -94,7 +94,7 @@ func (s *Server) httpListContacts(r *http.Request) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	return s.renderContactPage(p, s.version(r)), nil
+	return s.renderContactPage(p, s.version(r))
 }
 
 func (s *Server) httpSearchContacts(r *http.Request) (any, *apiError) {
@@ -108,7 +108,7 @@ func (s *Server) httpSearchContacts(r *http.Request) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	return s.renderContactPage(p, s.version(r)), nil
+	return s.renderContactPage(p, s.version(r))
 }
 
 func (s *Server) httpMergeContacts(r *http.Request) (any, *apiError) {

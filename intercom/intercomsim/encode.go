@@ -16,6 +16,18 @@ import (
 
 var keysPool = sync.Pool{New: func() any { s := make([]string, 0, 64); return &s }}
 
+// encodeBuffers hold the answers being encoded: a list page is hundreds of
+// kilobytes, which a buffer grown from empty would copy several times.
+var encodeBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// putEncodeBuffer returns b to encodeBuffers, unless an unusually large
+// answer grew it past what is worth keeping.
+func putEncodeBuffer(b *[]byte) {
+	if cap(*b) <= 4<<20 {
+		encodeBuffers.Put(b)
+	}
+}
+
 // encodeJSON returns the JSON encoding of v, byte for byte what
 // json.Marshal returns.
 func encodeJSON(v any) ([]byte, error) {
@@ -28,6 +40,11 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		return append(b, "null"...), nil
 	case string:
 		return appendJSONString(b, x)
+	case json.RawMessage:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		return append(b, x...), nil // encoded by this package (see rendered)
 	case bool:
 		return strconv.AppendBool(b, x), nil
 	case int:

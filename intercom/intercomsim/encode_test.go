@@ -2,6 +2,7 @@ package intercomsim
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 
@@ -52,4 +53,41 @@ func TestEncodeJSONRenderedContact(t *testing.T) {
 	got, err := encodeJSON(item)
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
+}
+
+// A list page encodes each contact directly (rendered); the bytes are
+// those of the contact's map, for every kind of contact and version.
+func TestRenderedContactMatchesItsMap(t *testing.T) {
+	t.Parallel()
+	s := New(Options{})
+	require.NoError(t, s.DefineDataAttribute("contact", "plan", "string"))
+	var companies []string
+	for i := range 12 {
+		companies = append(companies, s.UpsertCompany(CompanySeed{CompanyID: fmt.Sprint("co-", i), Name: fmt.Sprint("Co ", i)}))
+	}
+	seeds := []ContactSeed{
+		{},
+		{Role: "lead", Phone: "+1 555"},
+		{Email: "a.b+<x>@example.com", Name: "Zoë & \"Co\"", ExternalID: "ext-1",
+			CustomAttributes: map[string]any{"plan": "pro\n"}, CompanyIDs: companies},
+		{Email: "plain@example.org", CompanyIDs: companies[:1]},
+	}
+	for _, seed := range seeds {
+		id, err := s.CreateContact(seed)
+		require.NoError(t, err)
+		s.mu.Lock()
+		c := s.contacts[id]
+		if seed.Name != "" {
+			c.OwnerID = "42" // no admin needed: the rendering alone is tested
+		}
+		c.Unsubscribed, c.TagIDs, c.NoteIDs, c.SignedUpAt = seed.Role == "lead", []string{"7"}, []string{"8", "9"}, 1700000000
+		for _, version := range []string{"2.11", "2.16"} {
+			want, err := json.Marshal(s.renderContact(c, version))
+			require.NoError(t, err)
+			got, err := renderedList(s, contactAttrs, []*contact{c}, version)
+			require.NoError(t, err)
+			require.Equal(t, "["+string(want)+"]", string(got), "contact %+v, version %s", seed, version)
+		}
+		s.mu.Unlock()
+	}
 }

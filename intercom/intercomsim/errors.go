@@ -62,7 +62,10 @@ func writeError(w http.ResponseWriter, e *apiError) {
 
 // writeJSON writes v as a JSON body with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := encodeJSON(v)
+	buf := encodeBuffers.Get().(*[]byte)
+	defer putEncodeBuffer(buf)
+	b, err := appendJSON((*buf)[:0], v)
+	*buf = b
 	if err != nil {
 		status = http.StatusInternalServerError
 		b = []byte(`{"type":"error.list","request_id":null,"errors":[{"code":"server_error","message":"encode failed"}]}`)
