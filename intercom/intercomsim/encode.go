@@ -11,8 +11,9 @@ import (
 // The simulator renders answers as maps of plain values. encodeJSON writes
 // them exactly as json.Marshal would — keys sorted, strings escaped the same
 // way, HTML characters included — without reflection for the common value
-// kinds, so that a large list page costs the simulator little next to the
-// client reading it. Any other value is handed to json.Marshal.
+// kinds. Any other value is handed to json.Marshal. A list page of contacts
+// skips the maps: each contact is encoded straight from its attributes
+// (render.go), to the same bytes, and the page holds them as raw JSON.
 
 var keysPool = sync.Pool{New: func() any { s := make([]string, 0, 64); return &s }}
 
