@@ -24,14 +24,17 @@ import (
 // memScratchBytes is how much of the listed records a run holds in memory
 // before it moves them all to the store, unless Config.BulkMemory (the
 // setting sync.bulk_memory_mb, of the same default) or the run's options
-// say otherwise. A record kept is its ids, key and mapped attributes,
-// about 400 bytes for a contact of the default mappings: about 140,000
-// fit.
+// say otherwise. A record kept is its ids, key and mapped attributes:
+// holding a contact of the default mappings takes about 480 bytes, so
+// about 120,000 fit.
 const memScratchBytes = 56 << 20
 
-// memRecordOverhead approximates what holding a record costs beyond its
-// strings: its entry in the slice and in both maps.
-const memRecordOverhead = 112
+// memRecordOverhead is what holding a record costs beyond the length of
+// its strings: its entry in a chunk and in both maps, and the rounding of
+// its strings' allocations. TestScratchEstimateCoversItsHeap holds the
+// estimate above the heap a run's records really take (435–481 bytes a
+// record, from 15,000 to 140,000 records, where the strings are ~295).
+const memRecordOverhead = 200
 
 // scratch is where a run keeps its listed records. The scan adds to it;
 // the alignment, which comes after, reads it.
@@ -44,11 +47,33 @@ type scratch struct {
 	size int
 }
 
-// memRecords are the records of one object.
+// memRecords are the records of one object, held in chunks: a single
+// slice would copy itself, and hold both copies at once, each time it
+// doubled.
 type memRecords struct {
-	recs  []memRecord
-	byID  map[string]int32 // index in recs
-	byKey map[string]int32 // index of the first record with the key
+	chunks [][]memRecord
+	n      int32
+	byID   map[string]int32 // index of the record (see rec)
+	byKey  map[string]int32 // index of the first record with the key
+}
+
+// memChunkBits sets the records of a chunk: 1,024 of 64 bytes.
+const memChunkBits = 10
+
+// rec is record i.
+func (m *memRecords) rec(i int32) *memRecord {
+	return &m.chunks[i>>memChunkBits][i&(1<<memChunkBits-1)]
+}
+
+// push adds r and returns its index.
+func (m *memRecords) push(r memRecord) int32 {
+	if m.n&(1<<memChunkBits-1) == 0 {
+		m.chunks = append(m.chunks, make([]memRecord, 0, 1<<memChunkBits))
+	}
+	last := len(m.chunks) - 1
+	m.chunks[last] = append(m.chunks[last], r)
+	m.n++
+	return m.n - 1
 }
 
 // memRecord is one listed record; next is the index of the next record
@@ -89,10 +114,17 @@ func (s *scratch) add(recs []store.BulkRecord) []store.BulkRecord {
 		size += memRecordSize(r)
 	}
 	if size > s.limit {
-		var all []store.BulkRecord
+		n := len(recs)
+		for _, m := range s.mem {
+			n += int(m.n)
+			m.byID, m.byKey = nil, nil // only the records are read from here on
+		}
+		all := make([]store.BulkRecord, 0, n)
 		for obj, m := range s.mem {
-			for _, r := range m.recs {
-				all = append(all, s.record(obj, r))
+			for _, c := range m.chunks {
+				for _, r := range c {
+					all = append(all, s.record(obj, r))
+				}
 			}
 		}
 		s.mem, s.size = nil, 0
@@ -118,22 +150,21 @@ func (s *scratch) put(r store.BulkRecord) {
 	rec := memRecord{id: r.IntercomID, key: r.MatchKey, data: r.Data, updatedAt: r.UpdatedAt, next: -1}
 	if i, ok := m.byID[r.IntercomID]; ok {
 		// Listed again (a resumed listing reads pages twice).
-		old := m.recs[i]
+		old := *m.rec(i)
 		s.size -= memRecordSize(s.record(r.Object, old))
 		if old.key == rec.key {
 			rec.next = old.next
-			m.recs[i] = rec
+			*m.rec(i) = rec
 			s.size += memRecordSize(r)
 			return
 		}
 		m.unchain(i)
-		m.recs[i] = rec
+		*m.rec(i) = rec
 		m.chain(i)
 		s.size += memRecordSize(r)
 		return
 	}
-	i := int32(len(m.recs))
-	m.recs = append(m.recs, rec)
+	i := m.push(rec)
 	m.byID[rec.id] = i
 	m.chain(i)
 	s.size += memRecordSize(r)
@@ -141,28 +172,29 @@ func (s *scratch) put(r store.BulkRecord) {
 
 // chain puts record i first among those of its key.
 func (m *memRecords) chain(i int32) {
-	if first, ok := m.byKey[m.recs[i].key]; ok {
-		m.recs[i].next = first
+	r := m.rec(i)
+	if first, ok := m.byKey[r.key]; ok {
+		r.next = first
 	} else {
-		m.recs[i].next = -1
+		r.next = -1
 	}
-	m.byKey[m.recs[i].key] = i
+	m.byKey[r.key] = i
 }
 
 // unchain takes record i out of its key's chain.
 func (m *memRecords) unchain(i int32) {
-	key := m.recs[i].key
+	key := m.rec(i).key
 	if m.byKey[key] == i {
-		if next := m.recs[i].next; next >= 0 {
+		if next := m.rec(i).next; next >= 0 {
 			m.byKey[key] = next
 		} else {
 			delete(m.byKey, key)
 		}
 		return
 	}
-	for j := m.byKey[key]; j >= 0; j = m.recs[j].next {
-		if m.recs[j].next == i {
-			m.recs[j].next = m.recs[i].next
+	for j := m.byKey[key]; j >= 0; j = m.rec(j).next {
+		if m.rec(j).next == i {
+			m.rec(j).next = m.rec(i).next
 			return
 		}
 	}
@@ -181,7 +213,7 @@ func (s *scratch) byIntercomIDs(ctx context.Context, db *store.DB, obj tandem.Ob
 	if m := s.mem[obj]; m != nil {
 		for _, id := range ids {
 			if i, ok := m.byID[id]; ok {
-				out[id] = s.record(obj, m.recs[i])
+				out[id] = s.record(obj, *m.rec(i))
 			}
 		}
 	}
@@ -205,8 +237,8 @@ func (s *scratch) byKeys(ctx context.Context, db *store.DB, obj tandem.Object, k
 			continue
 		}
 		var rs []store.BulkRecord
-		for i := first; i >= 0; i = m.recs[i].next {
-			rs = append(rs, s.record(obj, m.recs[i]))
+		for i := first; i >= 0; i = m.rec(i).next {
+			rs = append(rs, s.record(obj, *m.rec(i)))
 		}
 		slices.SortFunc(rs, func(a, b store.BulkRecord) int {
 			return cmp.Or(cmp.Compare(b.UpdatedAt, a.UpdatedAt), cmp.Compare(a.IntercomID, b.IntercomID))

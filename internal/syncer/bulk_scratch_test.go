@@ -2,6 +2,8 @@ package syncer
 
 import (
 	"context"
+	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -93,4 +95,38 @@ func TestScratchMovesToTheStorePastItsLimit(t *testing.T) {
 
 	require.False(t, newScratch(7, true, -1).inMemory(), "a negative limit holds none")
 	require.False(t, newScratch(7, false, 0).inMemory())
+}
+
+// The allowance counts what holding the records costs: the heap a run's
+// scratch keeps (records listed page by page, as the scan makes them) is
+// no more than its estimate, and not far below it. Not parallel, so that
+// no other test allocates while the heap is read.
+func TestScratchEstimateCoversItsHeap(t *testing.T) {
+	const pages, perPage = 400, 150 // 60,000 records: many chunks
+	data := `{"companies":{"data":[{"id":"%024x"}]},"custom_attributes":{"job_title":"Engineer","plan":"pro"},` +
+		`"email":"person.%[2]d@example.com","id":"%024[3]x","phone":"+1 555 %07[2]d","role":"user","updated_at":1700000000}`
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	s := newScratch(7, true, 1<<30)
+	for p := range pages {
+		page := make([]store.BulkRecord, perPage)
+		for i := range page {
+			n := p*perPage + i
+			id := fmt.Sprintf("%024x", n)
+			page[i] = store.BulkRecord{RunID: 7, Object: tandem.ObjectContact, IntercomID: id,
+				MatchKey: fmt.Sprintf("person.%d@example.com", n), UpdatedAt: int64(n), Data: fmt.Sprintf(data, n%97, n, n)}
+		}
+		require.Empty(t, s.add(page))
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	held := int(after.HeapAlloc) - int(before.HeapAlloc)
+	t.Logf("%d records: estimated %d bytes, held %d (%d a record)", pages*perPage, s.size, held, held/(pages*perPage))
+	require.LessOrEqual(t, held, s.size, "the heap held is within the estimate")
+	require.GreaterOrEqual(t, held, s.size*2/3, "the estimate is not far above the heap held")
+	got, err := s.byIntercomIDs(context.Background(), nil, tandem.ObjectContact, []string{fmt.Sprintf("%024x", 59_999)})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	runtime.KeepAlive(s)
 }
