@@ -79,16 +79,19 @@ type App struct {
 	Web        *web.Server
 	Console    *console.Console
 
-	jobsUI      *riverui.Handler // River's UI, under the console
-	stopJobsUI  context.CancelFunc
-	live        liveSettings
-	services    atomic.Pointer[services] // the Cases and Tasks in force
-	newCasesFn  func(context.Context, config.Config) (*cases.Service, error)
-	newTasksFn  func(config.Tasks) *tasks.Service
-	periodic    bool // the polls run here as periodic jobs
-	lag         lagRecorder
-	server      *http.Server
-	listener    net.Listener
+	jobsUI     *riverui.Handler // River's UI, under the console
+	stopJobsUI context.CancelFunc
+	live       liveSettings
+	services   atomic.Pointer[services] // the Cases and Tasks in force
+	newCasesFn func(context.Context, config.Config) (*cases.Service, error)
+	newTasksFn func(config.Tasks) *tasks.Service
+	periodic   bool // the polls run here as periodic jobs
+	lag        lagRecorder
+	server     *http.Server
+	listener   net.Listener
+	// vendorHTTP is the HTTP client of the vendor clients; Close closes
+	// its idle connections.
+	vendorHTTP  *http.Client
 	serveErr    chan error
 	stopSharing context.CancelFunc
 	sharingDone chan struct{}
@@ -139,6 +142,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second, Transport: newTransport()}
 	}
+	a.vendorHTTP = hc
 	// One client serves the engine and every other caller, so that its
 	// pacer sees the whole workspace's rate-limit window. Writes are spread
 	// over the window (the bulk sync's Intercom writers rely on it), and a
@@ -500,6 +504,12 @@ func (a *App) Close() error {
 		}
 		cancel()
 		a.River = nil
+	}
+	if a.vendorHTTP != nil {
+		// A server shutting down waits up to 5 s for a connection that
+		// never carried a request (one the transport dialed for a call
+		// that another connection took first), unless its client closes it.
+		a.vendorHTTP.CloseIdleConnections()
 	}
 	if a.Store != nil {
 		errs = append(errs, a.Store.Close())

@@ -47,5 +47,8 @@ func TestTransportKeepsConnectionsOfConcurrentCalls(t *testing.T) {
 		}
 		wg.Wait()
 	}
-	require.LessOrEqual(t, opened.Load(), int64(workers), "connections opened for %d rounds of %d calls", rounds, workers)
+	// One per worker, and a few more where a call dialed before the
+	// connection a call of the previous round was done with came back to
+	// the pool; the standard library's two idle connections opened 142.
+	require.LessOrEqual(t, opened.Load(), int64(2*workers), "connections opened for %d rounds of %d calls", rounds, workers)
 }
