@@ -294,21 +294,9 @@ var contactAttrs = attrs(append([]attr[*contact]{
 	{name: "signed_up_at", value: func(_ *Server, c *contact, _ string) any { return nullableInt(c.SignedUpAt) }},
 	{name: "last_seen_at", value: func(_ *Server, c *contact, _ string) any { return nullableInt(c.LastSeenAt) }},
 	{name: "custom_attributes", value: func(_ *Server, c *contact, _ string) any { return maps.Clone(c.CustomAttributes) }},
-	{name: "tags", value: func(_ *Server, c *contact, _ string) any {
-		return embeddedList("tag", "/contacts/"+c.ID+"/tags", c.TagIDs)
-	}, appendValue: func(b []byte, _ *Server, c *contact, _ string) []byte {
-		return appendEmbeddedList(b, "tag", c.ID, "tags", c.TagIDs)
-	}},
-	{name: "notes", value: func(_ *Server, c *contact, _ string) any {
-		return embeddedList("note", "/contacts/"+c.ID+"/notes", c.NoteIDs)
-	}, appendValue: func(b []byte, _ *Server, c *contact, _ string) []byte {
-		return appendEmbeddedList(b, "note", c.ID, "notes", c.NoteIDs)
-	}},
-	{name: "companies", value: func(_ *Server, c *contact, _ string) any {
-		return embeddedList("company", "/contacts/"+c.ID+"/companies", c.CompanyIDs)
-	}, appendValue: func(b []byte, _ *Server, c *contact, _ string) []byte {
-		return appendEmbeddedList(b, "company", c.ID, "companies", c.CompanyIDs)
-	}},
+	listAttr("tags", "tag", func(c *contact) []string { return c.TagIDs }),
+	listAttr("notes", "note", func(c *contact) []string { return c.NoteIDs }),
+	listAttr("companies", "company", func(c *contact) []string { return c.CompanyIDs }),
 	{name: "location", value: func(*Server, *contact, string) any { return location() },
 		appendValue: constantJSON[*contact](location())},
 	{name: "social_profiles", value: func(*Server, *contact, string) any { return socialProfiles() },
@@ -320,6 +308,18 @@ var contactAttrs = attrs(append([]attr[*contact]{
 	"android_sdk_version", "android_last_seen_at",
 	"ios_app_name", "ios_app_version", "ios_device", "ios_os_version", "ios_sdk_version", "ios_last_seen_at",
 )...))
+
+// listAttr is the attribute list of a contact, the embedded list of its
+// objects of kind with the given ids.
+func listAttr(list, kind string, ids func(*contact) []string) attr[*contact] {
+	return attr[*contact]{name: list,
+		value: func(_ *Server, c *contact, _ string) any {
+			return embeddedList(kind, "/contacts/"+c.ID+"/"+list, ids(c))
+		},
+		appendValue: func(b []byte, _ *Server, c *contact, _ string) []byte {
+			return appendEmbeddedList(b, kind, c.ID, list, ids(c))
+		}}
+}
 
 // location is a contact's location: the simulator tracks none.
 func location() map[string]any {

@@ -45,7 +45,7 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		if x == nil {
 			return append(b, "null"...), nil
 		}
-		return append(b, x...), nil // encoded by this package (see rendered)
+		return append(b, x...), nil // encoded by this package (see renderedList)
 	case bool:
 		return strconv.AppendBool(b, x), nil
 	case int:

@@ -52,7 +52,6 @@ type scratch struct {
 // doubled.
 type memRecords struct {
 	chunks [][]memRecord
-	n      int32
 	byID   map[string]int32 // index of the record (see rec)
 	byKey  map[string]int32 // index of the first record with the key
 }
@@ -65,15 +64,23 @@ func (m *memRecords) rec(i int32) *memRecord {
 	return &m.chunks[i>>memChunkBits][i&(1<<memChunkBits-1)]
 }
 
+// len is how many records m holds.
+func (m *memRecords) len() int {
+	if len(m.chunks) == 0 {
+		return 0
+	}
+	return (len(m.chunks)-1)<<memChunkBits + len(m.chunks[len(m.chunks)-1])
+}
+
 // push adds r and returns its index.
 func (m *memRecords) push(r memRecord) int32 {
-	if m.n&(1<<memChunkBits-1) == 0 {
+	i := m.len()
+	if i&(1<<memChunkBits-1) == 0 {
 		m.chunks = append(m.chunks, make([]memRecord, 0, 1<<memChunkBits))
 	}
 	last := len(m.chunks) - 1
 	m.chunks[last] = append(m.chunks[last], r)
-	m.n++
-	return m.n - 1
+	return int32(i)
 }
 
 // memRecord is one listed record; next is the index of the next record
@@ -116,7 +123,7 @@ func (s *scratch) add(recs []store.BulkRecord) []store.BulkRecord {
 	if size > s.limit {
 		n := len(recs)
 		for _, m := range s.mem {
-			n += int(m.n)
+			n += m.len()
 			m.byID, m.byKey = nil, nil // only the records are read from here on
 		}
 		all := make([]store.BulkRecord, 0, n)
