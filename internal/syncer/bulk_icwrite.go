@@ -2,6 +2,8 @@ package syncer
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/tandemhq/tandem"
@@ -21,21 +23,33 @@ type pendingIC struct {
 	shadows map[string]string
 }
 
-// icWriters writes to Intercom concurrently. The client paces the writes
-// by Intercom's rate-limit headers and retries transient failures itself.
-// A successful write is recorded (shadows, audit) by one committer that
-// records every write that finished meanwhile in one transaction; the
-// record's lock is held until then, so event sync never sees the write
-// without its shadows.
+// icWriters writes to Intercom concurrently. A gate takes the submitted
+// writes in batches: it locks their records and drops those event sync
+// has meanwhile synced from a newer Salesforce version, with one store
+// read per batch (one per write made the writers queue behind every
+// transaction of the run on SQLite's single connection). The client paces
+// the writes by Intercom's rate-limit headers and retries transient
+// failures itself. A successful write is recorded (shadows, audit) by one
+// committer that records every write that finished meanwhile in one
+// transaction; the record's lock is held until then, so event sync never
+// sees the write without its shadows.
 type icWriters struct {
 	b         *bulkRun
-	jobs      chan pendingIC
+	submitted chan pendingIC
+	jobs      chan gatedIC
 	committed chan icWritten
+	gateWG    sync.WaitGroup // the gate
 	wg        sync.WaitGroup // workers
 	commitWG  sync.WaitGroup // the committer
 	inFly     sync.WaitGroup // submitted, not finished
 	mu        sync.Mutex
 	err       error
+}
+
+// gatedIC is a write that passed the gate, holding its record's lock.
+type gatedIC struct {
+	p      pendingIC
+	unlock func()
 }
 
 // icWritten is a write to record, and the release of its record's lock.
@@ -47,14 +61,23 @@ type icWritten struct {
 // maxCommitBatch caps the writes recorded in one transaction.
 const maxCommitBatch = 500
 
+// maxGateBatch caps the writes the gate checks with one store read.
+const maxGateBatch = 256
+
 func newICWriters(ctx context.Context, b *bulkRun, n int) *icWriters {
-	w := &icWriters{b: b, jobs: make(chan pendingIC, n*4), committed: make(chan icWritten, maxCommitBatch)}
+	w := &icWriters{b: b, submitted: make(chan pendingIC, maxGateBatch), jobs: make(chan gatedIC, n*4),
+		committed: make(chan icWritten, maxCommitBatch)}
+	w.gateWG.Add(1)
+	go func() {
+		defer w.gateWG.Done()
+		w.gateLoop(ctx)
+	}()
 	for range n {
 		w.wg.Add(1)
 		go func() {
 			defer w.wg.Done()
-			for p := range w.jobs {
-				w.write(ctx, p)
+			for g := range w.jobs {
+				w.write(ctx, g.p, g.unlock)
 			}
 		}()
 	}
@@ -70,7 +93,7 @@ func (w *icWriters) submit(ctx context.Context, p pendingIC) {
 	w.inFly.Add(1)
 	p.page.wg.Add(1)
 	select {
-	case w.jobs <- p:
+	case w.submitted <- p:
 	case <-ctx.Done():
 		w.finish(p)
 	}
@@ -111,25 +134,68 @@ func (w *icWriters) wait() error {
 }
 
 func (w *icWriters) close() {
+	close(w.submitted)
+	w.gateWG.Wait()
 	close(w.jobs)
 	w.wg.Wait()
 	close(w.committed)
 	w.commitWG.Wait()
 }
 
-func (w *icWriters) write(ctx context.Context, p pendingIC) {
-	s := w.b.s
-	unlock := s.locks.Lock("sf:" + p.link.SalesforceID)
-	if seen, _, err := s.store.Shadow(ctx, p.link.ID, seenSalesforceKey); err != nil {
-		unlock()
-		w.fail(err) // the run stops before its checkpoint passes this record
-		w.finish(p)
-		return
-	} else if p.stamp != "" && seen > p.stamp {
-		unlock()
-		w.finish(p)
-		return // event sync already synced a newer version of this record
+// gateLoop hands the submitted writes to the workers, in batches of every
+// write submitted meanwhile.
+func (w *icWriters) gateLoop(ctx context.Context) {
+	for first := range w.submitted {
+		for batch := takeWaiting(w.submitted, first, maxGateBatch); len(batch) > 0; {
+			batch = w.pass(ctx, batch)
+		}
 	}
+}
+
+// pass hands to the workers the first write of each record in batch: it
+// takes their records' locks, in key order, and drops the writes whose
+// record event sync has synced from a newer Salesforce version than the
+// one the write comes from. It returns the writes left, of records
+// written earlier in the batch, in the order submitted.
+func (w *icWriters) pass(ctx context.Context, batch []pendingIC) []pendingIC {
+	s := w.b.s
+	var now, later []pendingIC
+	keys := make(map[string]bool, len(batch))
+	for _, p := range batch {
+		if keys[p.link.SalesforceID] {
+			later = append(later, p) // a lock is taken once
+			continue
+		}
+		keys[p.link.SalesforceID] = true
+		now = append(now, p)
+	}
+	slices.SortFunc(now, func(a, b pendingIC) int { return strings.Compare(a.link.SalesforceID, b.link.SalesforceID) })
+	unlocks := make([]func(), len(now))
+	ids := make([]int64, len(now))
+	for i, p := range now {
+		unlocks[i] = s.locks.Lock("sf:" + p.link.SalesforceID)
+		ids[i] = p.link.ID
+	}
+	seen, err := s.store.ShadowOfLinks(ctx, ids, seenSalesforceKey)
+	for i, p := range now {
+		switch {
+		case err != nil:
+			w.fail(err) // the run stops before its checkpoint passes this record
+		case p.stamp != "" && seen[p.link.ID] > p.stamp:
+			// event sync already synced a newer version of this record
+		default:
+			w.jobs <- gatedIC{p: p, unlock: unlocks[i]}
+			continue
+		}
+		unlocks[i]()
+		w.finish(p)
+	}
+	return later
+}
+
+// write writes p, whose record's lock unlock releases, to Intercom.
+func (w *icWriters) write(ctx context.Context, p pendingIC, unlock func()) {
+	s := w.b.s
 	err := s.icUpdate(ctx, p.link.Object, p.link.IntercomID, p.body)
 	if err == nil {
 		w.committed <- icWritten{p: p, unlock: unlock}
@@ -160,19 +226,7 @@ func (w *icWriters) commitLoop(ctx context.Context) {
 	// Writes made must be recorded even when the run is being stopped.
 	ctx = context.WithoutCancel(ctx)
 	for first := range w.committed {
-		batch := []icWritten{first}
-	more:
-		for len(batch) < maxCommitBatch {
-			select {
-			case next, ok := <-w.committed:
-				if !ok {
-					break more
-				}
-				batch = append(batch, next)
-			default:
-				break more
-			}
-		}
+		batch := takeWaiting(w.committed, first, maxCommitBatch)
 		ws := make([]written, len(batch))
 		for i, c := range batch {
 			ws[i] = written{link: c.p.link, changes: c.p.changes, shadows: c.p.shadows}
@@ -188,4 +242,22 @@ func (w *icWriters) commitLoop(ctx context.Context) {
 			w.finish(c.p)
 		}
 	}
+}
+
+// takeWaiting returns first and what ch holds already, up to max in all,
+// without waiting for more.
+func takeWaiting[T any](ch <-chan T, first T, max int) []T {
+	batch := []T{first}
+	for len(batch) < max {
+		select {
+		case next, ok := <-ch:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, next)
+		default:
+			return batch
+		}
+	}
+	return batch
 }

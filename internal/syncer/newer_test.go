@@ -1,6 +1,7 @@
 package syncer_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/tandemhq/tandem"
 	"github.com/tandemhq/tandem/internal/store"
+	"github.com/tandemhq/tandem/internal/syncer"
 	"github.com/tandemhq/tandem/internal/syncer/syncertest"
 )
 
@@ -105,6 +107,32 @@ func TestNewerVersionWins(t *testing.T) {
 				"to_salesforce Title=Engineer", "to_intercom custom_attributes.job_title=Engineer"},
 		},
 		{
+			name: "a bulk sync writes a Salesforce change to Intercom",
+			run: func(t *testing.T, h *syncertest.Harness, _, sf string) {
+				h.UpdateSalesforce("Contact", sf, map[string]any{"Title": "Manager"})
+				runBulk(t, h)
+			},
+			wantIC:      person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Manager"},
+			wantSF:      person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Manager"},
+			wantWritten: []string{"to_intercom custom_attributes.job_title=Manager"},
+		},
+		{
+			name: "a bulk sync does not write a Salesforce version older than the one event sync synced meanwhile",
+			run: func(t *testing.T, h *syncertest.Harness, ic, sf string) {
+				h.UpdateSalesforce("Contact", sf, map[string]any{"Title": "Manager"})
+				// Event sync has synced a version a minute newer than the
+				// one the bulk sync reads (as it would between the bulk
+				// sync's read and its write).
+				l, ok := h.Link(tandem.ObjectContact, ic)
+				require.True(t, ok)
+				newer := fmt.Sprintf("%015d", h.Clock.Now().Add(time.Minute).UnixMilli())
+				require.NoError(t, h.Store.SetShadows(h.Ctx, l.ID, map[string]string{"seen:salesforce_modstamp": newer}))
+				runBulk(t, h)
+			},
+			wantIC: person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Engineer"},
+			wantSF: person{Email: "pat@example.com", Phone: "+1 555 0100", Title: "Manager"},
+		},
+		{
 			name: "a poll overlapping the last one handles nothing again",
 			run: func(t *testing.T, h *syncertest.Harness, _, sf string) {
 				h.UpdateSalesforce("Contact", sf, map[string]any{"Title": "Manager"})
@@ -132,4 +160,14 @@ func TestNewerVersionWins(t *testing.T) {
 			requireEqual(t, "both sides", [2]person{tc.wantIC, tc.wantSF}, [2]person{icPerson(t, h, ic), sfPerson(t, h, "Contact", sf)})
 		})
 	}
+}
+
+// runBulk runs a bulk sync to its end.
+func runBulk(t *testing.T, h *syncertest.Harness) {
+	t.Helper()
+	run, _, err := h.Syncer.StartBulk(h.Ctx)
+	require.NoError(t, err)
+	final, err := h.Syncer.RunBulk(h.Ctx, run.ID, syncer.BulkOptions{})
+	require.NoError(t, err)
+	require.Equal(t, store.BulkDone, final.Status, final.Error)
 }
