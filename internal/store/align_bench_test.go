@@ -129,3 +129,40 @@ func BenchmarkAlign(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBulkPages measures what a bulk sync's alignment asks of the
+// store per pair, the way it asks it: the links of a page of 2,000
+// Salesforce records in one transaction, then their three shadows each in
+// another. The Salesforce ids come in order, as the alignment reads them;
+// the Intercom ids and match keys in none, as in a real workspace (the
+// bench command's seeded data has them in order too).
+//
+//	go test -run '^$' -bench BulkPages -benchtime 100000x -count 5 ./internal/store/
+func BenchmarkBulkPages(b *testing.B) {
+	const page = 2000
+	ctx := context.Background()
+	for name, open := range storetest.Engines() {
+		b.Run(name, func(b *testing.B) {
+			db := open(b)
+			b.ResetTimer()
+			for start := 0; start < b.N; start += page {
+				var links []tandem.Link
+				for i := start; i < min(start+page, b.N); i++ {
+					h := uint32(i) * 2654435761 // scatters the Intercom ids and keys
+					links = append(links, tandem.Link{InstallationID: tandem.DefaultInstallation, Object: tandem.ObjectContact,
+						IntercomID: fmt.Sprintf("%024x", h), SalesforceID: fmt.Sprintf("003%015d", i),
+						MatchedBy: "email", MatchKey: fmt.Sprintf("%08x@example.com", h)})
+				}
+				stored, err := db.UpsertLinks(ctx, links)
+				require.NoError(b, err)
+				values := make(map[int64]map[string]string, len(stored))
+				for i, l := range stored {
+					values[l.ID] = map[string]string{"sf:Phone": fmt.Sprint("+1555", start+i), "sf:Plan__c": "Pro",
+						"ic:custom_attributes.job_title": l.MatchKey}
+				}
+				_, err = db.SetShadowsOfLinked(ctx, values)
+				require.NoError(b, err)
+			}
+		})
+	}
+}
