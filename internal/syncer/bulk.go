@@ -66,7 +66,8 @@ type bulkCheckpoint struct {
 type BulkOptions struct {
 	// IntercomWorkers is how many Intercom writes run at once (default 16).
 	IntercomWorkers int
-	// Progress is called after every page with the run's state.
+	// Progress is called after every page with the run's state, one call
+	// at a time but not always on the caller's goroutine.
 	Progress func(store.BulkSync)
 	// Records makes the plan list every field of every record it would
 	// write, refuse or keep, not only samples.
@@ -191,6 +192,9 @@ type bulkRun struct {
 	// shadows are the shadow values of pairs that needed no write, aligned
 	// since the last save, which stores them with the checkpoint.
 	shadows map[int64]map[string]string
+	// saving is the result of the save committing behind the alignment
+	// (see saveBehind); nil when none is.
+	saving chan error
 	// recs are the scratch records listed since the last save, which
 	// keeps them with the checkpoint; scratch holds those kept. The scan
 	// adds to it before the alignment reads it.
@@ -270,6 +274,20 @@ func (b *bulkRun) execute(ctx context.Context) error {
 // and the shadows of the pairs aligned since the last save in the same
 // transaction, and reports them.
 func (b *bulkRun) save(ctx context.Context) error {
+	if err := b.saveBehind(ctx); err != nil {
+		return err
+	}
+	return b.waitSaved()
+}
+
+// saveBehind starts save's transaction and returns once it runs, with what
+// it stores taken from the run as it is now: the caller goes on while it
+// commits. A save started before it must have succeeded first (its error
+// is returned otherwise); waitSaved waits for this one.
+func (b *bulkRun) saveBehind(ctx context.Context) error {
+	if err := b.waitSaved(); err != nil {
+		return err
+	}
 	keep := b.scratch.add(b.recs)
 	if b.relistCP == nil {
 		b.cp.Memory = b.scratch.inMemory()
@@ -283,6 +301,27 @@ func (b *bulkRun) save(ctx context.Context) error {
 	b.run.Checkpoint = string(cp)
 	run := b.run
 	b.mu.Unlock()
+	shadows := b.shadows
+	b.shadows, b.recs = nil, nil
+	done := make(chan error, 1)
+	b.saving = done
+	go func() { done <- b.store(ctx, run, keep, shadows) }()
+	return nil
+}
+
+// waitSaved waits for the save started by saveBehind, if any, and returns
+// its error.
+func (b *bulkRun) waitSaved() error {
+	if b.saving == nil {
+		return nil
+	}
+	err := <-b.saving
+	b.saving = nil
+	return err
+}
+
+// store is save's transaction.
+func (b *bulkRun) store(ctx context.Context, run store.BulkSync, keep []store.BulkRecord, shadows map[int64]map[string]string) error {
 	if b.dry {
 		// A dry run keeps its scratch records, and nothing else.
 		run.Checkpoint = ""
@@ -293,14 +332,13 @@ func (b *bulkRun) save(ctx context.Context) error {
 		if err := tx.PutBulkRecords(ctx, keep); err != nil {
 			return err
 		}
-		if _, err := tx.SetShadowsOfLinked(ctx, b.shadows); err != nil {
+		if _, err := tx.SetShadowsOfLinked(ctx, shadows); err != nil {
 			return err
 		}
 		return tx.UpdateBulkSync(ctx, run)
 	}); err != nil {
 		return err
 	}
-	b.shadows, b.recs = nil, nil
 	if b.opts.Progress != nil {
 		b.opts.Progress(run)
 	}

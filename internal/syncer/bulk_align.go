@@ -54,6 +54,7 @@ func (b *bulkRun) align(ctx context.Context, obj tandem.Object) error {
 		if ahead != nil {
 			<-ahead
 		}
+		_ = b.waitSaved() // a failed step returns its own error
 	}()
 	page, ahead, err := b.readPage(ctx, obj, soql, "", ahead)
 	if err != nil {
@@ -210,7 +211,8 @@ func (b *bulkRun) checkpointPage(ctx context.Context, recs []salesforce.Record) 
 	if len(b.batch) > 0 && (b.cp.LastID == "" || b.batchFrom < b.cp.LastID) {
 		b.cp.LastID = b.batchFrom
 	}
-	return b.save(ctx)
+	// The next page is aligned while the save commits.
+	return b.saveBehind(ctx)
 }
 
 // finishStep ends the step after its last page (recs): once every write
