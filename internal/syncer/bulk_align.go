@@ -207,9 +207,10 @@ func (b *bulkRun) checkpointPage(ctx context.Context, recs []salesforce.Record) 
 	if err := b.writers.failed(); err != nil {
 		return err
 	}
+	// Ids compare in their order, and "" (before the first record) first.
 	b.cp.LastID = b.doneThrough
-	if len(b.batch) > 0 && (b.cp.LastID == "" || b.batchFrom < b.cp.LastID) {
-		b.cp.LastID = b.batchFrom
+	if len(b.batch) > 0 {
+		b.cp.LastID = min(b.cp.LastID, b.batchFrom)
 	}
 	// The next page is aligned while the save commits.
 	return b.saveBehind(ctx)
