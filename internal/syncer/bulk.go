@@ -305,7 +305,7 @@ func (b *bulkRun) saveBehind(ctx context.Context) error {
 	b.shadows, b.recs = nil, nil
 	done := make(chan error, 1)
 	b.saving = done
-	go func() { done <- b.store(ctx, run, keep, shadows) }()
+	go func() { done <- b.commitSave(ctx, run, keep, shadows) }()
 	return nil
 }
 
@@ -320,8 +320,8 @@ func (b *bulkRun) waitSaved() error {
 	return err
 }
 
-// store is save's transaction.
-func (b *bulkRun) store(ctx context.Context, run store.BulkSync, keep []store.BulkRecord, shadows map[int64]map[string]string) error {
+// commitSave is save's transaction.
+func (b *bulkRun) commitSave(ctx context.Context, run store.BulkSync, keep []store.BulkRecord, shadows map[int64]map[string]string) error {
 	if b.dry {
 		// A dry run keeps its scratch records, and nothing else.
 		run.Checkpoint = ""
