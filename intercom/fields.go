@@ -12,9 +12,9 @@ import (
 // Fields or Select is called. A caller reading many pages can so ask for
 // the next one (its cursor is known as soon as this one arrives) while
 // splitting this one. The answer is checked to be valid JSON when it is
-// split, not when it arrives: the check is the costliest part of reading
-// a page, and a caller that reads pages one after another would wait on it
-// before it could ask for the next. Until then only the members that say
+// split, not when it arrives: the check is a large part of reading a page
+// (see validJSON), and a caller that reads pages one after another would
+// wait on it before it could ask for the next. Until then only the members that say
 // where the next page is have been read, each checked as it is decoded.
 //
 // The split is done by hand: encoding/json would decode every attribute of
@@ -63,7 +63,7 @@ func (p *FieldsPage) check() error {
 	if p.body == nil {
 		return nil
 	}
-	if !json.Valid(p.body) {
+	if !validJSON(p.body) {
 		var v struct{}
 		if err := json.Unmarshal(p.body, &v); err != nil {
 			return err
