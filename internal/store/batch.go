@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/tandemhq/tandem"
 )
@@ -34,8 +36,36 @@ func (q *queries) placeholders(from, n int) string {
 }
 
 // values returns a VALUES list of rows rows of cols arguments each,
-// numbered from on: "($1, $2), ($3, $4), …" (with "?" on SQLite).
+// numbered from on: "($1, $2), ($3, $4), …" (with "?" on SQLite). The
+// lists of the first sizes asked for are kept: a bulk sync builds the
+// same list of a thousand placeholders for every chunk it stores, on the
+// path every other writer waits on.
 func (q *queries) values(from, rows, cols int) string {
+	key := valuesKey{q.sqlite, from, rows, cols}
+	if v, ok := valuesMade.Load(key); ok {
+		return v.(string)
+	}
+	v := q.buildValues(from, rows, cols)
+	if valuesKept.Add(1) <= maxValuesKept {
+		valuesMade.Store(key, v)
+	}
+	return v
+}
+
+type valuesKey struct {
+	sqlite           bool
+	from, rows, cols int
+}
+
+// maxValuesKept bounds the lists values keeps (some 10 kB each at most).
+const maxValuesKept = 256
+
+var (
+	valuesMade sync.Map // valuesKey → string
+	valuesKept atomic.Int64
+)
+
+func (q *queries) buildValues(from, rows, cols int) string {
 	var sb strings.Builder
 	for r := range rows {
 		if r > 0 {
