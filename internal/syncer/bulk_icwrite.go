@@ -64,8 +64,8 @@ const maxCommitBatch = 500
 // maxGateBatch caps the writes the gate checks with one store read. The
 // records of a batch stay locked until their writes are recorded, so event
 // sync of one of them from Salesforce waits meanwhile: at Intercom's usual
-// limit of 100 writes a second, a batch and the writes queued before it
-// (64 and 16 at most) take up to about 1.5 s.
+// limit of 100 writes a second, a batch and the writes ahead of it (64
+// queued and 16 running at most) take up to about 1.5 s.
 const maxGateBatch = 64
 
 func newICWriters(ctx context.Context, b *bulkRun, n int) *icWriters {
