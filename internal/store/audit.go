@@ -40,7 +40,7 @@ func (q *queries) InsertAudit(ctx context.Context, entries ...tandem.AuditEntry)
 		}
 		query := `INSERT INTO tandem_audit
 			(installation_id, direction, object, intercom_id, salesforce_id, field, old_value, new_value, cause, at)
-			VALUES ` + q.values(1, len(chunk), cols)
+			VALUES ` + q.chunkValues(len(chunk), size, cols)
 		if _, err := q.execRows(len(chunk), size).ExecContext(ctx, query, args...); err != nil {
 			return fmt.Errorf("insert audit entries: %w", err)
 		}

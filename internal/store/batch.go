@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/tandemhq/tandem"
 )
@@ -35,37 +34,35 @@ func (q *queries) placeholders(from, n int) string {
 	return sb.String()
 }
 
-// values returns a VALUES list of rows rows of cols arguments each,
-// numbered from on: "($1, $2), ($3, $4), …" (with "?" on SQLite). The
-// lists of the first sizes asked for are kept: a bulk sync builds the
-// same list of a thousand placeholders for every chunk it stores, on the
-// path every other writer waits on.
-func (q *queries) values(from, rows, cols int) string {
-	key := valuesKey{q.sqlite, from, rows, cols}
-	if v, ok := valuesMade.Load(key); ok {
+// chunkValues is values(1, rows, cols) for a chunk of at most size rows.
+// The list of a full chunk, which every full chunk of a batch repeats, is
+// built once: a bulk sync stores thousands of them, each a list of up to a
+// thousand placeholders, on the path every other writer waits on. Only
+// full chunks are kept, one list per call site and engine: a batch has at
+// most one chunk of another size.
+func (q *queries) chunkValues(rows, size, cols int) string {
+	if rows != size {
+		return q.values(1, rows, cols)
+	}
+	key := chunkKey{q.sqlite, rows, cols}
+	if v, ok := chunkLists.Load(key); ok {
 		return v.(string)
 	}
-	v := q.buildValues(from, rows, cols)
-	if valuesKept.Add(1) <= maxValuesKept {
-		valuesMade.Store(key, v)
-	}
+	v := q.values(1, rows, cols)
+	chunkLists.Store(key, v)
 	return v
 }
 
-type valuesKey struct {
-	sqlite           bool
-	from, rows, cols int
+type chunkKey struct {
+	sqlite     bool
+	rows, cols int
 }
 
-// maxValuesKept bounds the lists values keeps (some 10 kB each at most).
-const maxValuesKept = 256
+var chunkLists sync.Map // chunkKey → string
 
-var (
-	valuesMade sync.Map // valuesKey → string
-	valuesKept atomic.Int64
-)
-
-func (q *queries) buildValues(from, rows, cols int) string {
+// values returns a VALUES list of rows rows of cols arguments each,
+// numbered from on: "($1, $2), ($3, $4), …" (with "?" on SQLite).
+func (q *queries) values(from, rows, cols int) string {
 	var sb strings.Builder
 	for r := range rows {
 		if r > 0 {

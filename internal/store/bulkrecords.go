@@ -35,7 +35,7 @@ func (q *queries) PutBulkRecords(ctx context.Context, recs []BulkRecord) error {
 				args = append(args, r.RunID, string(r.Object), r.IntercomID, r.MatchKey, r.UpdatedAt, r.Data)
 			}
 			query := `INSERT INTO tandem_bulk_records (run_id, object, intercom_id, match_key, updated_at, data)
-				VALUES ` + q.values(1, len(chunk), cols) + `
+				VALUES ` + q.chunkValues(len(chunk), size, cols) + `
 				ON CONFLICT (run_id, object, intercom_id) DO UPDATE SET match_key = excluded.match_key,
 				updated_at = excluded.updated_at, data = excluded.data`
 			if _, err := q.execRows(len(chunk), size).ExecContext(ctx, query, args...); err != nil {

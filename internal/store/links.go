@@ -156,7 +156,7 @@ func (q *queries) insertNewLinks(ctx context.Context, links []tandem.Link, idx [
 	}
 	columns := `tandem_links
 		(installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at)
-		VALUES ` + q.values(1, len(idx), cols)
+		VALUES ` + q.chunkValues(len(idx), linkChunk, cols)
 	if q.sqlite {
 		// OR IGNORE skips the conflicting rows as ON CONFLICT DO NOTHING
 		// does, and lets no constraint abort the statement halfway (every

@@ -100,7 +100,7 @@ func (q *queries) setShadows(ctx context.Context, values map[int64]map[string]st
 		for _, r := range chunk {
 			args = append(args, r.link, r.field, r.value, now)
 		}
-		query := `INSERT INTO tandem_shadows (link_id, field, value, updated_at) VALUES ` + q.values(1, len(chunk), cols) +
+		query := `INSERT INTO tandem_shadows (link_id, field, value, updated_at) VALUES ` + q.chunkValues(len(chunk), shadowChunk, cols) +
 			` ON CONFLICT (link_id, field) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
 		if _, err := q.execRows(len(chunk), shadowChunk).ExecContext(ctx, query, args...); err != nil {
 			if links == 1 {

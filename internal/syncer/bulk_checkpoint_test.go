@@ -27,7 +27,7 @@ func TestCheckpointWaitsForEveryWrite(t *testing.T) {
 	page := func(from int) []salesforce.Record {
 		var recs []salesforce.Record
 		for i := from; i < from+10; i++ {
-			recs = append(recs, salesforce.NewRecord("Contact", map[string]any{"Id": id(i)}))
+			recs = append(recs, salesforce.NewRecord("Contact", map[string]any{"Id": sfID(i)}))
 		}
 		return recs
 	}
@@ -36,7 +36,7 @@ func TestCheckpointWaitsForEveryWrite(t *testing.T) {
 	// batch starts after record 5.
 	b.page.wg.Add(1)
 	first := b.page
-	b.batch, b.batchFrom = []pendingSF{{}}, id(5)
+	b.batch, b.batchFrom = []pendingSF{{}}, sfID(5)
 	require.NoError(t, b.checkpointPage(ctx, page(1)))
 	require.NoError(t, b.waitSaved())
 	require.Empty(t, b.cp.LastID, "the checkpoint stays before the first page")
@@ -46,7 +46,7 @@ func TestCheckpointWaitsForEveryWrite(t *testing.T) {
 	<-first.done
 	require.NoError(t, b.checkpointPage(ctx, page(11)))
 	require.NoError(t, b.waitSaved())
-	require.Equal(t, id(5), b.cp.LastID, "up to the batch")
+	require.Equal(t, sfID(5), b.cp.LastID, "up to the batch")
 
 	// Page 3: the batch was written.
 	b.batch = nil
@@ -54,10 +54,10 @@ func TestCheckpointWaitsForEveryWrite(t *testing.T) {
 	require.NoError(t, b.waitSaved())
 	// (Pages without writes are marked done by a goroutine of their own:
 	// the checkpoint may lag a page behind them.)
-	require.Greater(t, b.cp.LastID, id(5), "past the batch")
+	require.Greater(t, b.cp.LastID, sfID(5), "past the batch")
 	saved, err := db.GetBulkSync(ctx, run.ID)
 	require.NoError(t, err)
 	require.Contains(t, saved.Checkpoint, b.cp.LastID)
 }
 
-func id(i int) string { return fmt.Sprintf("003%015d", i) }
+func sfID(i int) string { return fmt.Sprintf("003%015d", i) }
