@@ -280,10 +280,11 @@ func (b *bulkRun) save(ctx context.Context) error {
 	return b.waitSaved()
 }
 
-// saveBehind starts save's transaction and returns once it runs, with what
-// it stores taken from the run as it is now: the caller goes on while it
-// commits. A save started before it must have succeeded first (its error
-// is returned otherwise); waitSaved waits for this one.
+// saveBehind starts save's transaction on a goroutine of its own, with
+// what it stores taken from the run as it is now, and returns: the caller
+// goes on while it commits. The save started before it must have
+// succeeded first (its error is returned otherwise); waitSaved waits for
+// this one.
 func (b *bulkRun) saveBehind(ctx context.Context) error {
 	if err := b.waitSaved(); err != nil {
 		return err
