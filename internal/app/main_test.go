@@ -10,6 +10,8 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/tandemhq/tandem/internal/browsertest"
 )
 
 // TestMain runs twice as many of this package's tests at once as go test's
@@ -18,7 +20,8 @@ import (
 // webhooks, for the simulators over HTTP), so the package needs about a
 // third of the CPU time its tests take one after another. Four times as
 // many made the Postgres variants time out on a loaded machine. An explicit
-// -test.parallel is kept.
+// -test.parallel is kept. The browser tests share one Chromium
+// (internal/browsertest).
 func TestMain(m *testing.M) {
 	flag.Parse()
 	set := false
@@ -26,7 +29,7 @@ func TestMain(m *testing.M) {
 	if !set {
 		_ = flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
 	}
-	os.Exit(m.Run())
+	os.Exit(browsertest.Main(m))
 }
 
 // quickRetries retries a failed job after 20 ms, doubling up to 320 ms,

@@ -27,7 +27,7 @@ import (
 //
 // and removed with the test's temporary files otherwise.
 
-// browser starts a fresh headless Chromium for one test.
+// browser opens a tab of its own in the shared headless Chromium.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	return browsertest.Start(t, 1400, 1250, 2*time.Minute)

@@ -1,5 +1,6 @@
-// Package browsertest starts headless Chromium for the browser tests of
-// the inbox panel and the admin console. Only tests import it.
+// Package browsertest runs headless Chromium for the browser tests of the
+// inbox panel and the admin console: one browser per test binary, a
+// browser context of its own per test. Only tests import it.
 //
 // The tests need Debian's chromium (apt-get install -y chromium), or the
 // binary named by TANDEM_CHROMIUM. Without it they skip, naming what is
@@ -13,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,13 +53,50 @@ func Chromium(t testing.TB) string {
 	return ""
 }
 
-// Start starts a headless Chromium with a fresh profile and a window of
-// width × height, and returns a context for chromedp actions. Everything
-// stops when the test ends, or after timeout.
-func Start(t *testing.T, width, height int, timeout time.Duration) context.Context {
-	t.Helper()
+// Main runs the tests of a package whose tests call Start, then stops the
+// Chromium they shared. Call it from the package's TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(browsertest.Main(m)) }
+func Main(m *testing.M) int {
+	shared.mu.Lock()
+	shared.managed = true
+	shared.mu.Unlock()
+	code := m.Run()
+	shared.stop()
+	return code
+}
+
+// shared is the one Chromium of a test binary. Starting one costs about
+// four seconds of CPU time (a fresh profile, a dozen processes); a new
+// browser context in a running one about a second, and it keeps cookies
+// and storage apart just the same.
+var shared browser
+
+type browser struct {
+	mu      sync.Mutex
+	managed bool // Main runs the tests, and stops the browser after them
+	ctx     context.Context
+	cancel  func()
+	dir     string
+	err     error
+}
+
+// start returns the context of the running Chromium, starting it the
+// first time.
+func (b *browser) start(path string) (context.Context, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.managed {
+		return nil, errors.New("browsertest.Start needs the package's TestMain to run its tests through browsertest.Main")
+	}
+	if b.ctx != nil || b.err != nil {
+		return b.ctx, b.err
+	}
+	if b.dir, b.err = os.MkdirTemp("", "tandem-chromium-"); b.err != nil {
+		return nil, b.err
+	}
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(Chromium(t)),
+		chromedp.ExecPath(path),
 		chromedp.Flag("headless", true),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
@@ -68,14 +107,51 @@ func Start(t *testing.T, width, height int, timeout time.Duration) context.Conte
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
+		chromedp.UserDataDir(b.dir),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
+	b.cancel = func() { cancelCtx(); cancelAlloc() }
+	// The first action starts the browser, which lives as long as the
+	// context it ran on: no deadline on that one, a timer instead.
+	timer := time.AfterFunc(time.Minute, b.cancel)
+	b.err = chromedp.Do(ctx)
+	if !timer.Stop() && b.err == nil {
+		b.err = errors.New("Chromium took over a minute to start")
+	}
+	if b.err != nil {
+		b.cancel()
+		b.err = fmt.Errorf("start Chromium: %w", b.err)
+		return nil, b.err
+	}
+	b.ctx = ctx
+	return ctx, nil
+}
+
+// stop stops the browser, if it started, and removes its profile.
+func (b *browser) stop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cancel != nil {
+		b.cancel()
+	}
+	if b.dir != "" {
+		_ = os.RemoveAll(b.dir)
+	}
+}
+
+// Start opens a tab of width × height in a browser context of its own (no
+// cookies or storage shared with other tests) of the test binary's
+// Chromium, and returns a context for chromedp actions on it. The tab and
+// its browser context close when the test ends, or after timeout.
+func Start(t *testing.T, width, height int, timeout time.Duration) context.Context {
+	t.Helper()
+	bctx, err := shared.start(Chromium(t))
+	require.NoError(t, err)
+	ctx, cancelCtx := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	require.NoError(t, chromedp.Do(ctx), "start Chromium")
+	t.Cleanup(func() { cancelTimeout(); cancelCtx() })
+	require.NoError(t, chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))), "open a tab")
 	return ctx
 }
 

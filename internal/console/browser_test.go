@@ -41,7 +41,7 @@ func screenshotDir(t *testing.T) string {
 	return dir
 }
 
-// browser starts a headless Chromium with a fresh profile.
+// browser opens a tab of its own in the shared headless Chromium.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	return browsertest.Start(t, 1280, 900, 3*time.Minute)
@@ -249,7 +249,7 @@ func TestConsoleBrowser(t *testing.T) {
 
 	// A session that has expired sends the browser to sign in, and back
 	// to the page it asked for.
-	cookies, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{})
+	cookies, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{BrowserContextID: chromedp.FromContext(ctx).BrowserContextID})
 	require.NoError(t, err)
 	expired := false
 	for _, ck := range cookies.Cookies {
