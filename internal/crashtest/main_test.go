@@ -1,12 +1,15 @@
 package crashtest
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
+	"os/signal"
+	"syscall"
 	"testing"
+
+	"github.com/tandemhq/tandem/internal/cli"
 )
 
 var (
@@ -15,28 +18,32 @@ var (
 	flagSeed  = flag.Int64("crash.seed", 0, "random seed of the kill delays (0: time based, logged)")
 )
 
-// binary is the tandem binary built once for this test binary.
+// envTandem=1 makes this test binary run as tandem: the processes the
+// tests start and kill are this binary, running the command line tandem's
+// own main runs (cmd/tandem), with the same signals ending it gracefully.
+// Building the tandem executable instead took seconds of every run.
+const envTandem = "TANDEM_CRASHTEST_AS_TANDEM"
+
+// binary is the executable the tests start as tandem: this one.
 var binary string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envTandem) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := cli.Run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	flag.Parse()
-	os.Exit(run(m))
+	var err error
+	if binary, err = os.Executable(); err != nil {
+		fmt.Fprintf(os.Stderr, "crashtest: %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
 }
 
-func run(m *testing.M) int {
-	dir, err := os.MkdirTemp("", "tandem-crashtest-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	binary = filepath.Join(dir, "tandem")
-	cmd := exec.Command("go", "build", "-o", binary, "./cmd/tandem")
-	cmd.Dir = "../.."
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		fmt.Fprintf(os.Stderr, "crashtest: build tandem: %v\n", err)
-		return 1
-	}
-	return m.Run()
+// asTandem is env with what makes the binary run as tandem.
+func asTandem(env []string) []string {
+	return append(env[:len(env):len(env)], envTandem+"=1")
 }

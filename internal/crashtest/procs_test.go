@@ -33,7 +33,7 @@ var urlRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
 func startSim(t *testing.T, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(binary, append([]string{"sim"}, args...)...)
-	cmd.Env = baseEnv(t)
+	cmd.Env = asTandem(baseEnv(t))
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	var stderr syncBuffer
@@ -118,7 +118,7 @@ type proc struct {
 func startProc(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(binary, args...), out: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd.Env = env
+	p.cmd.Env = asTandem(env)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	require.NoError(t, p.cmd.Start())
 	go func() { p.err = p.cmd.Wait(); close(p.done) }()
