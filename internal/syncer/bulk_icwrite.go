@@ -109,14 +109,17 @@ func (w *icWriters) finish(p pendingIC) {
 	w.inFly.Done()
 }
 
+// fail keeps err, which stops the run at the next checkpoint: a write
+// gave up on a transient error, or what happened to a write could not be
+// recorded.
 func (w *icWriters) fail(err error) {
 	w.mu.Lock()
 	w.err = err
 	w.mu.Unlock()
 }
 
-// failed returns (and forgets) the transient error that made a write give
-// up, if any, without waiting.
+// failed returns (and forgets) the error kept by fail, if any, without
+// waiting.
 func (w *icWriters) failed() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -126,8 +129,8 @@ func (w *icWriters) failed() error {
 }
 
 // wait blocks until every submitted write finished, and returns (and
-// forgets) the transient error that made a write give up, if any: the run
-// stops and its resumption redoes the page.
+// forgets) the error kept by fail, if any: the run stops and its
+// resumption redoes the page.
 func (w *icWriters) wait() error {
 	w.inFly.Wait()
 	w.mu.Lock()
@@ -209,14 +212,18 @@ func (w *icWriters) write(ctx context.Context, p pendingIC, unlock func()) {
 	defer unlock()
 	switch {
 	case isIntercomGone(err):
-		_ = s.dropLink(ctx, p.link, "Intercom record deleted")
+		if derr := s.dropLink(ctx, p.link, "Intercom record deleted"); derr != nil {
+			w.fail(derr) // the checkpoint must not pass a link left behind
+		}
 	case ctx.Err() != nil:
 	case Transient(err):
 		w.fail(err)
 	default:
 		w.b.count(func(r *store.BulkSync) { r.Failed++ })
 		if _, rerr := s.RecordFailure(ctx, p.link, tandem.OpUpdateIntercom, tandem.SystemIntercom, changedFields(p.changes), p.body, err); rerr != nil {
-			s.log.Error("bulk sync: record failure", "err", rerr)
+			// Without its sync error the failed write would leave no
+			// trace: the run stops, and its resumption tries again.
+			w.fail(rerr)
 		}
 	}
 }
