@@ -160,7 +160,7 @@ func BenchmarkBulkPages(b *testing.B) {
 					values[l.ID] = map[string]string{"sf:Phone": fmt.Sprint("+1555", start+i), "sf:Plan__c": "Pro",
 						"ic:custom_attributes.job_title": l.MatchKey}
 				}
-				_, err = db.SetShadowsOfLinked(ctx, values)
+				_, err = db.SetShadowsOfLinked(ctx, values, nil)
 				require.NoError(b, err)
 			}
 		})

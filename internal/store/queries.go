@@ -24,7 +24,7 @@ type Queries interface {
 	Shadows(ctx context.Context, linkID int64) (map[string]string, error)
 	SetShadows(ctx context.Context, linkID int64, values map[string]string) error
 	SetShadowsMany(ctx context.Context, values map[int64]map[string]string) error
-	SetShadowsOfLinked(ctx context.Context, values map[int64]map[string]string) ([]int64, error)
+	SetShadowsOfLinked(ctx context.Context, values, guard map[int64]map[string]string) ([]int64, error)
 	Shadow(ctx context.Context, linkID int64, field string) (string, bool, error)
 	ShadowOfLinks(ctx context.Context, linkIDs []int64, field string) (map[int64]string, error)
 

@@ -168,7 +168,13 @@ func (q *queries) existingLinks(ctx context.Context, ids []int64) (map[int64]boo
 // since their values were computed (one side's record is gone): the values
 // of links that no longer exist are left out, and those links' ids
 // returned, instead of failing the call.
-func (q *queries) SetShadowsOfLinked(ctx context.Context, values map[int64]map[string]string) ([]int64, error) {
+//
+// guard, when given, holds for some links the versions their values were
+// computed from, under the keys at which newer syncs store theirs: a
+// link is left out too when one of its stored values under such a key is
+// greater than the guard's (a sync of a newer version stored values since,
+// which stay).
+func (q *queries) SetShadowsOfLinked(ctx context.Context, values, guard map[int64]map[string]string) ([]int64, error) {
 	ids := make([]int64, 0, len(values))
 	for id, fields := range values {
 		if len(fields) > 0 {
@@ -184,14 +190,19 @@ func (q *queries) SetShadowsOfLinked(ctx context.Context, values map[int64]map[s
 		if err != nil {
 			return err
 		}
+		newer, err := q.supersededLinks(ctx, ids, guard)
+		if err != nil {
+			return err
+		}
 		present := values
-		if len(found) < len(ids) {
+		if len(found) < len(ids) || len(newer) > 0 {
 			present = make(map[int64]map[string]string, len(found))
 			for _, id := range ids {
-				if found[id] {
-					present[id] = values[id]
-				} else {
+				switch {
+				case !found[id]:
 					missing = append(missing, id)
+				case !newer[id]:
+					present[id] = values[id]
 				}
 			}
 			slices.Sort(missing)
@@ -199,6 +210,30 @@ func (q *queries) SetShadowsOfLinked(ctx context.Context, values map[int64]map[s
 		return q.setShadows(ctx, present)
 	})
 	return missing, err
+}
+
+// supersededLinks returns which links of ids have a stored value greater
+// than the one guard gives under the same key (see SetShadowsOfLinked).
+func (q *queries) supersededLinks(ctx context.Context, ids []int64, guard map[int64]map[string]string) (map[int64]bool, error) {
+	byKey := map[string][]int64{}
+	for _, id := range ids {
+		for k := range guard[id] {
+			byKey[k] = append(byKey[k], id)
+		}
+	}
+	newer := map[int64]bool{}
+	for k, kids := range byKey {
+		stored, err := q.ShadowOfLinks(ctx, kids, k)
+		if err != nil {
+			return nil, err
+		}
+		for id, v := range stored {
+			if v > guard[id][k] {
+				newer[id] = true
+			}
+		}
+	}
+	return newer, nil
 }
 
 // Shadow returns the last value synced for one field of a link, and

@@ -118,9 +118,15 @@ func (s *Syncer) RunBulk(ctx context.Context, id int64, o BulkOptions) (store.Bu
 		return run, ErrBulkBusy
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	go lease.renew(ctx, cancel)
-	defer lease.release(context.WithoutCancel(ctx))
+	renewing := make(chan struct{})
+	go func() { defer close(renewing); lease.renew(ctx, cancel) }()
+	defer func() {
+		// The renewal stops before the release: a renewal after it
+		// would take the lease again for a minute.
+		cancel(nil)
+		<-renewing
+		lease.release(context.WithoutCancel(ctx))
+	}()
 	b := &bulkRun{s: s, run: run, opts: o, tally: newTally(o.Records)}
 	if o.Report != nil {
 		defer func() { o.Report(b.tally.plan(false)) }()
@@ -190,11 +196,15 @@ type bulkRun struct {
 	// resumed run starts after it. prevID is the last record aligned.
 	batchFrom, prevID string
 	// shadows are the shadow values of pairs that needed no write, aligned
-	// since the last save, which stores them with the checkpoint.
-	shadows map[int64]map[string]string
+	// since the last save, which stores them with the checkpoint; readAt
+	// are the versions of the pairs' records they were computed from.
+	shadows, readAt map[int64]map[string]string
 	// saving is the result of the save committing behind the alignment
-	// (see saveBehind); nil when none is.
-	saving chan error
+	// (see saveBehind); nil when none is. saveErr is the error of a save
+	// that failed: every later save returns it, since the checkpoint must
+	// not pass the shadows that save lost.
+	saving  chan error
+	saveErr error
 	// recs are the scratch records listed since the last save, which
 	// keeps them with the checkpoint; scratch holds those kept. The scan
 	// adds to it before the alignment reads it.
@@ -302,27 +312,30 @@ func (b *bulkRun) saveBehind(ctx context.Context) error {
 	b.run.Checkpoint = string(cp)
 	run := b.run
 	b.mu.Unlock()
-	shadows := b.shadows
-	b.shadows, b.recs = nil, nil
+	shadows, readAt := b.shadows, b.readAt
+	b.shadows, b.readAt, b.recs = nil, nil, nil
 	done := make(chan error, 1)
 	b.saving = done
-	go func() { done <- b.commitSave(ctx, run, keep, shadows) }()
+	go func() { done <- b.commitSave(ctx, run, keep, shadows, readAt) }()
 	return nil
 }
 
 // waitSaved waits for the save started by saveBehind, if any, and returns
-// its error.
+// its error, or that of any save of the run that failed before.
 func (b *bulkRun) waitSaved() error {
-	if b.saving == nil {
-		return nil
+	if b.saving != nil {
+		if err := <-b.saving; err != nil && b.saveErr == nil {
+			b.saveErr = err
+		}
+		b.saving = nil
 	}
-	err := <-b.saving
-	b.saving = nil
-	return err
+	return b.saveErr
 }
 
-// commitSave is save's transaction.
-func (b *bulkRun) commitSave(ctx context.Context, run store.BulkSync, keep []store.BulkRecord, shadows map[int64]map[string]string) error {
+// commitSave is save's transaction. A pair's shadows are left out when a
+// sync of a version newer than the one the run compared (readAt) stored
+// the pair's since: event sync does not wait for the run's save.
+func (b *bulkRun) commitSave(ctx context.Context, run store.BulkSync, keep []store.BulkRecord, shadows, readAt map[int64]map[string]string) error {
 	if b.dry {
 		// A dry run keeps its scratch records, and nothing else.
 		run.Checkpoint = ""
@@ -333,7 +346,7 @@ func (b *bulkRun) commitSave(ctx context.Context, run store.BulkSync, keep []sto
 		if err := tx.PutBulkRecords(ctx, keep); err != nil {
 			return err
 		}
-		if _, err := tx.SetShadowsOfLinked(ctx, shadows); err != nil {
+		if _, err := tx.SetShadowsOfLinked(ctx, shadows, readAt); err != nil {
 			return err
 		}
 		return tx.UpdateBulkSync(ctx, run)
@@ -366,6 +379,8 @@ func (b *bulkRun) relist(ctx context.Context) error {
 	return err
 }
 
+// setPhase shows phase as the run's. A save that fails here is not lost:
+// the next checkpoint's save returns its error (see waitSaved).
 func (b *bulkRun) setPhase(ctx context.Context, phase string) {
 	b.mu.Lock()
 	changed := b.run.Phase != phase

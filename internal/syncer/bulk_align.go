@@ -418,30 +418,46 @@ func (b *bulkRun) alignPair(ctx context.Context, obj tandem.Object, l tandem.Lin
 	if len(icChanges) == 0 {
 		maps.Copy(old, icShadows)
 	}
+	// The versions compared: shadows of a direction with nothing to write
+	// are stored only if no sync of a newer version stored its own since.
+	read := readVersions(icObj, rec)
 	if len(sfChanges) == 0 && len(icChanges) == 0 {
-		b.recordInSync(l.ID, old, before)
+		b.recordInSync(l.ID, old, before, read)
 		return
 	}
 	b.count(func(r *store.BulkSync) { r.Changed++ })
-	b.queueSF(l, icObj, sfChanges, sfShadows, before)
-	b.queueIC(ctx, l, rec, icChanges, icShadows, before)
+	b.queueSF(l, icObj, sfChanges, sfShadows, before, read)
+	b.queueIC(ctx, l, rec, icChanges, icShadows, before, read)
+}
+
+// readVersions are the versions of a pair's two records as read, under
+// the shadow keys at which a sync stores the versions it synced.
+func readVersions(icObj map[string]any, rec salesforce.Record) map[string]string {
+	read := make(map[string]string, 2)
+	if v := intercomStamp(icObj); v != "" {
+		read[seenIntercomKey] = v
+	}
+	if v := salesforceStamp(rec); v != "" {
+		read[seenSalesforceKey] = v
+	}
+	return read
 }
 
 // recordInSync keeps the shadows of a pair that needs no write in either
 // direction, unless they are stored already (before).
-func (b *bulkRun) recordInSync(linkID int64, shadows, before map[string]string) {
+func (b *bulkRun) recordInSync(linkID int64, shadows, before, read map[string]string) {
 	if maps.Equal(before, shadows) {
 		return // in sync and already recorded: no write at all
 	}
-	b.setShadows(linkID, shadows)
+	b.setShadows(linkID, shadows, read)
 }
 
 // queueSF adds the Salesforce write of pair l to the collection batch,
 // or, with nothing to write, keeps the direction's new shadows.
-func (b *bulkRun) queueSF(l tandem.Link, icObj map[string]any, changes []change, shadows, before map[string]string) {
+func (b *bulkRun) queueSF(l tandem.Link, icObj map[string]any, changes []change, shadows, before, read map[string]string) {
 	if len(changes) == 0 {
 		if len(shadows) > 0 {
-			b.setShadows(l.ID, unchanged(shadows, before))
+			b.setShadows(l.ID, unchanged(shadows, before), read)
 		}
 		return
 	}
@@ -455,10 +471,10 @@ func (b *bulkRun) queueSF(l tandem.Link, icObj map[string]any, changes []change,
 
 // queueIC hands the Intercom write of pair l to the writers, or, with
 // nothing to write, keeps the direction's new shadows.
-func (b *bulkRun) queueIC(ctx context.Context, l tandem.Link, rec salesforce.Record, changes []change, shadows, before map[string]string) {
+func (b *bulkRun) queueIC(ctx context.Context, l tandem.Link, rec salesforce.Record, changes []change, shadows, before, read map[string]string) {
 	if len(changes) == 0 {
 		if len(shadows) > 0 {
-			b.setShadows(l.ID, unchanged(shadows, before))
+			b.setShadows(l.ID, unchanged(shadows, before), read)
 		}
 		return
 	}
@@ -468,8 +484,10 @@ func (b *bulkRun) queueIC(ctx context.Context, l tandem.Link, rec salesforce.Rec
 }
 
 // setShadows adds shadows of a pair that needs no write to the page's
-// batch, stored with the checkpoint that passes the pair (see save).
-func (b *bulkRun) setShadows(linkID int64, values map[string]string) {
+// batch, stored with the checkpoint that passes the pair (see save),
+// unless a sync of a version newer than read (the pair's versions
+// compared) stored the pair's shadows meanwhile.
+func (b *bulkRun) setShadows(linkID int64, values, read map[string]string) {
 	if len(values) == 0 {
 		return
 	}
@@ -480,6 +498,12 @@ func (b *bulkRun) setShadows(linkID int64, values map[string]string) {
 		maps.Copy(cur, values)
 	} else {
 		b.shadows[linkID] = values
+	}
+	if len(read) > 0 {
+		if b.readAt == nil {
+			b.readAt = map[int64]map[string]string{}
+		}
+		b.readAt[linkID] = read
 	}
 }
 

@@ -54,7 +54,7 @@ func (s *Syncer) commitMany(ctx context.Context, d tandem.Direction, op tandem.O
 		}
 	}
 	err := s.store.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.SetShadowsOfLinked(ctx, shadows); err != nil {
+		if _, err := tx.SetShadowsOfLinked(ctx, shadows, nil); err != nil {
 			return err
 		}
 		if err := tx.InsertAudit(ctx, entries...); err != nil {

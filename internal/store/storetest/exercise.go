@@ -332,6 +332,38 @@ func exerciseShadows(t *testing.T, open func(testing.TB) *store.DB) {
 		db := open(t)
 		requireNotFound(t, db.SetShadows(ctx, 424242, map[string]string{"Phone": "1"}))
 	})
+
+	// SetShadowsOfLinked leaves out a link gone since, and one whose
+	// stored version under a guard's key is newer than the guard's.
+	t.Run("Shadows/OfLinkedKeepsNewer", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		var ids []int64
+		for i, seen := range []string{"000200", "000100", "000050", ""} {
+			l, err := db.UpsertLink(ctx, link(tandem.ObjectContact, fmt.Sprint("ic", i), fmt.Sprint("003", i)))
+			require.NoError(t, err)
+			if seen != "" {
+				require.NoError(t, db.SetShadows(ctx, l.ID, map[string]string{"Title": "B", "seen:v": seen}))
+			}
+			ids = append(ids, l.ID)
+		}
+		values, guard := map[int64]map[string]string{}, map[int64]map[string]string{}
+		for _, id := range append(ids, 424242) {
+			values[id] = map[string]string{"Title": "A"}
+			guard[id] = map[string]string{"seen:v": "000100"}
+		}
+		missing, err := db.SetShadowsOfLinked(ctx, values, guard)
+		require.NoError(t, err)
+		require.Equal(t, []int64{424242}, missing)
+		for i, want := range []string{"B", "A", "A", "A"} {
+			v, _, err := db.Shadow(ctx, ids[i], "Title")
+			require.NoError(t, err)
+			require.Equal(t, want, v, "link %d (stored version %d)", i, i)
+		}
+		seen, _, err := db.Shadow(ctx, ids[0], "seen:v")
+		require.NoError(t, err)
+		require.Equal(t, "000200", seen, "the newer version stays")
+	})
 }
 
 func exerciseState(t *testing.T, open func(testing.TB) *store.DB) {
