@@ -2,12 +2,16 @@ package syncer
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/intercom"
+	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/store/storetest"
 )
 
@@ -77,4 +81,42 @@ func TestGatePassesEachRecordOnce(t *testing.T) {
 	g.unlock()
 	w.finish(g.p)
 	w.inFly.Wait()
+}
+
+// TestWriteFailureUnrecordedStopsTheRun: an Intercom write refused for
+// good is recorded as a sync error; when that record cannot be stored,
+// the writers keep the error, so the run stops instead of its checkpoint
+// passing a write that left no trace.
+func TestWriteFailureUnrecordedStopsTheRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	l, err := db.UpsertLink(ctx, tandem.Link{InstallationID: tandem.DefaultInstallation, Object: tandem.ObjectContact,
+		IntercomID: "ic-a", SalesforceID: "sf-a"})
+	require.NoError(t, err)
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"type":"error.list","errors":[{"code":"parameter_invalid","message":"Phone is invalid"}]}`))
+	}))
+	t.Cleanup(refuse.Close)
+	ic := intercom.NewClient("token", intercom.WithBaseURL(refuse.URL))
+	s := New(Config{Installation: tandem.DefaultInstallation}, db, ic, nil, nil, nil, Hooks{})
+
+	write := func() error {
+		w := &icWriters{b: &bulkRun{s: s}}
+		page := &pageWrites{}
+		w.inFly.Add(1)
+		page.wg.Add(1)
+		w.write(ctx, pendingIC{page: page, link: l, body: map[string]any{"phone": "x"}}, func() {})
+		return w.failed()
+	}
+	require.NoError(t, write(), "recorded as a sync error, the run goes on")
+	errs, err := db.ListSyncErrors(ctx, store.ListSyncErrorsParams{Installation: tandem.DefaultInstallation})
+	require.NoError(t, err)
+	require.Len(t, errs, 1)
+
+	_, err = db.SQL().ExecContext(ctx, `DROP TABLE tandem_sync_errors`)
+	require.NoError(t, err)
+	require.Error(t, write(), "not recorded: the run stops")
 }
