@@ -602,7 +602,7 @@ func (b *bulkRun) diff(ctx context.Context, l tandem.Link, d tandem.Direction, i
 		if !b.dry {
 			s.noteVerdict(l, m, vd, f)
 		}
-		recordVerdict(shadows, prev, key, vd, f.src)
+		recordVerdict(shadows, prev, key, vd, f.src, f.dstKnown && f.src == f.dst)
 		if vd.writes() {
 			changes = append(changes, change{m: m, value: v, canonical: f.src, old: f.dst, verdict: vd})
 		}

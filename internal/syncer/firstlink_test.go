@@ -157,6 +157,12 @@ func TestFirstLink(t *testing.T) {
 				require.NoError(t, h.Webhook(ic))
 				require.Equal(t, calls, h.WriteCalls(), "write calls when syncing again")
 				requireEqual(t, "verdicts when syncing again", []string{}, verdicts(h.Events.Take()))
+
+				// Nor does a bulk sync, which compares both sides: a value
+				// kept at first link stays kept.
+				runBulk(t, h)
+				require.Equal(t, calls, h.WriteCalls(), "write calls of a bulk sync")
+				requireEqual(t, "both sides after a bulk sync", [2]person{tc.wantIC, tc.wantSF}, [2]person{icPerson(t, h, ic), sfPerson(t, h, "Contact", sf)})
 			})
 		}
 	}

@@ -145,14 +145,19 @@ func holdOf(shadows map[string]string, shadowKey string) (string, bool) {
 
 // recordVerdict adds to next the shadows a verdict leaves behind once its
 // write (if any) succeeded: the owner's value as the field's shadow, and
-// the start or end of a hold.
-func recordVerdict(next, prev map[string]string, shadowKey string, v verdict, src string) {
+// the start or end of a hold. A hold ends when the target receives the
+// owner's value, or is found holding it (same: the target was read and
+// equals the owner's value). An event that finds only the owner's value
+// unchanged (in sync with its shadow, the target not read) leaves the
+// hold: the target still keeps its own value, which a bulk sync would
+// otherwise take for drift and overwrite.
+func recordVerdict(next, prev map[string]string, shadowKey string, v verdict, src string, same bool) {
 	next[shadowKey] = src
 	_, wasHeld := holdOf(prev, shadowKey)
 	switch {
 	case v == held:
 		next[heldKey(shadowKey)] = "=" + src
-	case wasHeld && v != blankRefused:
+	case wasHeld && (v.writes() || v == inSync && same):
 		next[heldKey(shadowKey)] = ""
 	}
 }

@@ -56,15 +56,25 @@ func TestDecide(t *testing.T) {
 func TestRecordVerdict(t *testing.T) {
 	t.Parallel()
 	next := map[string]string{}
-	recordVerdict(next, nil, "sf:Phone", held, "a")
+	recordVerdict(next, nil, "sf:Phone", held, "a", false)
 	if next["sf:Phone"] != "a" || next["held:sf:Phone"] != "=a" {
 		t.Fatalf("a hold is recorded with its owner value: %v", next)
 	}
 	if v, ok := holdOf(next, "sf:Phone"); !ok || v != "a" {
 		t.Fatalf("holdOf = %q, %v", v, ok)
 	}
+	kept := map[string]string{}
+	recordVerdict(kept, next, "sf:Phone", inSync, "a", false)
+	if _, ok := kept["held:sf:Phone"]; ok {
+		t.Fatalf("an owner value unchanged since the hold, the target not read, keeps the hold: %v", kept)
+	}
+	equal := map[string]string{}
+	recordVerdict(equal, next, "sf:Phone", inSync, "a", true)
+	if equal["held:sf:Phone"] != "" || len(equal) != 2 {
+		t.Fatalf("a target found equal to the owner ends the hold: %v", equal)
+	}
 	after := map[string]string{}
-	recordVerdict(after, next, "sf:Phone", overwrite, "c")
+	recordVerdict(after, next, "sf:Phone", overwrite, "c", true)
 	if after["held:sf:Phone"] != "" || after["sf:Phone"] != "c" {
 		t.Fatalf("a write ends the hold: %v", after)
 	}

@@ -117,7 +117,7 @@ func (s *Syncer) plan(ctx context.Context, l tandem.Link, d direction) (p planne
 			p.changes = append(p.changes, change{m: m, value: v, canonical: c, old: f.dst, verdict: vd})
 			continue
 		}
-		recordVerdict(p.next, shadows, key, vd, c)
+		recordVerdict(p.next, shadows, key, vd, c, f.dstKnown && f.src == f.dst)
 	}
 	if d.stamp != "" {
 		p.next[d.seenKey] = d.stamp
@@ -142,7 +142,7 @@ type planned struct {
 // finish adds the shadows of the written changes, once the write succeeded.
 func (p planned) finish(key func(tandem.Mapping) string) map[string]string {
 	for _, ch := range p.changes {
-		recordVerdict(p.next, p.prev, key(ch.m), ch.verdict, ch.canonical)
+		recordVerdict(p.next, p.prev, key(ch.m), ch.verdict, ch.canonical, true)
 	}
 	return p.next
 }

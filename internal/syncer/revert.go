@@ -213,7 +213,7 @@ func (r *reverter) writeTarget(ctx context.Context, rv revertWrite) (tandem.Audi
 		return tandem.AuditEntry{}, err
 	}
 	next := map[string]string{}
-	recordVerdict(next, prev, rv.target.shadowKey, overwrite, rv.shadowValue)
+	recordVerdict(next, prev, rv.target.shadowKey, overwrite, rv.shadowValue, true)
 	// The target now holds what sync makes of the owner's new version:
 	// recorded as synced from it, a sync still holding an older read of
 	// the owner (a poll that read the record before the revert) finds a
