@@ -25,6 +25,7 @@ import (
 	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/store"
 	"github.com/tandemhq/tandem/internal/usecase"
+	"github.com/tandemhq/tandem/salesforce/sfsim"
 )
 
 func startCases(t *testing.T, dbURL string, configure func(*config.Config)) *env {
@@ -476,4 +477,29 @@ func TestCaseDeletedInSalesforce(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, "%v", out)
 	require.Len(t, e.casesOf(convID), 1)
 	require.NotEqual(t, first["Id"], out["case_id"])
+}
+
+// A Case action that finds Salesforce unreachable answers 202 and queues
+// the Case: with no automatic trigger, nothing else would ever make it.
+func TestCaseActionQueuedWhenUnreachable(t *testing.T) {
+	t.Parallel()
+	e := startCases(t, "", func(c *config.Config) {
+		c.Cases.OnStarted, c.Cases.OnClosed = false, false
+	})
+	icID, _, _ := e.aUser("case.queued@example.com")
+	convID, err := e.Intercom.CreateConversation(icID, "The invoice PDF is blank.")
+	require.NoError(t, err)
+	e.idle()
+	require.Empty(t, e.casesOf(convID), "no automatic trigger")
+
+	// Every Salesforce call fails for a while (the client retries a 503
+	// a few times before it gives up).
+	e.Salesforce.Faults().FailNext(50, sfsim.Fault503)
+	status, out := e.caseAction(app.DemoToken, `{"conversation_id":"`+convID+`"}`)
+	require.Equal(t, http.StatusAccepted, status, "%v", out)
+	require.Equal(t, true, out["queued"])
+	e.Salesforce.Faults().Reset()
+	eventually(t, "the queued Case", func() bool { return len(e.casesOf(convID)) == 1 })
+	e.idle()
+	require.Len(t, e.casesOf(convID), 1)
 }

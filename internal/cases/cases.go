@@ -437,7 +437,10 @@ func (s *Service) refresh(ctx context.Context, conv *intercom.Conversation, case
 				s.log.Info("case deleted in Salesforce; not made again", "conversation_id", conv.ID, "case_id", caseID, "trigger", string(t))
 				return Result{ConversationID: conv.ID, Trigger: t}, nil
 			}
-			if in, gerr := s.db.GetIntent(ctx, s.cfg.Installation, "case", conv.ID); gerr == nil {
+			// Only the intent of the deleted Case goes: another call may
+			// have replaced it with its own claim for the new one already.
+			if in, gerr := s.db.GetIntent(ctx, s.cfg.Installation, "case", conv.ID); gerr == nil &&
+				in.State == store.IntentDone && in.RemoteID == caseID {
 				_ = s.db.DeleteIntent(ctx, in.ID)
 			}
 			return s.create(ctx, conv, t, nil)

@@ -43,7 +43,9 @@ func (w *caseWorker) Work(ctx context.Context, job *river.Job[CaseArgs]) error {
 	// Recorded failures cancel, a held intent snoozes, a gone conversation
 	// cancels; a transient failure that outlives its retries becomes a
 	// sync error too.
-	return Outcome(err, job.Attempt, job.MaxAttempts, func() { d.Cases.GiveUp(ctx, job.Args.ConversationID, err) })
+	// The job's own context may have run out (River's job timeout): the
+	// failure is recorded whatever it was.
+	return Outcome(err, job.Attempt, job.MaxAttempts, func() { d.Cases.GiveUp(context.WithoutCancel(ctx), job.Args.ConversationID, err) })
 }
 
 // CaseTriggers decides which notifications ask for a Case.

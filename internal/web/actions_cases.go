@@ -1,12 +1,16 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/tandemhq/tandem"
+	"github.com/tandemhq/tandem/internal/cases"
+	"github.com/tandemhq/tandem/internal/jobs"
 	"github.com/tandemhq/tandem/internal/syncer"
 )
 
@@ -32,7 +36,17 @@ func (s *Server) actionsCases(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, perm.Err)
 		return
 	case err != nil && tandem.ErrorCode(err) == tandem.EINTERNAL:
-		s.Error(w, r, tandem.Errorf(tandem.EUNAVAILABLE, "Salesforce or Intercom could not be reached; try again."))
+		// Salesforce or Intercom could not be reached, or the caller gave
+		// up waiting: a job makes the Case when it can, so that no
+		// trigger has to come again (none may). Queued even when the
+		// request's context has ended.
+		if _, qerr := s.River.Insert(context.WithoutCancel(r.Context()),
+			jobs.CaseArgs{ConversationID: req.ConversationID, Trigger: cases.TriggerAction}, nil); qerr != nil {
+			s.Error(w, r, errors.Join(tandem.Errorf(tandem.EUNAVAILABLE, "Salesforce or Intercom could not be reached; try again."), qerr))
+			return
+		}
+		s.Log.Warn("Case queued for later", slog.String("conversation_id", req.ConversationID), slog.Any("err", err))
+		writeJSON(w, http.StatusAccepted, caseQueued{ConversationID: req.ConversationID, Queued: true})
 		return
 	case err != nil:
 		s.Error(w, r, err)
@@ -43,6 +57,13 @@ func (s *Server) actionsCases(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, res)
+}
+
+// caseQueued answers a Case action whose Case a job will make: Salesforce
+// or Intercom could not be reached.
+type caseQueued struct {
+	ConversationID string `json:"conversation_id"`
+	Queued         bool   `json:"queued"`
 }
 
 // requireActions wraps h so that it answers 401 unless the request carries
