@@ -120,8 +120,19 @@ func (s *Syncer) checkIntercomKey(ctx context.Context, l tandem.Link, obj tandem
 		if err != nil {
 			return l, nil, false, err
 		}
-		if len(cands) == 0 {
-			return l, nil, true, nil // keep syncing with the Lead
+		free := false
+		for _, rec := range cands {
+			if _, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, tandem.ObjectContact, rec.ID()); store.IsNotFound(err) {
+				free = true
+				break
+			} else if err != nil {
+				return l, nil, false, err
+			}
+		}
+		if !free {
+			// No Contact, or every one linked to someone else: keep
+			// syncing with the Lead rather than drop the only link.
+			return l, nil, true, nil
 		}
 		if err := s.dropLink(ctx, l, "Intercom lead became a user"); err != nil {
 			return l, nil, false, err

@@ -144,6 +144,25 @@ func TestRelinking(t *testing.T) {
 			wantEvents: []string{},
 		},
 		{
+			name: "a lead that became a user stays with its Lead while the Contact with its email is linked to someone else",
+			run: func(t *testing.T, h *syncertest.Harness, n names) {
+				// The Contact is linked to another Intercom user (linked
+				// before its email changed, say).
+				other, contact := h.IntercomUser(person{Email: "lee.old@example.com"}), h.SalesforceContact(person{Email: "lee@example.com"})
+				_, err := h.Store.UpsertLink(h.Ctx, tandem.Link{InstallationID: tandem.DefaultInstallation, Object: tandem.ObjectContact,
+					IntercomID: other, SalesforceID: contact, MatchedBy: "email", MatchKey: "lee@example.com"})
+				require.NoError(t, err)
+				ic, lead := linkedLead(t, h, person{Email: "lee@example.com"}, person{Email: "lee@example.com"})
+				n[ic], n[lead], n[other], n[contact] = "user", "lead", "other", "contact"
+				h.Events.Take()
+				h.UpdateIntercom(ic, map[string]any{"role": "user", "phone": "+44 20 7946 0000"})
+				require.NoError(t, h.Webhook(ic))
+				require.Equal(t, "+44 20 7946 0000", sfPerson(t, h, "Lead", lead).Phone, "the Lead keeps syncing")
+			},
+			wantPairs:  []string{"contact other = contact", "lead user = lead"},
+			wantEvents: []string{},
+		},
+		{
 			name: "a deleted Intercom contact drops its link and leaves the Contact",
 			run: func(t *testing.T, h *syncertest.Harness, n names) {
 				ic, sf := linkedUser(t, h, person{Email: "gone@example.com"}, person{Email: "gone@example.com"})
