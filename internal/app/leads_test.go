@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -115,6 +116,34 @@ func TestCreateLead(t *testing.T) {
 			require.Equal(t, http.StatusOK, status, "%v", out)
 			require.Equal(t, leadID, out["salesforce_id"])
 			require.Equal(t, before, e.Salesforce.Count("Lead"))
+		})
+
+		t.Run("a Lead an earlier attempt made is linked, not made again, whatever its email", func(t *testing.T) {
+			ctx := context.Background()
+			// The form gave the Lead another email. One attempt stopped
+			// after the create was recorded but before the link; another
+			// never heard Salesforce's answer (nothing recorded).
+			for i, recorded := range []bool{true, false} {
+				email, sent := fmt.Sprintf("paz%d@prospect.example", i), fmt.Sprintf("paz%d@work.example", i)
+				icID, err := e.Intercom.CreateContact(intercomsim.ContactSeed{Role: "lead", Email: email})
+				require.NoError(t, err)
+				leadID, err := e.Salesforce.Insert("Lead", map[string]any{"LastName": "Paz", "Company": "Co", "Email": sent})
+				require.NoError(t, err)
+				in, _, err := e.App.Store.ClaimIntent(ctx, store.ClaimIntentParams{Installation: tandem.DefaultInstallation, Kind: "lead", Key: icID})
+				require.NoError(t, err)
+				if recorded {
+					_, err = e.App.Store.CompleteIntent(ctx, in.ID, leadID)
+				} else {
+					_, err = e.App.Store.FailIntent(ctx, in.ID, "timed out")
+				}
+				require.NoError(t, err)
+				before := e.Salesforce.Count("Lead")
+				status, out := e.createLead(`{"intercom_contact_id":"` + icID + `","fields":{"Email":"` + sent + `"}}`)
+				require.Equal(t, http.StatusOK, status, "%v", out)
+				require.Equal(t, leadID, out["salesforce_id"], "recorded: %v", recorded)
+				require.Equal(t, before, e.Salesforce.Count("Lead"))
+				require.Equal(t, leadID, e.linked(tandem.ObjectLead, icID).SalesforceID)
+			}
 		})
 
 		t.Run("edits and fallback owner", func(t *testing.T) {

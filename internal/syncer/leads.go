@@ -82,6 +82,9 @@ func (c *leadCreator) create(ctx context.Context, intercomID string, edits map[s
 	if done, err := c.alreadyLinked(ctx, &res, intercomID); done || err != nil {
 		return res, err
 	}
+	if done, err := c.linkCreated(ctx, &res, intent, in); done || err != nil {
+		return res, err
+	}
 	if done, err := c.linkByEmail(ctx, &res, in); done || err != nil {
 		return res, err
 	}
@@ -146,6 +149,15 @@ func (c *leadCreator) linkByEmail(ctx context.Context, res *LeadResult, in leadR
 	if err != nil {
 		return false, remoteError("look for an existing Lead", err)
 	}
+	// The form may give the Lead another email: an attempt whose create
+	// Salesforce applied but whose answer was lost made the Lead with it.
+	if sent, _ := in.edits["Email"].(string); sent != "" && !strings.EqualFold(strings.TrimSpace(sent), in.email) {
+		more, err := c.sync.findSalesforce(ctx, tandem.ObjectLead, strings.ToLower(strings.TrimSpace(sent)))
+		if err != nil {
+			return false, remoteError("look for an existing Lead", err)
+		}
+		cands = append(cands, more...)
+	}
 	for _, rec := range cands {
 		if _, err := c.store.LinkBySalesforceID(ctx, c.cfg.Installation, tandem.ObjectLead, rec.ID()); err == nil {
 			continue
@@ -181,6 +193,17 @@ func (c *leadCreator) createAndLink(ctx context.Context, res *LeadResult, intent
 	if err != nil {
 		return c.createFailed(ctx, in.intercomID, fields, err)
 	}
+	if err := c.linkNew(ctx, intent, in, id, shadows); err != nil {
+		return err
+	}
+	res.SalesforceID, res.Object, res.URL, res.Created, res.Fields = id, "Lead", c.recordURL(ctx, "Lead", id), true, fields
+	return nil
+}
+
+// linkNew completes the intent with the Lead's id, links the Lead, gives
+// the link shadows (the mapped values the Lead was made with) and resolves
+// the contact's open Create Lead errors.
+func (c *leadCreator) linkNew(ctx context.Context, intent store.Intent, in leadRequest, id string, shadows map[string]string) error {
 	if _, err := c.store.CompleteIntent(ctx, intent.ID, id); err != nil {
 		return err
 	}
@@ -193,11 +216,37 @@ func (c *leadCreator) createAndLink(ctx context.Context, res *LeadResult, intent
 	if err := c.store.SetShadows(ctx, l.ID, shadows); err != nil {
 		return err
 	}
-	if err := c.errs.resolve(ctx, tandem.Link{Object: tandem.ObjectLead, IntercomID: in.intercomID}, tandem.OpCreateLead); err != nil {
-		return err
+	return c.errs.resolve(ctx, tandem.Link{Object: tandem.ObjectLead, IntercomID: in.intercomID}, tandem.OpCreateLead)
+}
+
+// linkCreated reports done when an earlier attempt created the Lead the
+// intent names and stopped before linking it (a crash between the two):
+// that Lead is linked, whatever email the form gave it, instead of a
+// second one being created. A Lead deleted since, or linked to another
+// contact, is left alone.
+func (c *leadCreator) linkCreated(ctx context.Context, res *LeadResult, intent store.Intent, in leadRequest) (bool, error) {
+	if intent.RemoteID == "" {
+		return false, nil
 	}
-	res.SalesforceID, res.Object, res.URL, res.Created, res.Fields = id, "Lead", c.recordURL(ctx, "Lead", id), true, fields
-	return nil
+	if _, err := c.sfGet(ctx, tandem.ObjectLead, intent.RemoteID); isSalesforceGone(err) {
+		return false, nil
+	} else if err != nil {
+		return false, remoteError("read the Lead made by the last attempt", err)
+	}
+	if _, err := c.store.LinkBySalesforceID(ctx, c.cfg.Installation, tandem.ObjectLead, intent.RemoteID); err == nil {
+		return false, nil
+	} else if !store.IsNotFound(err) {
+		return false, err
+	}
+	_, shadows, err := c.leadFields(ctx, in.icObj, in.desc, in.edits)
+	if err != nil {
+		return false, err
+	}
+	if err := c.linkNew(ctx, intent, in, intent.RemoteID, shadows); err != nil {
+		return true, err
+	}
+	res.SalesforceID, res.Object, res.URL = intent.RemoteID, "Lead", c.recordURL(ctx, "Lead", intent.RemoteID)
+	return true, nil
 }
 
 // chooseOwner sets the new Lead's OwnerId to the Salesforce User matching
