@@ -310,6 +310,29 @@ func TestTaskLeads(t *testing.T) {
 				te.oneTask(id, "the Task closed on Lead "+id, func(r map[string]any) bool { return r["Status"] == "Completed" })
 			}
 		})
+		t.Run("a Lead converted while its conversation is open", func(t *testing.T) {
+			// The conversion moves the Lead's Task to the new Contact: the
+			// close completes that Task, and makes no second one.
+			email := te.unique("cora") + "@prospect.example"
+			lead, err := te.Salesforce.Insert("Lead", map[string]any{"LastName": "Cora", "Company": "Prospect", "Email": email})
+			require.NoError(t, err)
+			icID, err := te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "lead", Email: email, Name: "Cora Prospect"})
+			require.NoError(t, err)
+			te.linked(tandem.ObjectLead, icID)
+			conv, err := te.Intercom.CreateConversation(icID, "Can I get a quote?")
+			require.NoError(t, err)
+			first := te.oneTask(lead, "a Task on the Lead", func(map[string]any) bool { return true })
+
+			res, err := te.Salesforce.ConvertLead(lead, sfsim.ConvertOptions{})
+			require.NoError(t, err)
+			_, err = te.App.Syncer.Poll(context.Background(), tandem.ObjectLead) // the poll sees the conversion
+			require.NoError(t, err)
+			require.Equal(t, res.ContactID, te.linked(tandem.ObjectContact, icID).SalesforceID)
+			require.NoError(t, te.Intercom.CloseConversation(conv, te.adminID))
+			task := te.oneTask(res.ContactID, "the moved Task completed", func(r map[string]any) bool { return r["Status"] == "Completed" })
+			require.Equal(t, first["Id"], task["Id"])
+			require.Empty(t, te.tasksOf(lead))
+		})
 		t.Run("not in Salesforce", func(t *testing.T) {
 			email := te.unique("walkin") + "@nowhere.example"
 			icID, err := te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "user", Email: email, Name: "Walk In"})

@@ -215,6 +215,14 @@ func (q *queries) HasIntentWithPrefix(ctx context.Context, inst, kind, prefix st
 	return n > 0, nil
 }
 
+// IntentsWithPrefix returns up to limit intents of a kind whose key
+// starts with prefix, ordered by id.
+func (q *queries) IntentsWithPrefix(ctx context.Context, inst, kind, prefix string, limit int) ([]Intent, error) {
+	return collect(ctx, q.x, "list intents", scanIntent, `SELECT `+intentColumns+` FROM tandem_intents
+		WHERE installation_id = $1 AND kind = $2 AND key >= $3 AND key < $4 ORDER BY id LIMIT $5`,
+		inst, kind, prefix, prefix+"\U0010FFFF", limit)
+}
+
 func (q *queries) intentByID(ctx context.Context, id int64) (Intent, error) {
 	in, err := scanIntent(q.x.QueryRowContext(ctx, `SELECT `+intentColumns+` FROM tandem_intents WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {

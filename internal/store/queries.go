@@ -40,6 +40,7 @@ type Queries interface {
 	FailIntent(ctx context.Context, id int64, note string) (Intent, error)
 	GetIntent(ctx context.Context, inst, kind, key string) (Intent, error)
 	HasIntentWithPrefix(ctx context.Context, inst, kind, prefix string) (bool, error)
+	IntentsWithPrefix(ctx context.Context, inst, kind, prefix string, limit int) ([]Intent, error)
 	ListIntents(ctx context.Context, p ListIntentsParams) ([]Intent, error)
 	DeleteIntent(ctx context.Context, id int64) error
 

@@ -156,10 +156,47 @@ func fitEnd(s string, max int) string {
 	return strings.ToValidUTF8(s[len(s)-max:], "")
 }
 
+// keyOf is the intent key of w's Task for p: w.key(p), unless p is a
+// Contact converted from a Lead since that Lead's Task was made. The
+// conversion moved the Task to the Contact (Salesforce moves a Lead's
+// activities), so that Task, under the Lead's key, is the Contact's too.
+func (s *Service) keyOf(ctx context.Context, w *work, p person) (string, error) {
+	key := w.key(p)
+	if p.object != "Contact" {
+		return key, nil
+	}
+	if _, err := s.store.GetIntent(ctx, s.cfg.Installation, intentKind, key); !store.IsNotFound(err) {
+		return key, err
+	}
+	prefix := strings.TrimSuffix(key, p.id)
+	ins, err := s.store.IntentsWithPrefix(ctx, s.cfg.Installation, intentKind, prefix, 50)
+	if err != nil {
+		return key, err
+	}
+	for _, in := range ins {
+		if in.State != store.IntentDone || in.RemoteID == "" || !strings.HasPrefix(strings.TrimPrefix(in.Key, prefix), "00Q") {
+			continue // only a Lead's Task can have moved
+		}
+		t, _, err := s.sf.SObjects.Get(ctx, "Task", in.RemoteID, []string{"Id", "WhoId"})
+		if errors.Is(err, salesforce.ErrNotFound) || errors.Is(err, salesforce.ErrEntityDeleted) {
+			continue
+		} else if err != nil {
+			return key, err
+		}
+		if t.String("WhoId") == p.id {
+			return in.Key, nil
+		}
+	}
+	return key, nil
+}
+
 // one makes sure the Task of w exists for p, and updates it when w says so.
 func (s *Service) one(ctx context.Context, w *work, p person) (Result, error) {
 	res := Result{WhoID: p.id, WhoObject: p.object}
-	key := w.key(p)
+	key, err := s.keyOf(ctx, w, p)
+	if err != nil {
+		return res, err
+	}
 	if !w.create {
 		in, err := s.store.GetIntent(ctx, s.cfg.Installation, intentKind, key)
 		if store.IsNotFound(err) {

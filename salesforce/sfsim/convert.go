@@ -25,7 +25,8 @@ type ConvertResult struct {
 // person fields and same-named custom fields, and marks the Lead converted
 // (IsConverted, ConvertedContactId, ConvertedAccountId,
 // ConvertedOpportunityId, ConvertedDate, Status "Closed - Converted"). The
-// Lead is read-only afterwards.
+// Lead's Tasks move to the Contact (and the Opportunity, else the
+// Account). The Lead is read-only afterwards.
 func (s *Server) ConvertLead(leadID string, opts ConvertOptions) (ConvertResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -119,5 +120,26 @@ func (s *Server) ConvertLead(leadID string, opts ConvertOptions) (ConvertResult,
 	set("LastModifiedById", s.defaultUser)
 	set("SystemModstamp", now)
 	s.commitVals(lead, vals)
+	// The Lead's activities move to the new Contact, and to the
+	// Opportunity if one was made, else the Account.
+	tasks := s.objects["task"]
+	what := res.OpportunityID
+	if what == "" {
+		what = res.AccountID
+	}
+	who, whatID := tasks.field("WhoId"), tasks.field("WhatId")
+	for _, t := range append([]*record(nil), tasks.tbl.lookup(who, lead.id)...) { // the loop re-indexes WhoId
+		if t.deleted {
+			continue
+		}
+		tv := append([]any(nil), t.vals...)
+		tv[who.idx] = res.ContactID
+		if w, _ := tv[whatID.idx].(string); w == "" {
+			tv[whatID.idx] = what
+		}
+		tv[tasks.field("LastModifiedDate").idx] = now
+		tv[tasks.field("SystemModstamp").idx] = now
+		s.commitVals(t, tv)
+	}
 	return res, nil
 }
