@@ -85,6 +85,15 @@ func (s *Syncer) Poll(ctx context.Context, obj tandem.Object) (PollResult, error
 func (s *Syncer) SyncSalesforceRecord(ctx context.Context, obj tandem.Object, rec salesforce.Record, cause tandem.Cause) error {
 	defer s.locks.Lock("sf:" + rec.ID())()
 	if obj == tandem.ObjectLead && rec.Bool("IsConverted") {
+		// The move and the alignment that follows hold the Intercom
+		// person's lock too, as every other path to the pair does: an
+		// Intercom edit synced meanwhile would otherwise race them, and
+		// the older value could land last.
+		if l, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, tandem.ObjectLead, rec.ID()); err == nil {
+			defer s.locks.Lock("ic:" + l.IntercomID)()
+		} else if !store.IsNotFound(err) {
+			return err
+		}
 		return s.leadConverted(ctx, rec, cause)
 	}
 	l, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, obj, rec.ID())
