@@ -55,6 +55,39 @@ func (q *queries) UpsertLink(ctx context.Context, l tandem.Link) (tandem.Link, e
 	return out, err
 }
 
+// LinkIfFree stores l unless its Intercom or its Salesforce record is
+// linked already in l's object; ok says whether it did. Unlike UpsertLink
+// it never re-links: two callers that each found a different record free
+// to link (a webhook and the poll, matching by key at the same moment)
+// cannot replace each other's link.
+func (q *queries) LinkIfFree(ctx context.Context, l tandem.Link) (out tandem.Link, ok bool, err error) {
+	if err := validLink(l); err != nil {
+		return tandem.Link{}, false, err
+	}
+	err = q.atomic(ctx, func(q *queries) error {
+		if err := q.lockLinkKeys(ctx, l); err != nil {
+			return err
+		}
+		now := q.nowMicros()
+		row := q.x.QueryRowContext(ctx, `INSERT INTO tandem_links
+			(installation_id, object, intercom_id, salesforce_id, matched_by, match_key, note, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+			ON CONFLICT DO NOTHING
+			RETURNING `+linkColumns,
+			l.InstallationID, string(l.Object), l.IntercomID, l.SalesforceID, l.MatchedBy, l.MatchKey, l.Note, now)
+		var err error
+		switch out, err = scanLink(row); {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil
+		case err != nil:
+			return fmt.Errorf("insert link: %w", err)
+		}
+		ok = true
+		return nil
+	})
+	return out, ok, err
+}
+
 // UpsertLinks upserts several links in one transaction, exactly as calling
 // UpsertLink for each in order would (a later link of the slice may
 // re-link an earlier one), and returns the stored links in that order.

@@ -13,6 +13,7 @@ import (
 // should work inside or outside a transaction takes a Queries.
 type Queries interface {
 	UpsertLink(ctx context.Context, l tandem.Link) (tandem.Link, error)
+	LinkIfFree(ctx context.Context, l tandem.Link) (tandem.Link, bool, error)
 	UpsertLinks(ctx context.Context, links []tandem.Link) ([]tandem.Link, error)
 	LinkByIntercomID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error)
 	LinkBySalesforceID(ctx context.Context, inst string, obj tandem.Object, id string) (tandem.Link, error)

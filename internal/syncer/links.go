@@ -98,7 +98,7 @@ func (s *Syncer) linkFromIntercom(ctx context.Context, obj tandem.Object, icObj 
 		} else if !store.IsNotFound(err) {
 			return tandem.Link{}, nil, false, err
 		}
-		l, err := s.store.UpsertLink(ctx, tandem.Link{
+		l, made, err := s.linkFree(ctx, tandem.Link{
 			InstallationID: s.cfg.Installation,
 			Object:         obj,
 			IntercomID:     str(icObj["id"]),
@@ -109,8 +109,9 @@ func (s *Syncer) linkFromIntercom(ctx context.Context, obj tandem.Object, icObj 
 		})
 		if err != nil {
 			return tandem.Link{}, nil, false, err
+		} else if !made {
+			continue
 		}
-		s.linkEvent("made", l)
 		return l, rec, true, nil
 	}
 	return tandem.Link{}, nil, false, nil
@@ -134,7 +135,7 @@ func (s *Syncer) linkFromSalesforce(ctx context.Context, obj tandem.Object, rec 
 		} else if found {
 			continue
 		}
-		l, err := s.store.UpsertLink(ctx, tandem.Link{
+		l, made, err := s.linkFree(ctx, tandem.Link{
 			InstallationID: s.cfg.Installation,
 			Object:         obj,
 			IntercomID:     id,
@@ -145,11 +146,33 @@ func (s *Syncer) linkFromSalesforce(ctx context.Context, obj tandem.Object, rec 
 		})
 		if err != nil {
 			return tandem.Link{}, nil, false, err
+		} else if !made {
+			continue
 		}
-		s.linkEvent("made", l)
 		return l, ic, true, nil
 	}
 	return tandem.Link{}, nil, false, nil
+}
+
+// linkFree stores a link made by key, unless either record was linked
+// since the caller looked (a webhook and the poll matching at the same
+// moment): made is false then, except when the link made meanwhile is
+// this very pair, which is returned.
+func (s *Syncer) linkFree(ctx context.Context, l tandem.Link) (tandem.Link, bool, error) {
+	stored, made, err := s.store.LinkIfFree(ctx, l)
+	if err != nil || made {
+		if made {
+			s.linkEvent("made", stored)
+		}
+		return stored, made, err
+	}
+	cur, err := s.store.LinkByIntercomID(ctx, l.InstallationID, l.Object, l.IntercomID)
+	if store.IsNotFound(err) {
+		return tandem.Link{}, false, nil
+	} else if err != nil {
+		return tandem.Link{}, false, err
+	}
+	return cur, cur.SalesforceID == l.SalesforceID, nil
 }
 
 func candidatesNote(n int) string {

@@ -221,6 +221,29 @@ func exerciseLinks(t *testing.T, open func(testing.TB) *store.DB) {
 		require.Equal(t, []tandem.Link{keep, cross}, links)
 	})
 
+	t.Run("Links/LinkIfFreeNeverRelinks", func(t *testing.T) {
+		t.Parallel()
+		db := open(t)
+		first, made, err := db.LinkIfFree(ctx, link(tandem.ObjectContact, "ic1", "003A"))
+		require.NoError(t, err)
+		require.True(t, made)
+		for _, l := range []tandem.Link{
+			link(tandem.ObjectContact, "ic1", "003B"), // the Intercom record is linked
+			link(tandem.ObjectContact, "ic2", "003A"), // the Salesforce record is linked
+			link(tandem.ObjectContact, "ic1", "003A"), // the same pair
+		} {
+			_, made, err := db.LinkIfFree(ctx, l)
+			require.NoError(t, err)
+			require.False(t, made, "%s ⇄ %s", l.IntercomID, l.SalesforceID)
+		}
+		got, err := db.LinkByIntercomID(ctx, tandem.DefaultInstallation, tandem.ObjectContact, "ic1")
+		require.NoError(t, err)
+		require.Equal(t, first, got, "the first link stays as it was")
+		_, made, err = db.LinkIfFree(ctx, link(tandem.ObjectLead, "ic1", "00QA"))
+		require.NoError(t, err)
+		require.True(t, made, "another object is free")
+	})
+
 	t.Run("Links/ScopedByInstallationAndObject", func(t *testing.T) {
 		t.Parallel()
 		db := open(t)
