@@ -448,6 +448,14 @@ func TestTaskManual(t *testing.T) {
 			require.Contains(t, task["Description"], "Where is my invoice?")
 			require.Contains(t, task["Description"], "Sent it again just now.")
 			require.Equal(t, conv, task["Intercom_Conversation_Id__c"])
+
+			// Deleted in Salesforce, it is made again when asked for again.
+			require.NoError(t, te.Salesforce.Delete("Task", task["Id"].(string)))
+			status, out = te.action(map[string]any{"conversation_id": conv})
+			require.Equal(t, http.StatusOK, status, out)
+			again := te.oneTask(sfID, "the Task made again", func(map[string]any) bool { return true })
+			require.NotEqual(t, task["Id"], again["Id"])
+			require.Equal(t, []any{again["Id"]}, out["task_ids"])
 		})
 
 		t.Run("action: a person not in Salesforce becomes a Lead first", func(t *testing.T) {

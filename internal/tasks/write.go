@@ -220,6 +220,13 @@ func (s *Service) one(ctx context.Context, w *work, p person) (Result, error) {
 		if err != nil {
 			return res, err
 		}
+		if !created && w.r.Manual() {
+			// A teammate asking for the Task gets one: a Task deleted in
+			// Salesforce is made again (automatic triggers leave it).
+			if id, created, err = s.again(ctx, key, w, p, what, id); err != nil {
+				return res, err
+			}
+		}
 		res.TaskID, res.Created = id, created
 		if created {
 			res.WhatID, res.OwnerID = what, w.ownerID
@@ -231,6 +238,26 @@ func (s *Service) one(ctx context.Context, w *work, p person) (Result, error) {
 		return res, nil
 	}
 	return s.refresh(ctx, w, p, res)
+}
+
+// again returns the Task of key (id) if it still exists, else makes it
+// again: its intent, the deleted Task's, goes first.
+func (s *Service) again(ctx context.Context, key string, w *work, p person, what, id string) (string, bool, error) {
+	_, _, err := s.sf.SObjects.Get(ctx, "Task", id, []string{"Id"})
+	if err == nil || !errors.Is(err, salesforce.ErrNotFound) && !errors.Is(err, salesforce.ErrEntityDeleted) {
+		return id, false, err
+	}
+	in, err := s.store.GetIntent(ctx, s.cfg.Installation, intentKind, key)
+	if err != nil {
+		return id, false, err
+	}
+	if in.State == store.IntentDone && in.RemoteID == id {
+		if err := s.store.DeleteIntent(ctx, in.ID); err != nil {
+			return id, false, err
+		}
+	}
+	s.log.Info("Task deleted in Salesforce; made again", slog.String("task_id", id), slog.String("key", key))
+	return s.ensure(ctx, key, w, p, what)
 }
 
 // refresh updates an existing Task: the transcript, the date, the closed
