@@ -98,6 +98,16 @@ func (te *taskEnv) tasksOf(who string) []map[string]any {
 	return out
 }
 
+// linkedLead creates an Intercom lead with email and waits until the
+// bridge links it to a Salesforce Lead.
+func (te *taskEnv) linkedLead(email, name string) string {
+	te.t.Helper()
+	icID, err := te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "lead", Email: email, Name: name})
+	require.NoError(te.t, err)
+	te.linked(tandem.ObjectLead, icID)
+	return icID
+}
+
 // oneTask waits until who has a Task for which cond holds, and checks that
 // it is the only one.
 func (te *taskEnv) oneTask(who, what string, cond func(map[string]any) bool) map[string]any {
@@ -294,9 +304,7 @@ func TestTaskLeads(t *testing.T) {
 			require.NoError(t, err)
 			_, err = te.Salesforce.ConvertLead(converted, sfsim.ConvertOptions{})
 			require.NoError(t, err)
-			icID, err := te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "lead", Email: email, Name: "Lena Prospect"})
-			require.NoError(t, err)
-			te.linked(tandem.ObjectLead, icID)
+			icID := te.linkedLead(email, "Lena Prospect")
 
 			conv, err := te.Intercom.CreateConversation(icID, "Do you offer a trial?")
 			require.NoError(t, err)
@@ -316,9 +324,7 @@ func TestTaskLeads(t *testing.T) {
 			email := te.unique("cora") + "@prospect.example"
 			lead, err := te.Salesforce.Insert("Lead", map[string]any{"LastName": "Cora", "Company": "Prospect", "Email": email})
 			require.NoError(t, err)
-			icID, err := te.Intercom.CreateContact(intercomsim.ContactSeed{Role: "lead", Email: email, Name: "Cora Prospect"})
-			require.NoError(t, err)
-			te.linked(tandem.ObjectLead, icID)
+			icID := te.linkedLead(email, "Cora Prospect")
 			conv, err := te.Intercom.CreateConversation(icID, "Can I get a quote?")
 			require.NoError(t, err)
 			first := te.oneTask(lead, "a Task on the Lead", func(map[string]any) bool { return true })
@@ -433,6 +439,14 @@ func TestTaskManual(t *testing.T) {
 			require.Nil(t, task["WhatId"])
 			require.Equal(t, te.Salesforce.DefaultUserID(), task["OwnerId"], "unassigned: the integration user")
 			require.Contains(t, task["Description"], "no teammate is assigned to the conversation")
+
+			// Deleted in Salesforce, it is logged again when asked for again.
+			require.NoError(t, te.Salesforce.Delete("Task", task["Id"].(string)))
+			status, out := te.action(map[string]any{"conversation_id": conv, "part_id": part})
+			require.Equal(t, http.StatusOK, status, out)
+			again := te.oneTask(sfID, "the message logged again", func(map[string]any) bool { return true })
+			require.NotEqual(t, task["Id"], again["Id"])
+			require.Equal(t, []any{again["Id"]}, out["task_ids"])
 		})
 
 		t.Run("action: the whole conversation", func(t *testing.T) {

@@ -122,11 +122,10 @@ func (s *Syncer) checkIntercomKey(ctx context.Context, l tandem.Link, obj tandem
 		}
 		free := false
 		for _, rec := range cands {
-			if _, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, tandem.ObjectContact, rec.ID()); store.IsNotFound(err) {
-				free = true
-				break
-			} else if err != nil {
+			if free, err = s.unlinked(ctx, tandem.ObjectContact, rec.ID()); err != nil {
 				return l, nil, false, err
+			} else if free {
+				break
 			}
 		}
 		if !free {
@@ -137,7 +136,7 @@ func (s *Syncer) checkIntercomKey(ctx context.Context, l tandem.Link, obj tandem
 		if err := s.dropLink(ctx, l, "Intercom lead became a user"); err != nil {
 			return l, nil, false, err
 		}
-		return s.linkFromIntercom(ctx, tandem.ObjectContact, icObj)
+		return s.linkToCandidate(ctx, tandem.ObjectContact, icObj, key, cands)
 	}
 	// The key changed. If the linked record carries the new key too (both
 	// sides were edited, or the key itself is synced), keep the link.

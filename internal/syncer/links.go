@@ -88,22 +88,28 @@ func (s *Syncer) linkFromIntercom(ctx context.Context, obj tandem.Object, icObj 
 		return tandem.Link{}, nil, false, nil
 	}
 	cands, err := s.findSalesforce(ctx, obj, key)
-	if err != nil || len(cands) == 0 {
+	if err != nil {
 		return tandem.Link{}, nil, false, err
 	}
-	// Prefer the most recently modified candidate that is not linked yet.
+	return s.linkToCandidate(ctx, obj, icObj, key, cands)
+}
+
+// linkToCandidate links an Intercom record to the first of cands (the
+// Salesforce records with its key, most recently modified first) that no
+// link holds.
+func (s *Syncer) linkToCandidate(ctx context.Context, obj tandem.Object, icObj map[string]any, key string, cands []salesforce.Record) (tandem.Link, salesforce.Record, bool, error) {
 	for _, rec := range cands {
-		if _, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, obj, rec.ID()); err == nil {
-			continue
-		} else if !store.IsNotFound(err) {
+		if free, err := s.unlinked(ctx, obj, rec.ID()); err != nil {
 			return tandem.Link{}, nil, false, err
+		} else if !free {
+			continue
 		}
 		l, made, err := s.linkFree(ctx, tandem.Link{
 			InstallationID: s.cfg.Installation,
 			Object:         obj,
 			IntercomID:     str(icObj["id"]),
 			SalesforceID:   rec.ID(),
-			MatchedBy:      field,
+			MatchedBy:      s.icKeyField(obj),
 			MatchKey:       key,
 			Note:           candidatesNote(len(cands)),
 		})
@@ -115,6 +121,15 @@ func (s *Syncer) linkFromIntercom(ctx context.Context, obj tandem.Object, icObj 
 		return l, rec, true, nil
 	}
 	return tandem.Link{}, nil, false, nil
+}
+
+// unlinked reports whether no link of obj holds the Salesforce record id.
+func (s *Syncer) unlinked(ctx context.Context, obj tandem.Object, id string) (bool, error) {
+	_, err := s.store.LinkBySalesforceID(ctx, s.cfg.Installation, obj, id)
+	if store.IsNotFound(err) {
+		return true, nil
+	}
+	return false, err
 }
 
 // linkFromSalesforce tries to link an unlinked Salesforce record to an

@@ -178,7 +178,7 @@ func (s *Service) keyOf(ctx context.Context, w *work, p person) (string, error) 
 			continue // only a Lead's Task can have moved
 		}
 		t, _, err := s.sf.SObjects.Get(ctx, "Task", in.RemoteID, []string{"Id", "WhoId"})
-		if errors.Is(err, salesforce.ErrNotFound) || errors.Is(err, salesforce.ErrEntityDeleted) {
+		if taskGone(err) {
 			continue
 		} else if err != nil {
 			return key, err
@@ -197,6 +197,12 @@ func (s *Service) one(ctx context.Context, w *work, p person) (Result, error) {
 	if err != nil {
 		return res, err
 	}
+	var what string // the new Task's relation, when w creates
+	made := func(id string) (Result, error) {
+		res.TaskID, res.Created, res.WhatID, res.OwnerID = id, true, what, w.ownerID
+		s.event(Event{Request: w.r, Result: res, Action: "created", Subject: w.subject, Status: w.createState, OwnerNote: w.ownerNote})
+		return res, nil
+	}
 	if !w.create {
 		in, err := s.store.GetIntent(ctx, s.cfg.Installation, intentKind, key)
 		if store.IsNotFound(err) {
@@ -212,59 +218,71 @@ func (s *Service) one(ctx context.Context, w *work, p person) (Result, error) {
 		}
 		res.TaskID = in.RemoteID
 	} else {
-		what, err := s.relatedTo(ctx, p)
-		if err != nil {
+		if what, err = s.relatedTo(ctx, p); err != nil {
 			return res, err
 		}
 		id, created, err := s.ensure(ctx, key, w, p, what)
 		if err != nil {
 			return res, err
 		}
-		if !created && w.r.Manual() {
+		if created {
+			return made(id)
+		}
+		res.TaskID = id
+		if w.r.Manual() && !w.update {
 			// A teammate asking for the Task gets one: a Task deleted in
-			// Salesforce is made again (automatic triggers leave it).
-			if id, created, err = s.again(ctx, key, w, p, what, id); err != nil {
+			// Salesforce is made again (automatic triggers leave it). A
+			// Task to update is read below anyway.
+			if _, _, err := s.sf.SObjects.Get(ctx, "Task", id, []string{"Id"}); taskGone(err) {
+				return s.remake(ctx, key, w, p, what, made, id)
+			} else if err != nil {
 				return res, err
 			}
-		}
-		res.TaskID, res.Created = id, created
-		if created {
-			res.WhatID, res.OwnerID = what, w.ownerID
-			s.event(Event{Request: w.r, Result: res, Action: "created", Subject: w.subject, Status: w.createState, OwnerNote: w.ownerNote})
-			return res, nil
 		}
 	}
 	if !w.update {
 		return res, nil
 	}
-	return s.refresh(ctx, w, p, res)
+	out, err := s.refresh(ctx, w, p, res)
+	if err == nil && out.TaskID == "" && w.create && w.r.Manual() {
+		return s.remake(ctx, key, w, p, what, made, res.TaskID) // deleted in Salesforce
+	}
+	return out, err
 }
 
-// again returns the Task of key (id) if it still exists, else makes it
-// again: its intent, the deleted Task's, goes first.
-func (s *Service) again(ctx context.Context, key string, w *work, p person, what, id string) (string, bool, error) {
-	_, _, err := s.sf.SObjects.Get(ctx, "Task", id, []string{"Id"})
-	if err == nil || !errors.Is(err, salesforce.ErrNotFound) && !errors.Is(err, salesforce.ErrEntityDeleted) {
-		return id, false, err
-	}
+// taskGone reports whether err says the Task was deleted in Salesforce.
+func taskGone(err error) bool {
+	return errors.Is(err, salesforce.ErrNotFound) || errors.Is(err, salesforce.ErrEntityDeleted)
+}
+
+// remake makes the Task of key again, for a teammate asking for it, after
+// the Task it had (id) was deleted in Salesforce: that Task's intent goes
+// first.
+func (s *Service) remake(ctx context.Context, key string, w *work, p person, what string, made func(string) (Result, error), id string) (Result, error) {
+	res := Result{WhoID: p.id, WhoObject: p.object}
 	in, err := s.store.GetIntent(ctx, s.cfg.Installation, intentKind, key)
 	if err != nil {
-		return id, false, err
+		return res, err
 	}
 	if in.State == store.IntentDone && in.RemoteID == id {
 		if err := s.store.DeleteIntent(ctx, in.ID); err != nil {
-			return id, false, err
+			return res, err
 		}
 	}
 	s.log.Info("Task deleted in Salesforce; made again", slog.String("task_id", id), slog.String("key", key))
-	return s.ensure(ctx, key, w, p, what)
+	newID, created, err := s.ensure(ctx, key, w, p, what)
+	if err != nil || !created {
+		res.TaskID = newID
+		return res, err
+	}
+	return made(newID)
 }
 
 // refresh updates an existing Task: the transcript, the date, the closed
 // status at close, and the Opportunity relation checked again.
 func (s *Service) refresh(ctx context.Context, w *work, p person, res Result) (Result, error) {
 	cur, _, err := s.sf.SObjects.Get(ctx, "Task", res.TaskID, []string{"Id", "WhatId", "OwnerId", "Status"})
-	if errors.Is(err, salesforce.ErrNotFound) || errors.Is(err, salesforce.ErrEntityDeleted) {
+	if taskGone(err) {
 		s.log.Info("Task deleted in Salesforce; not updated", slog.String("task_id", res.TaskID),
 			slog.String("conversation_id", w.r.ConversationID))
 		return Result{}, nil
